@@ -1,0 +1,131 @@
+"""Load, validate and save statements (data/statements.csv). Writes are atomic."""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import InvalidField, StoreError
+from .model import CSV_COLUMNS, Statement
+
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "statements.csv"
+REQUIRED_COLUMNS = ["actor", "affiliation", "actor_type", "issue", "stance", "statement_date", "evidence"]
+
+
+def read_text_file(path: Path, encoding: str = "utf-8") -> str:
+    """Read a user's text file; one-line StoreError if missing, binary or not in `encoding`."""
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise StoreError(f"{path}: file not found") from None
+    except IsADirectoryError:
+        raise StoreError(f"{path}: is a directory, expected a file") from None
+    except PermissionError:
+        raise StoreError(f"{path}: permission denied") from None
+    if b"\x00" in raw[:8192]:
+        raise StoreError(f"{path}: looks binary (NUL bytes); give a text file")
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as e:
+        raise StoreError(f"{path}: not valid {encoding} (byte {e.start}); re-save as UTF-8 or pass --encoding") from None
+    except LookupError:
+        raise StoreError(f"unknown encoding {encoding!r}") from None
+
+
+def load_statements(path: str | Path = DEFAULT_PATH) -> list[Statement]:
+    """Parse and validate every row; StoreError names file, line, column and value."""
+    path = Path(path)
+    text = read_text_file(path).lstrip("\ufeff")
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = reader.fieldnames or []
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        raise StoreError(f"{path}: missing column(s) {', '.join(missing)}; expected {', '.join(CSV_COLUMNS)}")
+    unknown = [c for c in header if c not in CSV_COLUMNS]
+    if unknown:
+        raise StoreError(f"{path}: unknown column(s) {', '.join(unknown)}; expected {', '.join(CSV_COLUMNS)}")
+    out: list[Statement] = []
+    for row in reader:
+        line = reader.line_num
+        if None in row:
+            raise StoreError(f"{path}:{line}: more values than columns")
+        values = {k: (v if v is not None else "") for k, v in row.items()}
+        if "confidence" in values and values["confidence"] == "":
+            values["confidence"] = 1.0
+        for k in ("origin", "status"):
+            if values.get(k) == "":
+                values.pop(k)
+        try:
+            out.append(Statement(**values))
+        except InvalidField as e:
+            raise StoreError(f"{path}:{line}: column {e.field}: {e}") from None
+    return out
+
+
+def to_frame(statements: list[Statement]) -> pd.DataFrame:
+    """Statements -> DataFrame with the CSV columns; dates as datetime64 (NaT where unknown)."""
+    records = [s.to_record() for s in statements]
+    df = pd.DataFrame(records, columns=CSV_COLUMNS) if records else pd.DataFrame(columns=CSV_COLUMNS)
+    for col in ("statement_date", "published"):
+        df[col] = pd.to_datetime(df[col], errors="coerce")
+    df["confidence"] = df["confidence"].astype(float)
+    return df
+
+
+def load_frame(path: str | Path = DEFAULT_PATH) -> pd.DataFrame:
+    return to_frame(load_statements(path))
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def atomic_write_bytes(path: str | Path, data: bytes) -> None:
+    """Write to a temp file in the same folder, fsync, then rename over the target."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    try:
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    except OSError:
+        pass
+
+
+def statements_csv(statements: list[Statement]) -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for s in statements:
+        rec = s.to_record()
+        writer.writerow({c: _cell(rec[c]) for c in CSV_COLUMNS})
+    return buf.getvalue()
+
+
+def save_statements(statements: list[Statement], path: str | Path = DEFAULT_PATH) -> None:
+    """Atomically write statements as CSV (the target is never left half-written)."""
+    atomic_write_bytes(path, statements_csv(statements).encode("utf-8"))

@@ -1,0 +1,30 @@
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from positions import store
+from positions.model import Statement
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV_CORPUS = ROOT.parent / "shared" / "corpus" / "dev"
+SEED_TXT = DEV_CORPUS / "seed-politico-2024-05-30.txt"
+
+
+def make_statement(**overrides) -> Statement:
+    """A valid statement; override any field."""
+    values = dict(actor="Olaf Scholz", affiliation="DE", actor_type="government", issue="cross_border_strikes",
+                  stance="oppose", statement_date="2024-05-01", evidence="Scholz said no.",
+                  source_url="https://example.org/a", published="2024-05-02")
+    values.update(overrides)
+    return Statement(**values)
+
+
+def frame(*rows: dict) -> pd.DataFrame:
+    """A statements DataFrame from small dicts of overrides."""
+    return store.to_frame([make_statement(**r) for r in rows])
+
+
+@pytest.fixture(name="seed_frame")
+def _seed_frame():
+    return store.load_frame(store.DEFAULT_PATH)
