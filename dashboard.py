@@ -11,7 +11,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from positions import charts, codebook, registry, store, timeline, view
+from positions import codebook, figures, registry, store, timeline, view
 from positions.errors import InvalidField, PositionsError
 from positions.model import Issue
 
@@ -28,11 +28,6 @@ def load_statements(path: str, mtime: float) -> pd.DataFrame:
 @st.cache_resource(show_spinner=False)
 def load_reference():
     return codebook.load(), registry.load()
-
-
-@st.cache_data(show_spinner=False)
-def daily_counts(df: pd.DataFrame, issue: str, start: date, end: date) -> pd.DataFrame:
-    return timeline.daily_counts(df, issue, start, end)
 
 
 try:
@@ -73,15 +68,12 @@ label = "support or conditional support" if count_conditional else "support"
 st.metric(f"States signalling {label} as of {as_of:%d %b %Y}", len(supporters),
           help=", ".join(names.get(c, c) for c in supporters) or "none")
 
-counts = daily_counts(df, issue, first_day, as_of)
-if counts.empty or counts["count"].sum() == 0:
+shown = figures.figures_for_view(df, state, cb, reg)
+if not shown:
     st.info("No dated government statements by states on this issue up to this date. Try a later date or the other issue.")
-else:
-    fig = charts.supporters_over_time(counts, cb, issue, names,
-                                      subtitle=f"States' latest government statement as of each day, up to {as_of:%d %b %Y}")
-    st.plotly_chart(fig, width="stretch", theme=None, key="supporters_chart")
-    st.caption("Each line counts states whose latest government statement on or before that day has the given stance. "
-               "Undated statements count from their publication date.")
+for named in shown:
+    st.plotly_chart(named.figure, width="stretch", theme=None, key=f"chart_{named.key}")
+    st.caption(named.caption)
 
 st.subheader("Statements behind the chart")
 rows = timeline.with_effective_date(timeline.usable(df))
