@@ -7,6 +7,7 @@ before a date wins.
 """
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pandas as pd
@@ -26,12 +27,106 @@ def usable(df: pd.DataFrame, include_suggested: bool = False) -> pd.DataFrame:
     return df[df["status"].isin(keep)]
 
 
+# Speaker precedence inside one state (lower wins) when its speakers disagree within
+# PRECEDENCE_WINDOW_DAYS: head of state/government > foreign/defence minister (and the
+# state named as a whole) > official spokesperson > other officials. Opposition figures and
+# parliamentarians are actor_type "other" and never set the official position.
+PRECEDENCE_WINDOW_DAYS = 7
+_RANK_PATTERNS = [
+    (1, re.compile(r"\b(president|prime minister|premier|chancellor|taoiseach|head of (state|government))\b", re.I)),
+    (2, re.compile(r"\b(foreign|defen[cs]e|armed forces|secretary of state|minister|secretary|vice[- ]president)\b",
+                   re.I)),
+    (3, re.compile(r"\b(spokes(man|woman|person)|press secretary|spokesperson)\b", re.I)),
+]
+_NOT_HEAD = re.compile(r"\b(vice|deputy|former|spokes|adviser|advisor|office|chief of staff)\b", re.I)
+
+
+def speaker_rank(role: str, actor: str = "", state_name: str = "") -> int:
+    """Precedence rank of a government speaker from their role title (1 = highest, 4 = other officials)."""
+    role = role or ""
+    if not role.strip():
+        return 2 if actor and state_name and actor.strip().lower() in {state_name.lower(), "the " + state_name.lower()} else 4
+    if _RANK_PATTERNS[2][1].search(role):
+        return 3
+    if _RANK_PATTERNS[0][1].search(role) and not _NOT_HEAD.search(role):
+        return 1
+    if _RANK_PATTERNS[1][1].search(role):
+        return 2
+    return 4
+
+
 def state_statements(df: pd.DataFrame, issue: str) -> pd.DataFrame:
-    """Government statements of states (not organisations, not 'other' speakers) on one issue."""
+    """Government statements of states (not organisations, not 'other' speakers) on one issue, with `rank`."""
     rows = usable(df)
     rows = rows[(rows["issue"] == issue) & (rows["actor_type"] == "government")
                 & ~rows["affiliation"].isin(["NATO", "EU"])]
-    return with_effective_date(rows)
+    rows = with_effective_date(rows)
+    if "rank" not in rows.columns:
+        ranks = [speaker_rank(role, actor, "") if role else _state_actor_rank(actor, aff)
+                 for role, actor, aff in zip(rows["role"], rows["actor"], rows["affiliation"])]
+        rows = rows.assign(rank=pd.Series(ranks, index=rows.index, dtype="int64"))
+    return rows
+
+
+def _state_actor_rank(actor: str, affiliation: str) -> int:
+    """A state named as a whole ("Canada", "the U.K.") speaks at minister level; unnamed roles rank 4."""
+    from . import registry as registry_mod  # lazy: timeline stays usable without the registry files
+    try:
+        who = registry_mod.load().resolve(actor)
+    except Exception:  # a broken registry must not hide positions; fall back to the lowest rank
+        return 4
+    if who is None:
+        return 4
+    if who.role_kind == "state":
+        return 2
+    return {"head_of_state": 1, "head_of_government": 1, "foreign_minister": 2, "defence_minister": 2,
+            "deputy_head_of_government": 2, "spokesperson": 3}.get(who.role_kind, 4)
+
+
+def official_positions(df: pd.DataFrame, issue: str) -> pd.DataFrame:
+    """Each state's official position after each of its statements: one row per (state, change date).
+
+    At a statement's date the official position is the statement with the best speaker rank
+    among that state's statements of the past PRECEDENCE_WINDOW_DAYS (latest wins among equals),
+    so a minister contradicting the president the same week does not move the position, and a
+    later walk-back by the same or a higher speaker does. Columns: the winning statement's
+    fields plus `overruled_ids` (statements in the window that lost) and `basis_ids`.
+    """
+    rows = state_statements(df, issue)
+    cols = list(rows.columns) + ["overruled_ids", "basis_ids"]
+    if rows.empty:
+        return pd.DataFrame(columns=cols)
+    rows = rows.sort_values(["affiliation", "effective_date", "rank", "confidence", "id"],
+                            ascending=[True, True, False, True, True], kind="stable")
+    window = pd.Timedelta(days=PRECEDENCE_WINDOW_DAYS - 1)
+    out = []
+    for _, group in rows.groupby("affiliation", sort=True):
+        dates = group["effective_date"].to_numpy()
+        records = group.to_dict("records")
+        lo = 0
+        for hi, rec in enumerate(records):
+            if hi + 1 < len(records) and dates[hi + 1] == dates[hi]:
+                continue  # decide once per day, after all of that day's statements
+            while dates[lo] < dates[hi] - window:
+                lo += 1
+            candidates = records[lo:hi + 1]
+            best = min(range(len(candidates)), key=lambda i: (candidates[i]["rank"], -i))
+            winner = dict(candidates[best])
+            winner["effective_date"] = rec["effective_date"]
+            winner["basis_ids"] = [winner["id"]]
+            winner["overruled_ids"] = [c["id"] for c in candidates if c["stance"] != winner["stance"]]
+            out.append(winner)
+    # Keep only rows that change the state's position (so "since when" is honest); fold the
+    # confirming and overruled statements of the unchanged rows into the row they continue.
+    merged = []
+    for rec in out:
+        prev = merged[-1] if merged else None
+        if prev and prev["affiliation"] == rec["affiliation"] and prev["stance"] == rec["stance"]:
+            prev["basis_ids"] = list(dict.fromkeys(prev["basis_ids"] + rec["basis_ids"]))
+            prev["overruled_ids"] = list(dict.fromkeys(prev["overruled_ids"] + rec["overruled_ids"]))
+        else:
+            merged.append(rec)
+    return pd.DataFrame(merged, columns=cols)
 
 
 def _latest_per_key(rows: pd.DataFrame, key: str, on) -> pd.DataFrame:
@@ -49,19 +144,36 @@ def actor_positions_as_of(df: pd.DataFrame, issue: str, on: date) -> pd.DataFram
 
 
 def state_positions_as_of(df: pd.DataFrame, issue: str, on: date) -> pd.DataFrame:
-    """Each state's stance on `issue` as of `on`: its latest government statement."""
-    return _latest_per_key(state_statements(df, issue), "affiliation", on).reset_index(drop=True)
+    """Each state's official stance on `issue` as of `on` (see `official_positions`), with the
+    statement it rests on; `effective_date` is the day the state took that stance."""
+    events = official_positions(df, issue)
+    events = events[events["effective_date"] <= pd.Timestamp(on)]
+    return events.drop_duplicates("affiliation", keep="last").reset_index(drop=True)
+
+
+NO_POSITION = "no_position"
+
+
+def state_coverage(df: pd.DataFrame, issue: str, on: date, states: list[str]) -> pd.DataFrame:
+    """Every state in `states` with its stance as of `on`, or NO_POSITION ("no public position
+    found") when the data holds no government statement of it; distinct from `undecided`."""
+    pos = state_positions_as_of(df, issue, on).set_index("affiliation")
+    rows = []
+    for code in states:
+        if code in pos.index:
+            rows.append({"affiliation": code, "stance": pos.at[code, "stance"], "id": pos.at[code, "id"]})
+        else:
+            rows.append({"affiliation": code, "stance": NO_POSITION, "id": None})
+    return pd.DataFrame(rows, columns=["affiliation", "stance", "id"])
 
 
 def daily_state_stances(df: pd.DataFrame, issue: str, start: date, end: date) -> pd.DataFrame:
     """Wide table: one row per day in [start, end], one column per state, value = stance or NaN."""
-    rows = state_statements(df, issue)
+    events = official_positions(df, issue)
     days = pd.date_range(pd.Timestamp(start), pd.Timestamp(end), freq="D")
-    if rows.empty or days.empty:
+    if events.empty or days.empty:
         return pd.DataFrame(index=days)
-    rows = rows.sort_values(["effective_date", "confidence", "id"], kind="stable")
-    last = rows.drop_duplicates(["affiliation", "effective_date"], keep="last")
-    wide = last.pivot(index="effective_date", columns="affiliation", values="stance")
+    wide = events.pivot(index="effective_date", columns="affiliation", values="stance")
     full = wide.index.union(days)
     wide = wide.reindex(full).ffill().reindex(days)
     return wide.dropna(axis=1, how="all")
