@@ -77,8 +77,14 @@ def to_frame(statements: list[Statement]) -> pd.DataFrame:
     return df
 
 
-def load_frame(path: str | Path = DEFAULT_PATH) -> pd.DataFrame:
-    return to_frame(load_statements(path))
+def load_frame(path: str | Path = DEFAULT_PATH, merge_duplicates: bool = True) -> pd.DataFrame:
+    """Statements as a DataFrame; by default the same statement reported by several outlets
+    is merged into one row with a `sources` list (see dedup.dedupe)."""
+    df = to_frame(load_statements(path))
+    if merge_duplicates:
+        from .dedup import dedupe
+        df = dedupe(df)
+    return df
 
 
 def _cell(value) -> str:
