@@ -128,14 +128,34 @@ def validate(csv_path):
     reg = registry_mod.load()
     seen = {}
     for line, s in enumerate(statements, start=2):
-        if s.affiliation not in reg.affiliations:
-            fail(f"{csv_path}:{line}: column affiliation: {s.affiliation!r} is not in the actor registry")
-        if s.actor_id and s.actor_id not in reg.people and s.actor_id not in reg.affiliations:
-            fail(f"{csv_path}:{line}: column actor_id: {s.actor_id!r} is not in the actor registry")
+        problem = registry_problem(reg, s)
+        if problem:
+            fail(f"{csv_path}:{line}: {problem}")
         if s.id in seen:
             fail(f"{csv_path}:{line}: duplicate of line {seen[s.id]} (same source, actor, issue and evidence)")
         seen[s.id] = line
-    click.echo(f"OK: {len(statements)} statements in {csv_path}")
+    from .dedup import dedupe
+    merged = len(statements) - len(dedupe(store.to_frame(statements)))
+    extra = f"; {merged} reports of the same statement by several outlets are merged when shown" if merged else ""
+    click.echo(f"OK: {len(statements)} statements in {csv_path}{extra}")
+
+
+def registry_problem(reg, s) -> str | None:
+    """Why a statement's affiliation/actor is not backed by the actor registry, or None."""
+    if s.affiliation not in reg.affiliations:
+        return f"column affiliation: {s.affiliation!r} is not in the actor registry (data/actors/)"
+    if s.actor_id:
+        if s.actor_id not in reg.people and s.actor_id not in reg.affiliations:
+            return f"column actor_id: {s.actor_id!r} is not in the actor registry (data/actors/)"
+        return None
+    if s.actor_type.value == "other":
+        return None  # anonymous officials, analysts: named by description, not registered
+    who = reg.resolve(s.actor, on=s.statement_date or s.published)
+    if who is None:
+        return f"column actor: {s.actor!r} is not in the actor registry; add them to data/actors/ or set actor_type other"
+    if who.affiliation != s.affiliation and who.role_kind not in ("state", "organisation"):
+        return f"column affiliation: {s.actor!r} spoke for {who.affiliation} on that date, not {s.affiliation}"
+    return None
 
 
 @cli.command()
@@ -161,6 +181,12 @@ def show(issue, as_of, data):
                     "date": r.effective_date.date().isoformat(), "speaker": r.actor, "evidence": r.evidence}
                    for r in pos.sort_values(["stance", "affiliation"]).itertuples()]
         click.echo(table(records, ["state", "stance", "date", "speaker", "evidence"]) if records else "(none)\n")
+
+
+from .cli_review import ingest, review  # noqa: E402  (commands live in their own modules)
+
+cli.add_command(ingest)
+cli.add_command(review)
 
 
 def main():
