@@ -117,8 +117,10 @@ def tag(files, published, fmt, encoding):
 
 @cli.command()
 @click.argument("csv_path", required=False, type=click.Path(dir_okay=False), default=str(store.DEFAULT_PATH))
-def validate(csv_path):
-    """Check a statements CSV: fields, dates, known actors/affiliations, no duplicates.
+@click.option("--documents", default=str(store.DEFAULT_PATH.parent / "documents.csv"), show_default=True,
+              help="Documents list; where data/documents/<doc_id>.txt exists, evidence must be a verbatim substring.")
+def validate(csv_path, documents):
+    """Check a statements CSV: fields, dates, known actors/affiliations, verbatim evidence, no duplicates.
 
     \b
     Example:
@@ -126,6 +128,7 @@ def validate(csv_path):
     """
     statements = store.load_statements(csv_path)
     reg = registry_mod.load()
+    texts = document_texts(Path(documents))
     seen = {}
     for line, s in enumerate(statements, start=2):
         problem = registry_problem(reg, s)
@@ -134,10 +137,26 @@ def validate(csv_path):
         if s.id in seen:
             fail(f"{csv_path}:{line}: duplicate of line {seen[s.id]} (same source, actor, issue and evidence)")
         seen[s.id] = line
+        text = texts.get(s.source_url)
+        if text is not None and s.evidence not in text:
+            fail(f"{csv_path}:{line}: column evidence is not a verbatim substring of the stored document for {s.source_url}")
     from .dedup import dedupe
     merged = len(statements) - len(dedupe(store.to_frame(statements)))
     extra = f"; {merged} reports of the same statement by several outlets are merged when shown" if merged else ""
     click.echo(f"OK: {len(statements)} statements in {csv_path}{extra}")
+
+
+def document_texts(documents: Path) -> dict[str, str]:
+    """source URL -> stored text, for documents listed in documents.csv with a text file beside it."""
+    from .review import read_documents
+
+    folder = documents.parent / "documents"
+    out = {}
+    for doc_id, row in read_documents(documents).items():
+        path = folder / f"{doc_id}.txt"
+        if row.get("url") and path.exists():
+            out[row["url"]] = store.read_text_file(path)
+    return out
 
 
 def registry_problem(reg, s) -> str | None:
@@ -178,9 +197,16 @@ def show(issue, as_of, data):
         pos = timeline.state_positions_as_of(df, iss, day)
         click.echo(f"{cb.issue_label(iss)} as of {day.isoformat()}: {len(pos)} states with a public position")
         records = [{"state": f"{reg.name_of(r.affiliation)} ({r.affiliation})", "stance": r.stance,
-                    "date": r.effective_date.date().isoformat(), "speaker": r.actor, "evidence": r.evidence}
+                    "since": r.effective_date.date().isoformat(), "speaker": r.actor, "evidence": r.evidence,
+                    "source": r.source_url or r.source_title}
                    for r in pos.sort_values(["stance", "affiliation"]).itertuples()]
-        click.echo(table(records, ["state", "stance", "date", "speaker", "evidence"]) if records else "(none)\n")
+        click.echo(table(records, ["state", "stance", "since", "speaker", "evidence", "source"], width=48)
+                   if records else "(none)\n")
+        members = sorted(code for code in reg.states if reg.groups(code, day) & {"NATO", "EU"})
+        cov = timeline.state_coverage(df, iss, day, members)
+        missing = [reg.name_of(c) for c in cov.loc[cov["stance"] == timeline.NO_POSITION, "affiliation"]]
+        if missing:
+            click.echo(f"No public position found (NATO/EU members): {', '.join(missing)}\n")
 
 
 from .cli_review import ingest, review  # noqa: E402  (commands live in their own modules)

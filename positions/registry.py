@@ -37,7 +37,8 @@ PRECEDENCE = {
 
 def normalise(name: str) -> str:
     """Case-, accent- and article-insensitive key for alias look-ups."""
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    # Drop accents only (combining marks); other scripts (Cyrillic, ...) must stay distinct.
+    text = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
     text = re.sub(r"[’'`]", "'", text).lower().strip()
     text = re.sub(r"^the\s+", "", text)
     return re.sub(r"\s+", " ", text)

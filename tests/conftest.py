@@ -9,6 +9,8 @@ from positions.model import Statement
 ROOT = Path(__file__).resolve().parent.parent
 DEV_CORPUS = ROOT.parent / "shared" / "corpus" / "dev"
 SEED_TXT = DEV_CORPUS / "seed-politico-2024-05-30.txt"
+# The seed article's statements, hand-coded (issue 2); the bundled dataset lives in data/.
+SEED_CSV = ROOT / "tests" / "data" / "seed_statements.csv"
 
 
 def make_statement(**overrides) -> Statement:
@@ -27,4 +29,4 @@ def frame(*rows: dict) -> pd.DataFrame:
 
 @pytest.fixture(name="seed_frame")
 def _seed_frame():
-    return store.load_frame(store.DEFAULT_PATH)
+    return store.load_frame(SEED_CSV)

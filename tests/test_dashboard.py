@@ -4,7 +4,7 @@ import json
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SEED_CSV
 
 
 def decode(values):
@@ -13,7 +13,8 @@ def decode(values):
     return values
 
 
-def test_dashboard_renders_seed_supporters_as_of_2024_05_31():
+def test_dashboard_renders_seed_supporters_as_of_2024_05_31(monkeypatch):
+    monkeypatch.setenv("POSITIONS_DATA", str(SEED_CSV))
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
     at.query_params["as_of"] = "2024-05-31"
     at.run()

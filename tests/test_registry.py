@@ -94,3 +94,11 @@ def test_bundled_registry_knows_key_actors_on_their_dates():
     for code in ["US", "GB", "FR", "DE", "IT", "CA", "JP", "DK", "FI", "IS", "NO", "SE", "EE", "LV", "LT",
                  "PL", "NL", "CZ", "UA", "RU"]:
         assert reg.holder(code, "foreign_minister", date(2024, 6, 1)) is not None, code
+
+
+@pytest.mark.parametrize("a,b,same", [
+    ("Erdoğan", "Erdogan", True), ("Milanović", "milanovic", True), ("the Kremlin", "Kremlin", True),
+    ("Петтери Орпо", "Маргарита Роблес", False), ("Петтери Орпо", "", False),
+])
+def test_registry_normalise_drops_accents_not_scripts(a, b, same):
+    assert (registry.normalise(a) == registry.normalise(b)) is same
