@@ -72,3 +72,38 @@ def test_cli_help_has_examples():
     assert out.returncode == 0 and "Examples:" in out.stdout
     for cmd in ("tag", "validate", "show"):
         assert "Example" in run(cmd, "--help").stdout
+
+
+@pytest.mark.parametrize("edit,needle", [
+    (lambda row: row.replace(",Jan Lipavsky,jan-lipavsky,CZ,", ",Jan Lipavsky,,CZ,"), None),
+    (lambda row: row.replace(",Jan Lipavsky,jan-lipavsky,CZ,", ",Jan Nobody,,CZ,"), "column actor: 'Jan Nobody' is not in the actor registry"),
+    (lambda row: row.replace(",Jan Lipavsky,jan-lipavsky,CZ,", ",Jan Lipavsky,,PL,"), "spoke for CZ on that date, not PL"),
+    (lambda row: row.replace(",Jan Lipavsky,jan-lipavsky,CZ,", ",Jan Lipavsky,jan-x,CZ,"), "column actor_id: 'jan-x'"),
+    (lambda row: row.replace(",Jan Lipavsky,jan-lipavsky,CZ,", ",Jan Lipavsky,jan-lipavsky,XX,"), "column affiliation: 'XX'"),
+])
+def test_cli_validate_checks_actors_against_registry(tmp_path, edit, needle):
+    from tests.conftest import SEED_CSV
+    lines = SEED_CSV.read_text(encoding="utf-8").splitlines(keepends=True)
+    row = next(i for i, l in enumerate(lines) if ",Jan Lipavsky," in l)
+    lines[row] = edit(lines[row])
+    f = tmp_path / "s.csv"
+    f.write_text("".join(lines), encoding="utf-8")
+    out = run("validate", str(f), "--documents", str(tmp_path / "none.csv"))
+    if needle is None:
+        assert out.returncode == 0, out.stderr
+    else:
+        assert out.returncode == 2 and needle in out.stderr and f":{row + 1}:" in out.stderr
+
+
+def test_cli_validate_rejects_evidence_not_in_stored_document(tmp_path):
+    docs = tmp_path / "documents"
+    docs.mkdir()
+    (docs / "d1.txt").write_text("Scholz said no to Taurus.", encoding="utf-8")
+    (tmp_path / "documents.csv").write_text("doc_id,url,title,published,publisher\nd1,https://example.org/a,T,2024-05-02,X\n")
+    from positions import store
+    from tests.conftest import make_statement
+    store.save_statements([make_statement(evidence="Scholz said no to Taurus.", actor_id="olaf-scholz")], tmp_path / "ok.csv")
+    store.save_statements([make_statement(evidence="Scholz said yes to Taurus.", actor_id="olaf-scholz")], tmp_path / "bad.csv")
+    assert run("validate", str(tmp_path / "ok.csv"), "--documents", str(tmp_path / "documents.csv")).returncode == 0
+    out = run("validate", str(tmp_path / "bad.csv"), "--documents", str(tmp_path / "documents.csv"))
+    assert out.returncode == 2 and "not a verbatim substring" in out.stderr
