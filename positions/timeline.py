@@ -62,9 +62,10 @@ def state_statements(df: pd.DataFrame, issue: str) -> pd.DataFrame:
                 & ~rows["affiliation"].isin(["NATO", "EU"])]
     rows = with_effective_date(rows)
     if "rank" not in rows.columns:
-        ranks = [speaker_rank(role, actor, "") if role else _state_actor_rank(actor, aff)
-                 for role, actor, aff in zip(rows["role"], rows["actor"], rows["affiliation"])]
-        rows = rows.assign(rank=pd.Series(ranks, index=rows.index, dtype="int64"))
+        # Rank each distinct (role, actor, state) once: large tables repeat few speakers.
+        keys = list(zip(rows["role"], rows["actor"], rows["affiliation"]))
+        ranks = {k: speaker_rank(k[0]) if k[0] else _state_actor_rank(k[1], k[2]) for k in set(keys)}
+        rows = rows.assign(rank=pd.Series([ranks[k] for k in keys], index=rows.index, dtype="int64"))
     return rows
 
 
@@ -97,36 +98,44 @@ def official_positions(df: pd.DataFrame, issue: str) -> pd.DataFrame:
     if rows.empty:
         return pd.DataFrame(columns=cols)
     rows = rows.sort_values(["affiliation", "effective_date", "rank", "confidence", "id"],
-                            ascending=[True, True, False, True, True], kind="stable")
-    window = pd.Timedelta(days=PRECEDENCE_WINDOW_DAYS - 1)
-    out = []
-    for _, group in rows.groupby("affiliation", sort=True):
-        dates = group["effective_date"].to_numpy()
-        records = group.to_dict("records")
-        lo = 0
-        for hi, rec in enumerate(records):
-            if hi + 1 < len(records) and dates[hi + 1] == dates[hi]:
-                continue  # decide once per day, after all of that day's statements
-            while dates[lo] < dates[hi] - window:
-                lo += 1
-            candidates = records[lo:hi + 1]
-            best = min(range(len(candidates)), key=lambda i: (candidates[i]["rank"], -i))
-            winner = dict(candidates[best])
-            winner["effective_date"] = rec["effective_date"]
-            winner["basis_ids"] = [winner["id"]]
-            winner["overruled_ids"] = [c["id"] for c in candidates if c["stance"] != winner["stance"]]
-            out.append(winner)
-    # Keep only rows that change the state's position (so "since when" is honest); fold the
-    # confirming and overruled statements of the unchanged rows into the row they continue.
-    merged = []
-    for rec in out:
-        prev = merged[-1] if merged else None
-        if prev and prev["affiliation"] == rec["affiliation"] and prev["stance"] == rec["stance"]:
-            prev["basis_ids"] = list(dict.fromkeys(prev["basis_ids"] + rec["basis_ids"]))
-            prev["overruled_ids"] = list(dict.fromkeys(prev["overruled_ids"] + rec["overruled_ids"]))
+                            ascending=[True, True, False, True, True], kind="stable").reset_index(drop=True)
+    window = pd.Timedelta(days=PRECEDENCE_WINDOW_DAYS - 1).to_timedelta64()
+    states = rows["affiliation"].to_numpy()
+    dates = rows["effective_date"].to_numpy()
+    ranks = rows["rank"].to_numpy()
+    stances = rows["stance"].to_numpy()
+    ids = rows["id"].to_numpy()
+    first = rows.groupby("affiliation", sort=False).cumcount().to_numpy()
+    run_start = [i - first[i] for i in range(len(rows))]  # index where each row's state begins
+    picks = []  # (winner position, day position, overruled ids)
+    lo = 0
+    for hi in range(len(rows)):
+        if hi + 1 < len(rows) and states[hi + 1] == states[hi] and dates[hi + 1] == dates[hi]:
+            continue  # decide once per state and day, after all of that day's statements
+        lo = max(lo, run_start[hi])
+        while dates[lo] < dates[hi] - window:
+            lo += 1
+        best = lo
+        for i in range(lo + 1, hi + 1):
+            if ranks[i] <= ranks[best]:  # best rank; the latest among equals
+                best = i
+        overruled = [ids[i] for i in range(lo, hi + 1) if stances[i] != stances[best]]
+        picks.append((best, hi, overruled))
+    # Keep only picks that change the state's position (so "since when" is honest); fold the
+    # confirming and overruled statements of unchanged picks into the pick they continue.
+    kept = []
+    for best, day, overruled in picks:
+        prev = kept[-1] if kept else None
+        if prev and states[prev[0]] == states[best] and stances[prev[0]] == stances[best]:
+            prev[2].extend(i for i in [ids[best]] if i not in prev[2])
+            prev[3].extend(i for i in overruled if i not in prev[3])
         else:
-            merged.append(rec)
-    return pd.DataFrame(merged, columns=cols)
+            kept.append([best, day, [ids[best]], list(overruled)])
+    result = rows.iloc[[k[0] for k in kept]].copy()
+    result["effective_date"] = dates[[k[1] for k in kept]] if kept else result["effective_date"]
+    result["basis_ids"] = [k[2] for k in kept]
+    result["overruled_ids"] = [k[3] for k in kept]
+    return result.reset_index(drop=True)[cols]
 
 
 def _latest_per_key(rows: pd.DataFrame, key: str, on) -> pd.DataFrame:
