@@ -155,7 +155,13 @@ class Tagger:
                     chain.append((mentions[j][0], mentions[j][1]))
                 tail = sent[chain[-1][0].end():]
                 lead = sent[:m.start()]
-                if R.subj_verbs.match(tail) and _clause_start_ok(lead):
+                in_quote = _in_sentence_quote(sent, m.start())
+                objects = all(c[1].affiliation in R.object_states for c in chain)
+                if not objects:
+                    chain = [c for c in chain if c[1].affiliation not in R.object_states]
+                if in_quote:
+                    pass
+                elif (R.speech_after.match(tail) if objects else R.subj_verbs.match(tail)) and _clause_start_ok(lead):
                     for cm, cres in chain:
                         out.append(Speaker(cres, cm.start(), cm.end(), "state", m.start()))
                 elif R.proposal_after.search(lead):
@@ -175,6 +181,11 @@ class Tagger:
                 out.append(Speaker(res, m.start(), m.end(), "reported", m.start(), nested=True))
             i += 1
         return out
+
+
+def _in_sentence_quote(sent: str, pos: int) -> bool:
+    before = sent[:pos]
+    return before.count("“") > before.count("”") or before.count('"') % 2 == 1
 
 
 def _is_list_glue(between: str) -> bool:
@@ -244,7 +255,7 @@ def _candidates(self: Tagger, text: str, published: date | None) -> list[Candida
         on = day or published
         recent_set = {k for k, v in recent.items() if idx - v <= R.context_window}
         issues = self.issues_of(sent, recent_set)
-        speakers = self.speakers_of(sent, on, history) if (issues or R.pronoun_speech.search(sent) or _quoteish(sent)) else []
+        speakers = self.speakers_of(sent, on, history)
         for sp in speakers:
             if sp.how in ("person", "title") and sp.res.actor_id:
                 history.append(sp.res)
@@ -300,7 +311,10 @@ def _segment_candidates(self: Tagger, text, span, issues, speakers, published, d
     bounds = []
     for k, sp in enumerate(main):
         start = 0 if k == 0 else sp.clause_start
-        end = main[k + 1].clause_start if k + 1 < len(main) else len(sent)
+        nxt = [o.clause_start for o in main[k + 1:] if o.clause_start > sp.clause_start]
+        end = nxt[0] if nxt else len(sent)
+        if k > 0 and main[k - 1].clause_start == sp.clause_start:
+            start = bounds[-1][1]
         bounds.append((sp, start, end))
     for sp in speakers:
         if sp.nested:
@@ -314,9 +328,20 @@ def _segment_candidates(self: Tagger, text, span, issues, speakers, published, d
         seg_issues = self.issues_of(clause, {i for i, _ in issues}) if not single else issues
         if not seg_issues and sp.nested:
             seg_issues = [(i, c) for i, c in issues]
+        criticism = None
+        if not seg_issues and not sp.nested:
+            # "X took aim at / rejected <someone else's position>": the sentence's issue applies.
+            st, cue = self.stance_of(clause)
+            if st == "oppose":
+                seg_issues, criticism = list(issues), (st, cue)
         if not seg_issues:
             continue
-        stance, scue = self.stance_of(clause)
+        stance_clause = clause
+        if not sp.nested:
+            inner = [o.start - a for o in speakers if o.nested and a <= o.start < b]
+            if inner:
+                stance_clause = clause[:min(inner)]
+        stance, scue = criticism or self.stance_of(stance_clause)
         if stance is None:
             continue
         sday, srule = R.dates.resolve(clause, published, day)

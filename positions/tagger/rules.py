@@ -50,6 +50,7 @@ class Rules:
     proposal_before: re.Pattern
     proposal_after: re.Pattern
     confidence: dict
+    object_states: set
 
 
 def _alts(words) -> str:
@@ -117,7 +118,9 @@ def compile_rules(codebook, registry) -> Rules:
     )
     speech = "|".join(lex["speech_verbs"])
     subj = "|".join(lex["state_subject_verbs"])
-    gap = r"(?:\s*,[^,“”\"]{1,90},)?\s*(?:(?:has|have|had|also|additionally|repeatedly|previously|recently|earlier|later|then|now|sharply|strongly|firmly|publicly|pointedly|flatly|once again|again|appeared to|seemed to|\w+ly)\s+){0,3}"
+    gap = (r"(?:\s*,[^,“”\"]{1,90},|\s*,)?\s*(?:(?:has|have|had|also|additionally|repeatedly|previously|recently|"
+           r"earlier|later|then|now|sharply|strongly|firmly|publicly|pointedly|flatly|once again|again|appeared to|"
+           r"seemed to|long|lengthy|who|which|once|twice|all|both|jointly|on \w+day|\w+ly)\s+){0,3}")
     return Rules(
         abbreviations="|".join(lex["sentence"]["abbreviations"]),
         issues=issues,
@@ -141,4 +144,5 @@ def compile_rules(codebook, registry) -> Rules:
         proposal_before=re.compile(r"^(?:['’]s?)\s+(?:calls?|proposals?|plans?|push|appeals?|ideas?|suggestions?)\s+(?:to|for|of|on)\b", I),
         proposal_after=re.compile(r"\b(?:calls?|proposals?|plans?|push|appeals?|idea)\s+(?:from|by|of)\s+$", I),
         confidence=lex["confidence"],
+        object_states=set(lex.get("object_states") or ()),
     )
