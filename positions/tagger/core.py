@@ -245,6 +245,7 @@ def _candidates(self: Tagger, text: str, published: date | None) -> list[Candida
     last_speaker: Resolution | None = None
     last_date = None
     out: list[Candidate] = []
+    self._speaker_day = {}
     pending_quote: list[int] = []        # sentence indexes inside an unattributed open quote
     sent_info = []
     for idx, (s0, s1) in enumerate(spans):
@@ -259,6 +260,8 @@ def _candidates(self: Tagger, text: str, published: date | None) -> list[Candida
         for sp in speakers:
             if sp.how in ("person", "title") and sp.res.actor_id:
                 history.append(sp.res)
+            if day and not sp.nested:
+                self._speaker_day[sp.res.actor_id or sp.res.name] = day
         # "he said" / "the minister added": the last named person speaks.
         carried = None
         if not [s for s in speakers if not s.nested] and last_speaker is not None:
@@ -284,7 +287,11 @@ def _candidates(self: Tagger, text: str, published: date | None) -> list[Candida
             if not issue.endswith(":context"):
                 recent[issue] = idx
         if issues and speakers:
-            out.extend(self.segment_candidates(text, (s0, s1), issues, speakers, published, day, date_rule))
+            for c in self.segment_candidates(text, (s0, s1), issues, speakers, published, day, date_rule):
+                if c.day is None and c.key[0] in self._speaker_day:
+                    c.day = self._speaker_day[c.key[0]]
+                    c.cues.append("date:speaker")
+                out.append(c)
     return out
 
 
@@ -342,12 +349,20 @@ def _segment_candidates(self: Tagger, text, span, issues, speakers, published, d
             if inner:
                 stance_clause = clause[:min(inner)]
         stance, scue = criticism or self.stance_of(stance_clause)
+        if stance is None and sp.how == "reported":
+            stance, scue = "support", "stance:proposal"   # a proposal to do it is support
         if stance is None:
             continue
         sday, srule = R.dates.resolve(clause, published, day)
         if not sday:
             sday, srule = day, date_rule
         for issue, icue in seg_issues:
+            if icue.endswith(":context"):
+                # Issue only from context: a named speaker and a specific cue are needed.
+                if sp.how == "carried" or scue.startswith("stance:support["):
+                    continue
+                if sp.how == "state" and any(o.how in ("person", "title") and o.start < sp.start for o in main):
+                    continue
             cues = [icue.replace(f"issue:{issue}:context", f"issue:{issue}:context"), f"speaker:{sp.how}", scue]
             if srule:
                 cues.append(srule)
@@ -370,6 +385,9 @@ def _confidence(self: Tagger, how, icue, scue, clause) -> float:
 def _records(self: Tagger, cands, text, published, source_url, source_title, offset):
     best: dict[tuple, Candidate] = {}
     dates: dict[tuple, date] = {}
+    # A speaker named with a position on an issue: "he said" sentences only add where no named one did.
+    named = {(c.key[0], c.issue) for c in cands if "speaker:carried" not in c.cues}
+    cands = [c for c in cands if "speaker:carried" not in c.cues or (c.key[0], c.issue) not in named]
     for c in cands:
         if c.day and c.key not in dates:
             dates[c.key] = c.day
