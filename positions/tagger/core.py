@@ -48,6 +48,7 @@ class Candidate:
     day: date | None
     cues: list = field(default_factory=list)
     score: float = 0.0
+    idx: int = 0
 
 
 class Tagger:
@@ -78,6 +79,8 @@ class Tagger:
         for group, stance, negatable, pats in self.rules.stances:
             for i, rx in pats:
                 for m in rx.finditer(clause):
+                    if negatable and self.rules.concessive.search(clause, max(0, m.start() - 50), m.start()):
+                        continue
                     if negatable and neg.search(clause, max(0, m.start() - 30), m.start()):
                         if stance == "support":
                             return "oppose", f"stance:{group}[{i}]:negated"
@@ -101,7 +104,7 @@ class Tagger:
             return reg.resolve(g["person"], on), "person"
         kind_name = next((k for k in self.rules.kinds if g.get(k)), None)
         if kind_name:
-            if g.get("t_person"):
+            if g.get("t_person") and reg.resolve(g["t_person"], on):
                 return reg.resolve(g["t_person"], on), "person"
             kind = self.rules.kinds[kind_name]
             aff = self.rules.place_alias.get(g.get("qual") or g.get("qual2") or "")
@@ -261,7 +264,14 @@ def _candidates(self: Tagger, text: str, published: date | None) -> list[Candida
             if sp.how in ("person", "title") and sp.res.actor_id:
                 history.append(sp.res)
             if day and not sp.nested:
-                self._speaker_day[sp.res.actor_id or sp.res.name] = day
+                self._speaker_day.setdefault(sp.res.actor_id or sp.res.name, []).append((idx, day))
+        if day:
+            # Any named person in a dated sentence: their undated statements nearby share the date.
+            for m in R.mention.finditer(sent):
+                if m.group("person") or m.group("t_person"):
+                    r = self.registry.resolve(m.group("person") or m.group("t_person"), on)
+                    if r is not None:
+                        self._speaker_day.setdefault(r.actor_id, []).append((idx, day))
         # "he said" / "the minister added": the last named person speaks.
         carried = None
         if not [s for s in speakers if not s.nested] and last_speaker is not None:
@@ -288,10 +298,13 @@ def _candidates(self: Tagger, text: str, published: date | None) -> list[Candida
                 recent[issue] = idx
         if issues and speakers:
             for c in self.segment_candidates(text, (s0, s1), issues, speakers, published, day, date_rule):
-                if c.day is None and c.key[0] in self._speaker_day:
-                    c.day = self._speaker_day[c.key[0]]
-                    c.cues.append("date:speaker")
+                c.idx = idx
                 out.append(c)
+    for c in out:
+        if c.day is None and c.key[0] in self._speaker_day:
+            # The nearest dated sentence naming the same speaker (earlier ones win ties).
+            c.day = min(self._speaker_day[c.key[0]], key=lambda t: (abs(t[0] - c.idx), t[0] > c.idx))[1]
+            c.cues.append("date:speaker")
     return out
 
 

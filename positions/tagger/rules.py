@@ -33,6 +33,7 @@ class Rules:
     context_window: int
     stances: list           # (group, stance, negatable, [(i, compiled)])
     negator: re.Pattern
+    concessive: re.Pattern
     unnamed: re.Pattern
     speech: str             # speech verb alternation (uncompiled, used inside bigger patterns)
     pronoun: re.Pattern
@@ -111,7 +112,7 @@ def compile_rules(codebook, registry) -> Rules:
     title = rf"(?i:(?:new|former|top|then|acting|deputy)\s+)?(?i:{'|'.join(title_alts)})"
     mention = re.compile(
         rf"(?P<org>(?i:{'|'.join(org_alts)}))(?:\s+(?P<org_person>{person_rx}))?\b"
-        rf"|(?:\b(?:the\s+|The\s+)?{qual}?{title}(?:\s+of\s+(?:the\s+)?(?P<qual2>{place_rx}))?(?:,?\s+(?:(?i:Lord|Sir|Gen\.|General|Mr\.?|Ms\.?)\s+)?(?P<t_person>{person_rx}))?\b)"
+        rf"|(?:\b(?:the\s+|The\s+)?{qual}?{title}(?:\s+of\s+(?:the\s+)?(?P<qual2>{place_rx}))?(?:,?\s+(?:(?i:Lord|Sir|Gen\.|General|Mr\.?|Ms\.?)\s+)?(?P<t_person>{person_rx})|\s+(?P<t_unknown>[A-Z][a-z]+(?:\s+[A-Z][a-z]+){{0,2}}))?\b)"
         rf"|(?:\b(?:(?i:Lord|Sir|Gen\.|General|Mr\.?|Ms\.?|Mrs\.?|President|Chancellor)\s+)?(?P<person>{person_rx})\b)"
         rf"|(?:\b(?:[Aa]n?\s+)?(?:(?i:unnamed|anonymous|senior)\s+)?(?:(?P<aqual>{place_rx})\s+)?(?i:(?P<anon>{anon}))(?:\s+in\s+(?P<aqual2>{place_rx}))?\b)"
         rf"|(?:\b(?:the\s+|The\s+)?(?P<place>{place_rx})\b(?!['’]s\b))",
@@ -120,13 +121,14 @@ def compile_rules(codebook, registry) -> Rules:
     subj = "|".join(lex["state_subject_verbs"])
     gap = (r"(?:\s*,[^,“”\"]{1,90},|\s*,)?\s*(?:(?:has|have|had|also|additionally|repeatedly|previously|recently|"
            r"earlier|later|then|now|sharply|strongly|firmly|publicly|pointedly|flatly|once again|again|appeared to|"
-           r"seemed to|long|lengthy|who|which|once|twice|all|both|jointly|on \w+day|\w+ly)\s+){0,3}")
+           r"seemed to|(?:\w+\s+){1,3}?by(?=\s+\w+ing\b)|long|lengthy|who|which|once|twice|all|both|jointly|on \w+day|\w+ly)\s+){0,3}")
     return Rules(
         abbreviations="|".join(lex["sentence"]["abbreviations"]),
         issues=issues,
         context_window=int(lex.get("context_window", 2)),
         stances=stances,
         negator=re.compile(rf"(?:{'|'.join(lex['negators'])})\W+(?:\w+\W+){{0,2}}$", I),
+        concessive=re.compile(rf"(?:{'|'.join(lex['concessives'])})\W+(?:[\w’']+\W+){{0,4}}$", I),
         unnamed=re.compile(rf"(?:\b(?:said|says|say|that)\s+|^|,\s+)(?:the\s+)?(?:{'|'.join(lex['unnamed_groups'])})", I),
         speech=speech,
         pronoun=re.compile(rf"\b(?:{'|'.join(lex['pronouns'])})\b", I),
