@@ -13,6 +13,7 @@ All patterns live in positions/codebook.yaml (`lexicons`).
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -251,7 +252,16 @@ def _candidates(self: Tagger, text: str, published: date | None) -> list[Candida
     self._speaker_day = {}
     pending_quote: list[int] = []        # sentence indexes inside an unattributed open quote
     sent_info = []
+    # Cheap pre-filter over the whole text: only sentences near an issue cue get the full pipeline.
+    starts = [a for a, _ in spans]
+    keep = set()
+    for m in R.prefilter.finditer(text):
+        i = bisect_right(starts, m.start()) - 1
+        keep.update(range(max(0, i - R.context_window), min(len(spans), i + R.context_window + 1)))
     for idx, (s0, s1) in enumerate(spans):
+        if idx not in keep:
+            sent_info.append(((), None, ""))
+            continue
         sent = text[s0:s1]
         day, date_rule = R.dates.resolve(sent, published, last_date)
         if day:

@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..errors import CodebookError
 from .dates import DateRules
 
 I = re.I
@@ -52,6 +53,7 @@ class Rules:
     proposal_after: re.Pattern
     confidence: dict
     object_states: set
+    prefilter: re.Pattern
 
 
 def _alts(words) -> str:
@@ -62,6 +64,8 @@ def compile_rules(codebook, registry) -> Rules:
     lex = codebook.lexicons
     issues = {}
     for issue, spec in lex["issues"].items():
+        if spec.get("prefilter", "scope") not in ("scope", "topic"):
+            raise CodebookError(f"{codebook.path}: lexicons.issues.{issue}.prefilter must be scope or topic")
         issues[issue] = {
             "topic": [re.compile(p, I) for p in spec["topic"]],
             "scope": [re.compile(p, I) for p in spec["scope"]],
@@ -146,5 +150,6 @@ def compile_rules(codebook, registry) -> Rules:
         proposal_before=re.compile(r"^(?:['’]s?)\s+(?:calls?|proposals?|plans?|push|appeals?|ideas?|suggestions?)\s+(?:to|for|of|on)\b", I),
         proposal_after=re.compile(r"\b(?:calls?|proposals?|plans?|push|appeals?|idea)\s+(?:from|by|of)\s+$", I),
         confidence=lex["confidence"],
+        prefilter=_any([p for spec in lex['issues'].values() for p in spec[spec.get('prefilter', 'scope')]]),
         object_states=set(lex.get("object_states") or ()),
     )
