@@ -12,7 +12,7 @@ import click
 
 from . import codebook as codebook_mod
 from . import registry as registry_mod
-from . import store, timeline
+from . import store
 from .errors import InvalidField, PositionsError
 from .model import CSV_COLUMNS, Issue, parse_date
 
@@ -91,28 +91,48 @@ def cli():
 @click.option("--published", help="Publication date YYYY-MM-DD; relative dates in the text resolve against it.")
 @click.option("--format", "fmt", type=click.Choice(["json", "jsonl", "csv", "table"]), default="json", show_default=True)
 @click.option("--encoding", default="utf-8", show_default=True, help="Text encoding of the input files.")
-def tag(files, published, fmt, encoding):
+@click.option("--jobs", type=int, default=None, help="Worker processes for many files (default: one per core).")
+def tag(files, published, fmt, encoding, jobs):
     """Tag documents: print the statements found, with verbatim evidence.
 
-    FILES are text files, or - for standard input.
+    FILES are text, Markdown or HTML files, folders of them, or - for standard
+    input. Many files are tagged in parallel with a progress bar on stderr;
+    use --format jsonl to stream one statement per line.
 
     \b
     Example:
         python -m positions tag article.txt --published 2024-05-30 --format json
+        python -m positions tag articles/ --format jsonl > statements.jsonl
     """
-    from .tagger import tag_text
+    from .tagger.io import expand, tag_many
 
     day = parse_day(published, "--published")
-    records = []
-    for name in files:
-        if name == "-":
-            text, title = sys.stdin.read(), "stdin"
-        else:
-            text, title = store.read_text_file(Path(name), encoding), Path(name).name
-        for s in tag_text(text, published=day, source_title=title):
-            records.append(s.to_record())
-    click.echo(render(records, fmt, CSV_COLUMNS if fmt == "csv" else
-                      ["actor", "affiliation", "issue", "stance", "statement_date", "confidence", "evidence"]), nl=False)
+    names = expand(files)
+    columns = CSV_COLUMNS if fmt == "csv" else ["actor", "affiliation", "issue", "stance", "statement_date",
+                                                "confidence", "evidence"]
+    results = tag_many(names, day, encoding, jobs)
+    if len(names) == 1:
+        _, records, error = next(results)
+        if error:
+            fail(error)
+        click.echo(render(records, fmt, columns), nl=False)
+        return
+    errors, records = [], []
+    with click.progressbar(length=len(names), label="tagging", file=sys.stderr) as bar:
+        for i, (name, recs, error) in enumerate(results):
+            bar.update(1)
+            if error:
+                errors.append(error)
+            elif fmt == "jsonl":
+                sys.stdout.write(render(recs, fmt, columns))
+            else:
+                records.extend(recs)
+    if fmt != "jsonl":
+        click.echo(render(records, fmt, columns), nl=False)
+    for e in errors:
+        click.echo(f"error: {e}", err=True)
+    if errors:
+        sys.exit(EXIT_USER_ERROR)
 
 
 @cli.command()
@@ -188,6 +208,8 @@ def show(issue, as_of, data):
     Example:
         python -m positions show --issue cross_border_strikes --as-of 2024-06-15
     """
+    from . import timeline  # lazy: pandas is not needed by `tag`
+
     check_issue(issue)
     day = parse_day(as_of, "--as-of") or date.today()
     df = store.load_frame(data)
@@ -217,3 +239,8 @@ cli.add_command(review)
 
 def main():
     cli(prog_name="python -m positions")
+
+
+from .tagger.bench import bench  # noqa: E402  (registers `bench`; imports nothing heavy)
+
+cli.add_command(bench)

@@ -8,8 +8,6 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-import pandas as pd
-
 from .errors import InvalidField, StoreError
 from .model import CSV_COLUMNS, Statement
 
@@ -67,8 +65,10 @@ def load_statements(path: str | Path = DEFAULT_PATH) -> list[Statement]:
     return out
 
 
-def to_frame(statements: list[Statement]) -> pd.DataFrame:
+def to_frame(statements: list[Statement]) -> "pd.DataFrame":
     """Statements -> DataFrame with the CSV columns; dates as datetime64 (NaT where unknown)."""
+    import pandas as pd  # lazy: `tag` starts without pandas
+
     records = [s.to_record() for s in statements]
     df = pd.DataFrame(records, columns=CSV_COLUMNS) if records else pd.DataFrame(columns=CSV_COLUMNS)
     for col in ("statement_date", "published"):
@@ -77,7 +77,7 @@ def to_frame(statements: list[Statement]) -> pd.DataFrame:
     return df
 
 
-def load_frame(path: str | Path = DEFAULT_PATH, merge_duplicates: bool = True) -> pd.DataFrame:
+def load_frame(path: str | Path = DEFAULT_PATH, merge_duplicates: bool = True) -> "pd.DataFrame":
     """Statements as a DataFrame; by default the same statement reported by several outlets
     is merged into one row with a `sources` list (see dedup.dedupe)."""
     df = to_frame(load_statements(path))

@@ -1,84 +1,436 @@
-"""A first, simple rule tagger: sentence -> issue cues -> speaker -> stance cue.
+"""Rule tagger: sentences -> issue cues -> speakers (attribution) -> stance -> date -> records.
 
-Every pattern lives in the codebook YAML (`lexicons`). Evidence is always a slice
-of the input text, so it is verbatim by construction.
+Pipeline, one document at a time (see `tag_text`):
+1. split into sentences (offsets kept: evidence is always a slice of the input);
+2. issue cues per sentence (topic + scope, or scope-only wording right after an on-issue sentence);
+3. speakers: named people, titles ("Germany's defence minister"), states as subjects
+   ("Canada and Finland signalled"), anonymous officials; "he said" and unattributed quotes carry
+   the last named speaker; each speaker owns a segment of the sentence;
+4. stance per segment from the cue groups in the codebook, with negation;
+5. date from the segment (or sentence), resolved against publication;
+6. one record per (speaker, issue, stance): the best-scoring sentence is the evidence.
+All patterns live in positions/codebook.yaml (`lexicons`).
 """
 from __future__ import annotations
 
-import re
-from datetime import date, timedelta
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from datetime import date
 
 from .. import codebook as codebook_mod
 from .. import registry as registry_mod
 from ..model import Statement
+from ..registry import Resolution
+from .rules import compile_rules
+from .text import paragraph_ids, sentences
 
-SENTENCE_RE = re.compile(r"[^.!?\n]+(?:[.!?]+[”\"’']?|$)", re.M)
-WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-
-
-def sentences(text: str):
-    """Yield (start, end) character offsets of sentences (stripped)."""
-    for m in SENTENCE_RE.finditer(text):
-        start, end = m.start(), m.end()
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if end > start:
-            yield start, end
+QUOTES_OPEN = "“\"‘"
+QUOTES_CLOSE = "”\"’"
 
 
-def _compile(patterns):
-    return [re.compile(p, re.I) for p in patterns]
+@dataclass
+class Speaker:
+    res: Resolution
+    start: int          # mention start (in sentence)
+    end: int
+    how: str            # person / title / state / anonymous / carried / reported
+    clause_start: int   # where this speaker's segment starts
+    nested: bool = False  # reported inside another speaker's clause (does not cut segments)
 
 
-def resolve_weekday(sentence: str, published: date | None) -> date | None:
-    if published is None:
-        return None
-    m = re.search(r"\b(" + "|".join(WEEKDAYS) + r")\b", sentence, re.I)
-    if not m:
-        return None
-    wanted = WEEKDAYS.index(m.group(1).lower())
-    return published - timedelta(days=(published.weekday() - wanted) % 7)
+@dataclass
+class Candidate:
+    key: tuple
+    res: Resolution
+    issue: str
+    stance: str
+    start: int
+    end: int
+    day: date | None
+    cues: list = field(default_factory=list)
+    score: float = 0.0
+    idx: int = 0
+
+
+class Tagger:
+    """Holds compiled rules; `tag(text, published)` returns Statements."""
+
+    def __init__(self, codebook=None, registry=None):
+        self.codebook = codebook or codebook_mod.load()
+        self.registry = registry or registry_mod.load()
+        self.rules = compile_rules(self.codebook, self.registry)
+
+    # ------------------------------------------------------------------ issues
+    def issues_of(self, sent: str, recent: set) -> list[tuple[str, str]]:
+        out = []
+        for issue, rx in self.rules.issues.items():
+            if rx["exclude"].search(sent):
+                continue
+            topic = any(t.search(sent) for t in rx["topic"])
+            scope = any(s.search(sent) for s in rx["scope"])
+            if topic and scope:
+                out.append((issue, f"issue:{issue}"))
+            elif issue in recent and (scope or rx["context"].search(sent)):
+                out.append((issue, f"issue:{issue}:context"))
+        return out
+
+    # ------------------------------------------------------------------ stance
+    def stance_of(self, clause: str) -> tuple[str | None, str]:
+        neg = self.rules.negator
+        for group, stance, negatable, pats in self.rules.stances:
+            for i, rx in pats:
+                for m in rx.finditer(clause):
+                    if negatable and self.rules.concessive.search(clause, max(0, m.start() - 50), m.start()):
+                        continue
+                    if negatable and neg.search(clause, max(0, m.start() - 30), m.start()):
+                        if stance == "support":
+                            return "oppose", f"stance:{group}[{i}]:negated"
+                        continue
+                    return stance, f"stance:{group}[{i}]"
+        return None, ""
+
+    # ------------------------------------------------------------------ speakers
+    def _resolve_mention(self, m, on, history) -> tuple[Resolution | None, str]:
+        g = m.groupdict()
+        reg = self.registry
+        if g.get("org"):
+            org = next(self.rules.org_titles[k] for k in self.rules.org_titles if g.get(k))
+            if g.get("org_person"):
+                return reg.resolve(g["org_person"], on), "person"
+            p = reg.holder(org, "org_leader", on) if on else None
+            if p:
+                return reg.resolve(p.name, on), "title"
+            return None, ""
+        if g.get("person"):
+            return reg.resolve(g["person"], on), "person"
+        kind_name = next((k for k in self.rules.kinds if g.get(k)), None)
+        if kind_name:
+            if g.get("t_person") and reg.resolve(g["t_person"], on):
+                return reg.resolve(g["t_person"], on), "person"
+            kind = self.rules.kinds[kind_name]
+            aff = self.rules.place_alias.get(g.get("qual") or g.get("qual2") or "")
+            kinds = [kind] if kind not in ("head_of_state",) else ["head_of_state", "head_of_government"]
+            if kind == "org_leader" and aff not in ("NATO", "EU"):
+                return None, ""
+            if aff:
+                # Prefer someone already named in the document with that role.
+                for res in reversed(history):
+                    if res.affiliation == aff and res.role_kind in kinds:
+                        return res, "title"
+                for k in kinds:
+                    p = reg.holder(aff, k, on) if on else None
+                    if p:
+                        return reg.resolve(p.name, on), "title"
+                return None, ""
+            for res in reversed(history):
+                if res.role_kind in kinds:
+                    return res, "title"
+            return None, ""
+        if g.get("anon"):
+            aff = self.rules.place_alias.get(g.get("aqual") or g.get("aqual2") or "")
+            if not aff:
+                return None, ""
+            name = m.group(0).strip()
+            return Resolution("", name, aff, "other", "other", ""), "anonymous"
+        if g.get("place"):
+            return reg.resolve(g["place"], on), "state"
+        return None, ""
+
+    def speakers_of(self, sent: str, on, history) -> list[Speaker]:
+        R = self.rules
+        out: list[Speaker] = []
+        mentions = []
+        for m in R.mention.finditer(sent):
+            res, how = self._resolve_mention(m, on, history)
+            if res is None:
+                continue
+            mentions.append((m, res, how))
+        i = 0
+        while i < len(mentions):
+            m, res, how = mentions[i]
+            after, before = sent[m.end():], sent[:m.start()]
+            if how == "state":
+                # States (and chains "Canada and Finland", "Sweden, Finland, and Canada") as subjects.
+                chain = [(m, res)]
+                j = i
+                while j + 1 < len(mentions) and mentions[j + 1][2] == "state" and \
+                        _is_list_glue(sent[mentions[j][0].end():mentions[j + 1][0].start()]):
+                    j += 1
+                    chain.append((mentions[j][0], mentions[j][1]))
+                tail = sent[chain[-1][0].end():]
+                lead = sent[:m.start()]
+                in_quote = _in_sentence_quote(sent, m.start())
+                objects = all(c[1].affiliation in R.object_states for c in chain)
+                if not objects:
+                    chain = [c for c in chain if c[1].affiliation not in R.object_states]
+                if in_quote:
+                    pass
+                elif (R.speech_after.match(tail) if objects else R.subj_verbs.match(tail)) and _clause_start_ok(lead):
+                    for cm, cres in chain:
+                        out.append(Speaker(cres, cm.start(), cm.end(), "state", m.start()))
+                elif R.proposal_after.search(lead):
+                    for cm, cres in chain:
+                        out.append(Speaker(cres, cm.start(), cm.end(), "reported", m.start(), nested=True))
+                i = j + 1
+                continue
+            if R.proposal_before.match(after):
+                out.append(Speaker(res, m.start(), m.end(), "reported", m.start(), nested=True))
+            elif R.according.search(before):
+                out.append(Speaker(res, m.start(), m.end(), how, _quote_start(sent, m.start())))
+            elif R.speech_after.match(after):
+                out.append(Speaker(res, m.start(), m.end(), how, m.start()))
+            elif R.speech_before.search(before):
+                out.append(Speaker(res, m.start(), m.end(), how, _quote_start(sent, m.start())))
+            elif R.proposal_after.search(before):
+                out.append(Speaker(res, m.start(), m.end(), "reported", m.start(), nested=True))
+            i += 1
+        return out
+
+
+def _in_sentence_quote(sent: str, pos: int) -> bool:
+    before = sent[:pos]
+    return before.count("“") > before.count("”") or before.count('"') % 2 == 1
+
+
+def _is_list_glue(between: str) -> bool:
+    return between.strip() in (",", "and", ", and", "or", ", or", "&", "nor")
+
+
+def _clause_start_ok(lead: str) -> bool:
+    """A state is a subject at a clause start, not after a preposition ("strikes on Russia")."""
+    words = lead.rstrip().split()
+    if not words:
+        return True
+    last = words[-1].lower().strip("“\"‘(")
+    if last in ("the",):
+        last = words[-2].lower() if len(words) > 1 else ""
+    return last.endswith(",") or last in ("that", "as", "and", "but", "from", "while", "after", "when", "since",
+                                          "meanwhile", "however", "also", "time", "") or last.endswith(":") or \
+        words[-1][-1] in "”\"’"
+
+
+def _quote_start(sent: str, pos: int) -> int:
+    """Start of the clause a 'said X' / 'according to X' attribution closes (the sentence start)."""
+    return 0
+
+
+def _has_open_quote(sent: str) -> bool:
+    opens = sum(sent.count(c) for c in "“") + sent.count('"') % 2
+    closes = sum(sent.count(c) for c in "”")
+    return opens > closes or (sent[:1] in QUOTES_OPEN and not any(c in sent[1:] for c in QUOTES_CLOSE))
 
 
 def tag_text(text: str, published: date | None = None, source_url: str = "", source_title: str = "",
-             registry=None, codebook=None) -> list[Statement]:
-    """Tag one document; one record per (speaker, issue, stance), first sentence as evidence."""
-    codebook = codebook or codebook_mod.load()
-    registry = registry or registry_mod.load()
-    lex = codebook.lexicons
-    issue_rx = {k: (_compile(v["topic"]), _compile(v["scope"])) for k, v in lex["issues"].items()}
-    stance_rx = [(k, _compile(v)) for k, v in lex["stances"].items()]
-    speech_rx = _compile(lex["speech_verbs"])
-    aliases = sorted(registry.person_aliases(), key=len, reverse=True)
-    alias_rx = re.compile(r"\b(" + "|".join(re.escape(a) for a in aliases) + r")\b", re.I) if aliases else None
-    out: dict[tuple, Statement] = {}
-    for start, end in sentences(text):
-        sent = text[start:end]
-        if not any(rx.search(sent) for rx in speech_rx):
+             registry=None, codebook=None, tagger: Tagger | None = None, offset: int = 0) -> list[Statement]:
+    """Tag one document: one record per (speaker, issue, stance), best sentence as evidence."""
+    tagger = tagger or get_tagger(codebook, registry)
+    cands = tagger.candidates(text, published)
+    return tagger.records(cands, text, published, source_url, source_title, offset)
+
+
+_DEFAULT = None
+
+
+def get_tagger(codebook=None, registry=None) -> Tagger:
+    global _DEFAULT
+    if codebook is None and registry is None:
+        if _DEFAULT is None:
+            _DEFAULT = Tagger()
+        return _DEFAULT
+    return Tagger(codebook, registry)
+
+
+def _candidates(self: Tagger, text: str, published: date | None) -> list[Candidate]:
+    R = self.rules
+    spans = sentences(text, R.abbreviations)
+    paras = paragraph_ids(text, spans)
+    history: list[Resolution] = []       # named people so far (for titles and "he said")
+    recent: dict[str, int] = {}          # issue -> index of last on-issue sentence
+    last_speaker: Resolution | None = None
+    last_date = None
+    out: list[Candidate] = []
+    self._speaker_day = {}
+    pending_quote: list[int] = []        # sentence indexes inside an unattributed open quote
+    sent_info = []
+    # Cheap pre-filter over the whole text: only sentences near an issue cue get the full pipeline.
+    starts = [a for a, _ in spans]
+    keep = set()
+    for m in R.prefilter.finditer(text):
+        i = bisect_right(starts, m.start()) - 1
+        keep.update(range(max(0, i - R.context_window), min(len(spans), i + R.context_window + 1)))
+    for idx, (s0, s1) in enumerate(spans):
+        if idx not in keep:
+            sent_info.append(((), None, ""))
             continue
-        for issue, (topic, scope) in issue_rx.items():
-            if not (any(rx.search(sent) for rx in topic) and any(rx.search(sent) for rx in scope)):
-                continue
-            match = alias_rx.search(sent) if alias_rx else None
-            if not match:
-                continue
-            on = resolve_weekday(sent, published)
-            who = registry.resolve(match.group(1), on or published)
-            if who is None:
-                continue
-            stance = next((k for k, rxs in stance_rx if any(rx.search(sent) for rx in rxs)), None)
-            if stance is None:
-                continue
-            key = (who.actor_id, issue, stance)
-            if key in out:
-                continue
-            out[key] = Statement(
-                actor=who.name, actor_id=who.actor_id, affiliation=who.affiliation, actor_type=who.actor_type,
-                role=who.role_title, issue=issue, stance=stance, statement_date=on, evidence=sent,
-                source_url=source_url, source_title=source_title, published=published, confidence=0.5,
-                origin="tagged", status="suggested", cues=(f"issue:{issue}", f"stance:{stance}"),
-                evidence_start=start, evidence_end=end,
-            )
-    return list(out.values())
+        sent = text[s0:s1]
+        day, date_rule = R.dates.resolve(sent, published, last_date)
+        if day:
+            last_date = day
+        on = day or published
+        recent_set = {k for k, v in recent.items() if idx - v <= R.context_window}
+        issues = self.issues_of(sent, recent_set)
+        speakers = self.speakers_of(sent, on, history)
+        for sp in speakers:
+            if sp.how in ("person", "title") and sp.res.actor_id:
+                history.append(sp.res)
+            if day and not sp.nested:
+                self._speaker_day.setdefault(sp.res.actor_id or sp.res.name, []).append((idx, day))
+        if day:
+            # Any named person in a dated sentence: their undated statements nearby share the date.
+            for m in R.mention.finditer(sent):
+                if m.group("person") or m.group("t_person"):
+                    r = self.registry.resolve(m.group("person") or m.group("t_person"), on)
+                    if r is not None:
+                        self._speaker_day.setdefault(r.actor_id, []).append((idx, day))
+        # "he said" / "the minister added": the last named person speaks.
+        carried = None
+        if not [s for s in speakers if not s.nested] and last_speaker is not None:
+            if R.pronoun_speech.search(sent):
+                carried = Speaker(last_speaker, 0, 0, "carried", 0)
+            elif (sent[:1] in QUOTES_OPEN or _inside_quote(text, s0)) and idx > 0 and paras[idx - 1] == paras[idx]:
+                carried = Speaker(last_speaker, 0, 0, "carried", 0)
+        if carried:
+            speakers = [carried] + speakers
+        main = [s for s in speakers if not s.nested]
+        if main:
+            last_speaker = next((s.res for s in reversed(main) if s.res.actor_id and s.how != "state"), last_speaker)
+            # Earlier sentences of the same open quote belong to this speaker.
+            for j in pending_quote:
+                if paras[j] == paras[idx]:
+                    out.extend(self.segment_candidates(text, spans[j], sent_info[j][0], [Speaker(main[0].res, 0, 0, "carried", 0)],
+                                                        published, sent_info[j][1], sent_info[j][2]))
+            pending_quote = []
+        elif sent[:1] in QUOTES_OPEN and issues:
+            pending_quote.append(idx)
+        sent_info.append((issues, day, date_rule))
+        for issue, _ in issues:
+            if not issue.endswith(":context"):
+                recent[issue] = idx
+        if issues and speakers:
+            for c in self.segment_candidates(text, (s0, s1), issues, speakers, published, day, date_rule):
+                c.idx = idx
+                out.append(c)
+    for c in out:
+        if c.day is None and c.key[0] in self._speaker_day:
+            # The nearest dated sentence naming the same speaker (earlier ones win ties).
+            c.day = min(self._speaker_day[c.key[0]], key=lambda t: (abs(t[0] - c.idx), t[0] > c.idx))[1]
+            c.cues.append("date:speaker")
+    return out
+
+
+def _quoteish(sent: str) -> bool:
+    return any(c in sent for c in "“”\"")
+
+
+def _inside_quote(text: str, pos: int) -> bool:
+    """Is `pos` inside a quotation opened earlier in the same paragraph?"""
+    para_start = text.rfind("\n", 0, pos) + 1
+    before = text[para_start:pos]
+    return before.count("“") > before.count("”") or before.count('"') % 2 == 1
+
+
+def _segment_candidates(self: Tagger, text, span, issues, speakers, published, day, date_rule):
+    R = self.rules
+    s0, s1 = span
+    sent = text[s0:s1]
+    main = sorted([s for s in speakers if not s.nested], key=lambda s: s.clause_start)
+    # Merge a state with a named speaker of the same affiliation in the same sentence
+    # ("Lithuania is prepared ..., Lithuanian Prime Minister ... said"): most specific speaker wins.
+    people_affs = {s.res.affiliation for s in main if s.how != "state"}
+    main = [s for s in main if not (s.how == "state" and s.res.affiliation in people_affs)]
+    bounds = []
+    for k, sp in enumerate(main):
+        start = 0 if k == 0 else sp.clause_start
+        nxt = [o.clause_start for o in main[k + 1:] if o.clause_start > sp.clause_start]
+        end = nxt[0] if nxt else len(sent)
+        if k > 0 and main[k - 1].clause_start == sp.clause_start:
+            start = bounds[-1][1]
+        bounds.append((sp, start, end))
+    for sp in speakers:
+        if sp.nested:
+            bounds.append((sp, sp.start, len(sent)))
+    out = []
+    single = len(bounds) == 1
+    for sp, a, b in bounds:
+        clause = sent[a:b]
+        if R.unnamed.search(clause[sp.end - a:] if sp.end > a else clause):
+            continue
+        seg_issues = self.issues_of(clause, {i for i, _ in issues}) if not single else issues
+        if not seg_issues and sp.nested:
+            seg_issues = [(i, c) for i, c in issues]
+        criticism = None
+        if not seg_issues and not sp.nested:
+            # "X took aim at / rejected <someone else's position>": the sentence's issue applies.
+            st, cue = self.stance_of(clause)
+            if st == "oppose":
+                seg_issues, criticism = list(issues), (st, cue)
+        if not seg_issues:
+            continue
+        stance_clause = clause
+        if not sp.nested:
+            inner = [o.start - a for o in speakers if o.nested and a <= o.start < b]
+            if inner:
+                stance_clause = clause[:min(inner)]
+        stance, scue = criticism or self.stance_of(stance_clause)
+        if stance is None and sp.how == "reported":
+            stance, scue = "support", "stance:proposal"   # a proposal to do it is support
+        if stance is None:
+            continue
+        sday, srule = R.dates.resolve(clause, published, day)
+        if not sday:
+            sday, srule = day, date_rule
+        for issue, icue in seg_issues:
+            if icue.endswith(":context"):
+                # Issue only from context: a named speaker and a specific cue are needed.
+                if sp.how == "carried" or scue.startswith("stance:support["):
+                    continue
+                if sp.how == "state" and any(o.how in ("person", "title") and o.start < sp.start for o in main):
+                    continue
+            cues = [icue.replace(f"issue:{issue}:context", f"issue:{issue}:context"), f"speaker:{sp.how}", scue]
+            if srule:
+                cues.append(srule)
+            conf = self.confidence(sp.how, icue, scue, clause)
+            out.append(Candidate((sp.res.actor_id or sp.res.name, issue, stance), sp.res, issue, stance,
+                                 s0, s1, sday, cues, conf))
+    return out
+
+
+def _confidence(self: Tagger, how, icue, scue, clause) -> float:
+    c = self.rules.confidence
+    val = c["base"].get(how, 0.6)
+    if icue.endswith(":context"):
+        val += c["adjust"]["issue_context"]
+    if any(q in clause for q in "“\""):
+        val += c["adjust"]["quote"]
+    return max(0.05, min(0.99, round(val, 2)))
+
+
+def _records(self: Tagger, cands, text, published, source_url, source_title, offset):
+    best: dict[tuple, Candidate] = {}
+    dates: dict[tuple, date] = {}
+    # A speaker named with a position on an issue: "he said" sentences only add where no named one did.
+    named = {(c.key[0], c.issue) for c in cands if "speaker:carried" not in c.cues}
+    cands = [c for c in cands if "speaker:carried" not in c.cues or (c.key[0], c.issue) not in named]
+    for c in cands:
+        if c.day and c.key not in dates:
+            dates[c.key] = c.day
+        cur = best.get(c.key)
+        if cur is None or c.score > cur.score:
+            best[c.key] = c
+    out = []
+    for key, c in best.items():
+        res = c.res
+        out.append(Statement(
+            actor=res.name, actor_id=res.actor_id, affiliation=res.affiliation, actor_type=res.actor_type,
+            role=res.role_title, issue=c.issue, stance=c.stance, statement_date=c.day or dates.get(key),
+            evidence=text[c.start:c.end], source_url=source_url, source_title=source_title, published=published,
+            confidence=c.score, origin="tagged", status="suggested", cues=tuple(c.cues),
+            evidence_start=c.start + offset, evidence_end=c.end + offset,
+        ))
+    return out
+
+
+Tagger.candidates = _candidates
+Tagger.segment_candidates = _segment_candidates
+Tagger.confidence = _confidence
+Tagger.records = _records

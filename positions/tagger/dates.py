@@ -1,0 +1,102 @@
+"""Statement dates: explicit dates and relative expressions resolved against publication.
+
+Rules (CODEBOOK.md): "on Tuesday" is the latest Tuesday on or before publication; "in February"
+is YYYY-02-01 (the latest February on or before publication); "yesterday" is publication - 1;
+"last week" is the Monday of the previous week; "this month" the first of the month; explicit
+dates ("28 May", "May 28", "Sept. 13", "May 26, 2025", "29.08.2024") as given, the year taken from
+publication when absent (the previous year if that would be after publication). Otherwise None.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+
+class DateRules:
+    """Compiled date patterns from the codebook `lexicons.dates` section."""
+
+    def __init__(self, lex: dict):
+        months = "|".join(lex["month_names"])
+        self.month_rx = re.compile(r"\b(" + months + r")\b\.?", re.I)
+        self.explicit = [
+            # 28 May 2024 / 26 August / on 28 May
+            (re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(" + months + r")\.?(?:,?\s+(\d{4}))?\b", re.I), "dmy"),
+            # May 28, 2024 / Sept. 13 / May 6
+            (re.compile(r"\b(" + months + r")\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4}))?", re.I), "mdy"),
+            # 29.08.2024
+            (re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b"), "num"),
+        ]
+        self.in_month = re.compile(r"\b(?:in|since|during|early|late|mid-?)\s+(" + months + r")\b(?:\s+(\d{4}))?", re.I)
+        self.rel = [(re.compile(r"\b(?:" + "|".join(lex[k]) + r")\b", re.I), k)
+                    for k in ("same_day", "yesterday", "today", "last_week", "this_month", "weekday")]
+
+    def resolve(self, text: str, published: date | None, previous: date | None = None) -> tuple[date | None, str]:
+        """(date, rule) for the first date expression in `text`; (None, "") if there is none."""
+        hits = []
+        for rx, kind in self.explicit:
+            for m in rx.finditer(text):
+                d = self._explicit(m, kind, published)
+                if d:
+                    hits.append((m.start(), d, f"date:{kind}"))
+                    break
+        for m in self.in_month.finditer(text):
+            d = self._month(m.group(1), m.group(2), published)
+            if d:
+                hits.append((m.start(), d, "date:month"))
+                break
+        if published is not None:
+            for rx, kind in self.rel:
+                m = rx.search(text)
+                if not m:
+                    continue
+                d = self._relative(kind, m, published, previous)
+                if d:
+                    hits.append((m.start(), d, f"date:{kind}"))
+        if not hits:
+            return None, ""
+        _, d, rule = min(hits, key=lambda h: h[0])
+        return d, rule
+
+    def _month_no(self, name: str) -> int:
+        key = name.lower()[:3]
+        return ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"].index(key) + 1
+
+    def _year_for(self, month: int, day: int, year: str | None, published: date | None) -> date | None:
+        try:
+            if year:
+                return date(int(year), month, day)
+            if published is None:
+                return None
+            d = date(published.year, month, day)
+            return d if d <= published else date(published.year - 1, month, day)
+        except ValueError:
+            return None
+
+    def _explicit(self, m, kind, published):
+        if kind == "dmy":
+            return self._year_for(self._month_no(m.group(2)), int(m.group(1)), m.group(3), published)
+        if kind == "mdy":
+            return self._year_for(self._month_no(m.group(1)), int(m.group(2)), m.group(3), published)
+        try:
+            return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        except ValueError:
+            return None
+
+    def _month(self, name, year, published):
+        return self._year_for(self._month_no(name), 1, year, published)
+
+    def _relative(self, kind, m, published, previous):
+        if kind == "same_day":
+            return previous
+        if kind == "yesterday":
+            return published - timedelta(days=1)
+        if kind == "today":
+            return published
+        if kind == "last_week":
+            return published - timedelta(days=published.weekday() + 7)
+        if kind == "this_month":
+            return published.replace(day=1)
+        wanted = WEEKDAYS.index(m.group(1).lower())
+        return published - timedelta(days=(published.weekday() - wanted) % 7)

@@ -1,0 +1,155 @@
+"""Compile the codebook's `lexicons` and the actor registry into the tagger's regexes (once)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..errors import CodebookError
+from .dates import DateRules
+
+I = re.I
+
+# Stance groups: (codebook key, stance it signals, whether a negator just before cancels/flips it).
+STANCE_GROUPS = [
+    ("undecided_strong", "undecided", False),
+    ("support_negated", "support", False),
+    ("support_strong", "support", False),
+    ("oppose_strong", "oppose", False),
+    ("conditional", "conditional", False),
+    ("oppose", "oppose", True),
+    ("undecided", "undecided", True),
+    ("support", "support", True),
+]
+
+
+def _any(patterns, flags=I) -> re.Pattern:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), flags)
+
+
+@dataclass
+class Rules:
+    abbreviations: str
+    issues: dict            # issue -> dict(topic, scope, exclude, context) compiled
+    context_window: int
+    stances: list           # (group, stance, negatable, [(i, compiled)])
+    negator: re.Pattern
+    concessive: re.Pattern
+    unnamed: re.Pattern
+    speech: str             # speech verb alternation (uncompiled, used inside bigger patterns)
+    pronoun: re.Pattern
+    dates: DateRules
+    mention: re.Pattern     # people / titles / states / anonymous, one pass
+    kinds: dict             # title group name -> role kind
+    org_titles: dict        # group name -> org id
+    person_alias: dict      # surface -> alias key
+    place_alias: dict       # surface -> affiliation code
+    subj_verbs: re.Pattern
+    speech_after: re.Pattern
+    speech_before: re.Pattern
+    according: re.Pattern
+    pronoun_speech: re.Pattern
+    proposal_before: re.Pattern
+    proposal_after: re.Pattern
+    confidence: dict
+    object_states: set
+    prefilter: re.Pattern
+
+
+def _alts(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+def compile_rules(codebook, registry) -> Rules:
+    lex = codebook.lexicons
+    issues = {}
+    for issue, spec in lex["issues"].items():
+        if spec.get("prefilter", "scope") not in ("scope", "topic"):
+            raise CodebookError(f"{codebook.path}: lexicons.issues.{issue}.prefilter must be scope or topic")
+        issues[issue] = {
+            "topic": [re.compile(p, I) for p in spec["topic"]],
+            "scope": [re.compile(p, I) for p in spec["scope"]],
+            "exclude": _any(spec.get("exclude") or ["(?!)"]),
+            "context": _any(spec.get("context") or ["(?!)"]),
+            "any_topic": _any(spec["topic"]),
+        }
+    stances = []
+    for group, stance, negatable in STANCE_GROUPS:
+        stances.append((group, stance, negatable, [(i, re.compile(p, I)) for i, p in enumerate(lex["stances"][group])]))
+
+    people = {}
+    for key in registry.person_aliases():
+        pass
+    person_surface = set()
+    for p in registry.people.values():
+        for a in (p.name, *p.aliases):
+            person_surface.add(a)
+    place_surface = {}
+    for code, s in registry.states.items():
+        for a in (s.name, *s.aliases):
+            bare = re.sub(r"^(the|The)\s+", "", a)
+            place_surface[bare] = code
+    for code, o in registry.organisations.items():
+        for a in (o.id, *o.aliases):
+            bare = re.sub(r"^(the|The)\s+", "", a)
+            if bare.lower() not in ("alliance",):
+                place_surface[bare] = code
+    place_surface["Kremlin"] = "RU"
+    titles = lex["titles"]
+    kinds = {}
+    title_alts = []
+    for kind, pats in titles.items():
+        name = f"t_{kind}"
+        kinds[name] = kind
+        title_alts.append(f"(?P<{name}>{'|'.join(pats)})")
+    org_titles = {}
+    org_alts = []
+    for org, pats in lex["org_titles"].items():
+        name = f"o_{org}"
+        org_titles[name] = org
+        org_alts.append(f"(?P<{name}>{'|'.join(pats)})")
+    place_rx = _alts(place_surface)
+    person_rx = _alts(person_surface)
+    anon = "|".join(lex["anonymous"])
+    # Adjective/place qualifier of a title or of anonymous officials: "Germany's", "Dutch", "U.S.".
+    qual = rf"(?:(?P<qual>{place_rx})(?:'s|’s)?\s+)"
+    title = rf"(?i:(?:new|former|top|then|acting|deputy)\s+)?(?i:{'|'.join(title_alts)})"
+    mention = re.compile(
+        rf"(?P<org>(?i:{'|'.join(org_alts)}))(?:\s+(?P<org_person>{person_rx}))?\b"
+        rf"|(?:\b(?:the\s+|The\s+)?{qual}?{title}(?:\s+of\s+(?:the\s+)?(?P<qual2>{place_rx}))?(?:,?\s+(?:(?i:Lord|Sir|Gen\.|General|Mr\.?|Ms\.?)\s+)?(?P<t_person>{person_rx})|\s+(?P<t_unknown>[A-Z][a-z]+(?:\s+[A-Z][a-z]+){{0,2}}))?\b)"
+        rf"|(?:\b(?:(?i:Lord|Sir|Gen\.|General|Mr\.?|Ms\.?|Mrs\.?|President|Chancellor)\s+)?(?P<person>{person_rx})\b)"
+        rf"|(?:\b(?:[Aa]n?\s+)?(?:(?i:unnamed|anonymous|senior)\s+)?(?:(?P<aqual>{place_rx})\s+)?(?i:(?P<anon>{anon}))(?:\s+in\s+(?P<aqual2>{place_rx}))?\b)"
+        rf"|(?:\b(?:the\s+|The\s+)?(?P<place>{place_rx})\b(?!['’]s\b))",
+    )
+    speech = "|".join(lex["speech_verbs"])
+    subj = "|".join(lex["state_subject_verbs"])
+    gap = (r"(?:\s*,[^,“”\"]{1,90},|\s*,)?\s*(?:(?:has|have|had|also|additionally|repeatedly|previously|recently|"
+           r"earlier|later|then|now|sharply|strongly|firmly|publicly|pointedly|flatly|once again|again|appeared to|"
+           r"seemed to|(?:\w+\s+){1,3}?by(?=\s+\w+ing\b)|long|lengthy|who|which|once|twice|all|both|jointly|on \w+day|\w+ly)\s+){0,3}")
+    return Rules(
+        abbreviations="|".join(lex["sentence"]["abbreviations"]),
+        issues=issues,
+        context_window=int(lex.get("context_window", 2)),
+        stances=stances,
+        negator=re.compile(rf"(?:{'|'.join(lex['negators'])})\W+(?:\w+\W+){{0,2}}$", I),
+        concessive=re.compile(rf"(?:{'|'.join(lex['concessives'])})\W+(?:[\w’']+\W+){{0,4}}$", I),
+        unnamed=re.compile(rf"(?:\b(?:said|says|say|that)\s+|^|,\s+)(?:the\s+)?(?:{'|'.join(lex['unnamed_groups'])})", I),
+        speech=speech,
+        pronoun=re.compile(rf"\b(?:{'|'.join(lex['pronouns'])})\b", I),
+        dates=DateRules(lex["dates"]),
+        mention=mention,
+        kinds=kinds,
+        org_titles=org_titles,
+        person_alias={},
+        place_alias=place_surface,
+        subj_verbs=re.compile(rf"^(?:\s*,?\s*(?:and|or)?\s*)?{gap}(?:not\s+)?(?:only\s+)?\b(?:{subj}|{speech})\b", I),
+        speech_after=re.compile(rf"^{gap}\b(?:{speech}|back|backs)\b", I),
+        speech_before=re.compile(rf"(?:^|[,”\"’:]\s*)(?!told|tells|urged|instructed|asked)(?:{speech})\s+(?:(?:on|in|at)\s+\w+\s+)?$", I),
+        according=re.compile(r"\b(?:according to|citing|cited)\s+$", I),
+        pronoun_speech=re.compile(rf"\b(?:{'|'.join(lex['pronouns'])})\s+{gap}(?:{speech})\b", I),
+        proposal_before=re.compile(r"^(?:['’]s?)\s+(?:calls?|proposals?|plans?|push|appeals?|ideas?|suggestions?)\s+(?:to|for|of|on)\b", I),
+        proposal_after=re.compile(r"\b(?:calls?|proposals?|plans?|push|appeals?|idea)\s+(?:from|by|of)\s+$", I),
+        confidence=lex["confidence"],
+        prefilter=_any([p for spec in lex['issues'].values() for p in spec[spec.get('prefilter', 'scope')]]),
+        object_states=set(lex.get("object_states") or ()),
+    )
