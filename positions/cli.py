@@ -12,7 +12,7 @@ import click
 
 from . import codebook as codebook_mod
 from . import registry as registry_mod
-from . import store, timeline
+from . import cli_export, store, timeline
 from .errors import InvalidField, PositionsError
 from .model import CSV_COLUMNS, Issue, parse_date
 
@@ -161,6 +161,9 @@ def show(issue, as_of, data):
                     "date": r.effective_date.date().isoformat(), "speaker": r.actor, "evidence": r.evidence}
                    for r in pos.sort_values(["stance", "affiliation"]).itertuples()]
         click.echo(table(records, ["state", "stance", "date", "speaker", "evidence"]) if records else "(none)\n")
+
+
+cli.add_command(cli_export.export)
 
 
 def main():
