@@ -372,7 +372,8 @@ def chart_bytes(ex: Export, key: str | None, fmt: str) -> bytes:
 
 def data_csv(ex: Export) -> bytes:
     statements, _ = citation_tables(ex.rows, ex.registry)
-    return neutralise_frame(statements).to_csv(index=False, lineterminator="\n").encode("utf-8")
+    # CRLF (RFC 4180): the csv writer then quotes every field holding a CR or LF.
+    return neutralise_frame(statements).to_csv(index=False, lineterminator="\r\n").encode("utf-8")
 
 
 def _about(ex: Export) -> list[tuple[str, str]]:
