@@ -40,9 +40,9 @@ def chart_downloads(named: NamedFigure, df: pd.DataFrame, state: ViewState, cb: 
     """PNG (2x), SVG and PDF buttons for one chart, with the period and source line added."""
     kaleido_server()
     ex = _prepared(df, state, cb, reg, [named])
-    cols = st.columns([1, 1, 1, 9])
-    for col, fmt in zip(cols, export.IMAGE_FORMATS):
-        col.download_button(
+    row = st.container(horizontal=True, gap="small")
+    for fmt in export.IMAGE_FORMATS:
+        row.download_button(
             fmt.upper(), data=lambda fmt=fmt: export.chart_image(named, fmt, ex.period, ex.source),
             file_name=f"{ex.stem}-{named.key}.{fmt}", mime=export.MIME[fmt], on_click="ignore",
             key=f"download_{named.key}_{fmt}", help=f"Download this chart as {fmt.upper()}"
@@ -54,14 +54,15 @@ def downloads_section(df: pd.DataFrame, state: ViewState, cb: Codebook, reg: Reg
     """Data behind the view (CSV, XLSX, JSON with citations) and the briefing pack button."""
     ex = _prepared(df, state, cb, reg, figures)
     st.subheader("Downloads")
-    st.caption(f"The {len(ex.rows)} statements behind this view, with citations; {ex.period}.")
-    cols = st.columns([1, 1, 1, 3, 4])
-    for col, fmt in zip(cols, export.DATA_FORMATS):
-        col.download_button(fmt.upper(), data=lambda fmt=fmt: export.data_bytes(ex, fmt),
+    st.caption(f"The {len(ex.rows)} statements behind this view with citations ({ex.period[:1].lower() + ex.period[1:]}), "
+               "and a PowerPoint briefing pack of its charts and key quotes.")
+    row = st.container(horizontal=True, gap="small")
+    for fmt in export.DATA_FORMATS:
+        row.download_button(fmt.upper(), data=lambda fmt=fmt: export.data_bytes(ex, fmt),
                             file_name=f"{ex.stem}-statements.{fmt}", mime=export.MIME[fmt], on_click="ignore",
                             key=f"download_data_{fmt}", help=f"The statements behind this view as {fmt.upper()}")
     query = query_string(state)
-    if cols[3].button("Build briefing pack", key="build_pack", icon=":material/slideshow:",
+    if row.button("Build briefing pack", key="build_pack", icon=":material/slideshow:",
                       help="A 16:9 PowerPoint: title slide, one slide per chart, key quotes, methodology in the notes"):
         st.session_state.pop(_PACK, None)
         with st.status("Building the briefing pack…", expanded=True) as status:
@@ -79,7 +80,7 @@ def downloads_section(df: pd.DataFrame, state: ViewState, cb: Codebook, reg: Reg
     built = st.session_state.get(_PACK)
     if built and built[0] == query:
         _, pptx, pdf = built
-        with cols[4]:
+        with row:
             st.download_button("Briefing pack (PPTX)", data=pptx, file_name=f"{ex.stem}-briefing.pptx",
                                mime=export.MIME["pptx"], on_click="ignore", key="download_pack_pptx",
                                icon=":material/download:")
