@@ -151,7 +151,11 @@ def ensure_kaleido() -> KaleidoServer:
     global _server
     with _server_lock:
         if _server is None or not _server.running:
-            _server = KaleidoServer()
+            from kaleido.errors import ChromeNotFoundError
+            try:
+                _server = KaleidoServer()
+            except ChromeNotFoundError:
+                raise InputError("chart images need Chromium; install it with: apt-get install -y chromium") from None
         return _server
 
 
