@@ -19,6 +19,7 @@ import atexit
 import io
 import json
 import shutil
+import struct
 import subprocess
 import tempfile
 import threading
@@ -30,6 +31,7 @@ from typing import Callable
 import pandas as pd
 import plotly.graph_objects as go
 
+from . import figures as figures_mod
 from . import timeline
 from .codebook import Codebook
 from .errors import InputError
@@ -200,7 +202,16 @@ def _groups_of(code: str, reg: Registry, on: date) -> set[str]:
 
 def statements_for_view(df: pd.DataFrame, state: ViewState, reg: Registry) -> pd.DataFrame:
     """The statements behind a view (the page's table): accepted statements on the view's
-    issue up to its last day, narrowed by its filters; newest first, with `effective_date`."""
+    issue up to its last day, narrowed by its filters; with `effective_date`.
+
+    Uses the page's own definition (figures.filtered + figures.evidence_rows) when figures.py
+    provides it, so page table and exports cannot drift apart; otherwise the same rules here.
+    """
+    if hasattr(figures_mod, "evidence_rows") and hasattr(figures_mod, "filtered"):
+        rows = figures_mod.evidence_rows(figures_mod.filtered(df, state, reg), state, end_day(df, state))
+        if state.view == "actor" and state.actor:
+            rows = rows[(rows["actor_id"].astype(str) == state.actor) | (rows["affiliation"].astype(str) == state.actor)]
+        return rows.reset_index(drop=True)
     rows = timeline.with_effective_date(timeline.usable(df))
     last = end_day(df, state)
     keep = (rows["issue"] == state.issue) & (rows["effective_date"] <= pd.Timestamp(last))
@@ -212,7 +223,7 @@ def statements_for_view(df: pd.DataFrame, state: ViewState, reg: Registry) -> pd
         keep &= rows["confidence"] >= state.min_conf
     if state.reviewed:
         keep &= rows["origin"].isin(["reviewed", "manual"])
-    if state.actor:
+    if state.view == "actor" and state.actor:
         a = state.actor.strip().lower()
         keep &= (rows["actor_id"].str.lower() == a) | (rows["affiliation"].str.lower() == a) | (rows["actor"].str.lower() == a)
     if state.q:
@@ -342,6 +353,8 @@ def prepare(df: pd.DataFrame, state: ViewState, cb: Codebook, reg: Registry,
 def export_figure(named: NamedFigure, period: str, source: str) -> go.Figure:
     """A copy of the page figure with a title and a footer line: period and source."""
     fig = go.Figure(named.figure)
+    # A still image cannot play: drop animation frames, sliders and buttons (the shown state stays).
+    fig.frames, fig.layout.sliders, fig.layout.updatemenus = (), (), ()
     if not (fig.layout.title and fig.layout.title.text):
         fig.update_layout(title={"text": named.title, "x": 0.01, "xanchor": "left"})
     margin_b = max(fig.layout.margin.b or 0, FOOTER_MARGIN)
@@ -355,10 +368,17 @@ def export_figure(named: NamedFigure, period: str, source: str) -> go.Figure:
     return fig
 
 
+def image_size(named: NamedFigure, width: int = WIDTH, height: int = HEIGHT) -> tuple[int, int]:
+    """Layout size of a chart's export: the figure's own height if it sets one (tall tables and
+    matrices), plus room for the source line; else width x height."""
+    own = named.figure.layout.height
+    return width, (int(own) + FOOTER_MARGIN - (named.figure.layout.margin.b or 0) if own else height)
+
+
 def chart_image(named: NamedFigure, fmt: str, period: str, source: str,
                 width: int = WIDTH, height: int = HEIGHT) -> bytes:
     """PNG (2x scale), SVG or PDF bytes of one chart, with its period and source line."""
-    return render(export_figure(named, period, source), fmt, width, height)
+    return render(export_figure(named, period, source), fmt, *image_size(named, width, height))
 
 
 def chart_bytes(ex: Export, key: str | None, fmt: str) -> bytes:
@@ -465,8 +485,10 @@ def key_quotes(rows: pd.DataFrame, limit: int = 6) -> pd.DataFrame:
     """The latest statement of each speaker, newest first (at most `limit`)."""
     if rows.empty:
         return rows
-    speaker = rows["actor_id"].where(rows["actor_id"] != "", rows["actor"])
-    latest = rows.assign(_speaker=speaker).drop_duplicates("_speaker", keep="first")  # rows are newest first
+    rows = rows.sort_values(["effective_date", "confidence"], ascending=False, kind="stable")
+    actor_id, actor = rows["actor_id"].astype(str), rows["actor"].astype(str)
+    speaker = actor_id.where(actor_id != "", actor)
+    latest = rows.assign(_speaker=speaker).drop_duplicates("_speaker", keep="first")
     return latest.head(limit).drop(columns="_speaker")
 
 
@@ -530,8 +552,12 @@ def briefing_pack(ex: Export, progress: Callable[[float, str], None] | None = No
     missing = [f for f in ex.figures if f.key not in images]
     if missing:
         report(0.0, f"Rendering {len(missing)} chart{'s' if len(missing) != 1 else ''}")
-        pngs = render_many([export_figure(f, ex.period, ex.source) for f in missing], "png", PACK_WIDTH, PACK_HEIGHT)
-        images.update(zip((f.key for f in missing), pngs))
+        by_size: dict[tuple[int, int], list[NamedFigure]] = {}
+        for f in missing:
+            by_size.setdefault(image_size(f, PACK_WIDTH, PACK_HEIGHT), []).append(f)
+        for (w, h), group in by_size.items():   # concurrent renders, one batch per size
+            pngs = render_many([export_figure(f, ex.period, ex.source) for f in group], "png", w, h)
+            images.update(zip((f.key for f in group), pngs))
     report(1 / (total + 1), "Title slide")
     slide = new_slide(f"Positions briefing: {cb.issue_label(ex.state.issue)}", size=36)
     slide.shapes.title.top = Inches(1.6)
@@ -549,7 +575,8 @@ def briefing_pack(ex: Export, progress: Callable[[float, str], None] | None = No
         slide = new_slide(named.title, size=26)
         # The picture keeps its aspect ratio inside a 12.3 x 5.3 in box.
         box_w, box_h = Inches(12.333), Inches(5.3)
-        ratio = PACK_WIDTH / PACK_HEIGHT
+        px_w, px_h = struct.unpack(">II", png[16:24])
+        ratio = px_w / px_h
         w, h = (box_w, Emu(int(box_w / ratio))) if box_w / ratio <= box_h else (Emu(int(box_h * ratio)), box_h)
         slide.shapes.add_picture(io.BytesIO(png), Inches(0.5) + (box_w - w) // 2, Inches(1.25), w, h)
         text_box(slide, Inches(0.5), Inches(6.55), Inches(12.333), Inches(0.45), [named.caption], size=12, color=grey)
