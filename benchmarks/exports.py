@@ -58,6 +58,15 @@ def main() -> None:
     for fmt in export.IMAGE_FORMATS:
         out.append(line(f"warm chart image {fmt.upper()} (1200x640{', 2x' if fmt == 'png' else ''})",
                         timed(lambda: export.export_bytes(ex, fmt)), target=0.3))
+    # The map view (once figures.py draws one): local topojson, 50m world, heavier than line charts.
+    map_ex = export.prepare(df, view.parse_query_string("view=map&as_of=2024-12-31"), cb, reg)
+    maps = [f for f in map_ex.figures if f.key == "map"]
+    if maps:
+        export.chart_image(maps[0], "png", map_ex.period, map_ex.source)
+        out.append(line("warm map PNG (topojson world_50m)", timed(
+            lambda: export.chart_image(maps[0], "png", map_ex.period, map_ex.source), 5)))
+    else:
+        out.append("map view: not drawn by this figures.py, skipped")
     # Five different charts for the pack: both issues, several dates.
     five = []
     for i, (issue, day) in enumerate([("cross_border_strikes", "2024-05-31"), ("trainer_deployment", "2024-06-30"),
