@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from positions import codebook, figures, registry, store, timeline, view
+from positions import export_widgets
 from positions.errors import InvalidField, PositionsError
 from positions.model import Issue
 
@@ -74,6 +75,7 @@ if not shown:
 for named in shown:
     st.plotly_chart(named.figure, width="stretch", theme=None, key=f"chart_{named.key}")
     st.caption(named.caption)
+    export_widgets.chart_downloads(named, df, state, cb, reg)
 
 st.subheader("Statements behind the chart")
 rows = timeline.with_effective_date(timeline.usable(df))
@@ -97,3 +99,5 @@ else:
         "quote": st.column_config.TextColumn("quote", width="large"),
         "confidence": st.column_config.NumberColumn("confidence", format="%.2f"),
     })
+
+export_widgets.downloads_section(df, state, cb, reg, shown)

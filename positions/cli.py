@@ -12,7 +12,7 @@ import click
 
 from . import codebook as codebook_mod
 from . import registry as registry_mod
-from . import store
+from . import cli_export, store
 from .errors import InvalidField, PositionsError
 from .model import CSV_COLUMNS, Issue, parse_date
 
@@ -231,16 +231,15 @@ def show(issue, as_of, data):
             click.echo(f"No public position found (NATO/EU members): {', '.join(missing)}\n")
 
 
-from .cli_review import ingest, review  # noqa: E402  (commands live in their own modules)
+# Commands that live in their own modules (none imports pandas/plotly at load, so `tag` starts fast).
+from .cli_review import ingest, review  # noqa: E402
+from .tagger.bench import bench  # noqa: E402
 
 cli.add_command(ingest)
 cli.add_command(review)
+cli.add_command(cli_export.export)
+cli.add_command(bench)
 
 
 def main():
     cli(prog_name="python -m positions")
-
-
-from .tagger.bench import bench  # noqa: E402  (registers `bench`; imports nothing heavy)
-
-cli.add_command(bench)

@@ -30,3 +30,10 @@ def frame(*rows: dict) -> pd.DataFrame:
 @pytest.fixture(name="seed_frame")
 def _seed_frame():
     return store.load_frame(SEED_CSV)
+
+
+@pytest.fixture(name="kaleido_server", scope="session")
+def _kaleido_server():
+    """The one kaleido server (headless Chromium) the whole test session shares for chart images."""
+    from positions import export
+    return export.ensure_kaleido()

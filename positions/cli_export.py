@@ -1,0 +1,69 @@
+"""`python -m positions export`: the page's downloads for a shared link, without a browser."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from . import store
+from .errors import InputError, InvalidField
+
+
+@click.command("export")
+@click.option("--view", "view_text", default="", show_default=False,
+              help="The dashboard link or its query string, e.g. 'issue=trainer_deployment&as_of=2024-06-15'.")
+@click.option("--format", "fmt", default=None, metavar="FORMAT",
+              help="png|svg|pdf (a chart), pptx (briefing pack), csv|xlsx|json (statements with citations). "
+                   "Default: from the --out extension.")
+@click.option("--out", "out", required=True, help="File to write (atomically).")
+@click.option("--data", "data", default=str(store.DEFAULT_PATH), show_default=True, help="Statements CSV.")
+@click.option("--chart", "chart", default=None, help="For png/svg/pdf: the chart key (default: the view's first chart).")
+def export(view_text, fmt, out, data, chart):
+    """Export a dashboard view as a chart image, a briefing pack or its data.
+
+    The output is what the page's download buttons give for the same link.
+
+    \b
+    Examples:
+        python -m positions export --view "as_of=2024-05-31" --format png --out supporters.png
+        python -m positions export --view "http://localhost:8501/?issue=trainer_deployment" --out pack.pptx
+        python -m positions export --view "?as_of=2024-06-15" --format xlsx --out statements.xlsx
+    """
+    from . import codebook as codebook_mod
+    from . import export as export_mod
+    from . import registry as registry_mod
+    from . import view as view_mod
+
+    fmt = (fmt or Path(out).suffix.lstrip(".")).lower()
+    if fmt not in export_mod.FORMATS:
+        raise InputError(f"--format {fmt!r} is unknown; use one of {', '.join(export_mod.FORMATS)}"
+                         if fmt else f"--format is missing and --out {out!r} has no known extension; "
+                                     f"use one of {', '.join(export_mod.FORMATS)}")
+    try:
+        state = view_mod.parse_query_string(view_text)
+    except InvalidField as e:
+        raise InputError(f"--view: {e}") from None
+    target = _writable(out)
+    df = store.load_frame(data)
+    ex = export_mod.prepare(df, state, codebook_mod.load(), registry_mod.load())
+    payload = export_mod.export_bytes(ex, fmt, chart=chart)
+    try:
+        store.atomic_write_bytes(target, payload)
+    except OSError as e:
+        raise InputError(f"--out {out!r} cannot be written: {e.strerror or e}") from None
+    click.echo(f"wrote {out} ({fmt}, {len(payload):,} bytes; {ex.period}, {len(ex.rows)} statements)", err=True)
+
+
+def _writable(out: str) -> Path:
+    """Check --out before the (slow) rendering: not a folder, and its folder can be created and written."""
+    target = Path(out)
+    if target.is_dir():
+        raise InputError(f"--out {out!r} is a directory; give a file name")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise InputError(f"--out {out!r} cannot be written: {e.strerror or e}") from None
+    if not os.access(target.parent, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        raise InputError(f"--out {out!r} cannot be written: permission denied")
+    return target

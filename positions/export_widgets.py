@@ -1,0 +1,90 @@
+"""Streamlit download widgets for positions.export (the page calls these; no logic of their own).
+
+- `chart_downloads(named, ...)`: PNG / SVG / PDF buttons under a chart.
+- `downloads_section(...)`: the view's data (CSV, XLSX, JSON) and the briefing pack.
+
+Images and data are built only when a button is clicked (deferred `data=` callables),
+through the one kaleido server per process, warmed up in the background on first load.
+"""
+from __future__ import annotations
+
+import threading
+
+import pandas as pd
+import streamlit as st
+
+from . import export
+from .codebook import Codebook
+from .errors import InputError
+from .figures import NamedFigure
+from .registry import Registry
+from .view import ViewState, query_string
+
+_PACK = "_positions_briefing_pack"   # session_state: (view query, pptx bytes, pdf bytes | None)
+
+
+@st.cache_resource(show_spinner=False)
+def kaleido_server() -> threading.Thread:
+    """Start the process's kaleido server once, in the background, so the first click is warm."""
+    thread = threading.Thread(target=export.ensure_kaleido, name="kaleido-start", daemon=True)
+    thread.start()
+    return thread
+
+
+def _prepared(df: pd.DataFrame, state: ViewState, cb: Codebook, reg: Registry,
+              figures: list[NamedFigure]) -> export.Export:
+    return export.prepare(df, state, cb, reg, figures=figures)
+
+
+def chart_downloads(named: NamedFigure, df: pd.DataFrame, state: ViewState, cb: Codebook, reg: Registry) -> None:
+    """PNG (2x), SVG and PDF buttons for one chart, with the period and source line added."""
+    kaleido_server()
+    ex = _prepared(df, state, cb, reg, [named])
+    row = st.container(horizontal=True, gap="small")
+    for fmt in export.IMAGE_FORMATS:
+        row.download_button(
+            fmt.upper(), data=lambda fmt=fmt: export.chart_image(named, fmt, ex.period, ex.source),
+            file_name=f"{ex.stem}-{named.key}.{fmt}", mime=export.MIME[fmt], on_click="ignore",
+            key=f"download_{named.key}_{fmt}", help=f"Download this chart as {fmt.upper()}"
+            + (" (2x resolution)" if fmt == "png" else "") + ", with its date and source line")
+
+
+def downloads_section(df: pd.DataFrame, state: ViewState, cb: Codebook, reg: Registry,
+                      figures: list[NamedFigure]) -> None:
+    """Data behind the view (CSV, XLSX, JSON with citations) and the briefing pack button."""
+    ex = _prepared(df, state, cb, reg, figures)
+    st.subheader("Downloads")
+    st.caption(f"The {len(ex.rows)} statements behind this view with citations ({ex.period[:1].lower() + ex.period[1:]}), "
+               "and a PowerPoint briefing pack of its charts and key quotes.")
+    row = st.container(horizontal=True, gap="small")
+    for fmt in export.DATA_FORMATS:
+        row.download_button(fmt.upper(), data=lambda fmt=fmt: export.data_bytes(ex, fmt),
+                            file_name=f"{ex.stem}-statements.{fmt}", mime=export.MIME[fmt], on_click="ignore",
+                            key=f"download_data_{fmt}", help=f"The statements behind this view as {fmt.upper()}")
+    query = query_string(state)
+    if row.button("Build briefing pack", key="build_pack", icon=":material/slideshow:",
+                      help="A 16:9 PowerPoint: title slide, one slide per chart, key quotes, methodology in the notes"):
+        st.session_state.pop(_PACK, None)
+        with st.status("Building the briefing pack…", expanded=True) as status:
+            bar = st.progress(0.0, text="Starting")
+            pptx = export.briefing_pack(ex, progress=lambda fraction, message: bar.progress(min(fraction, 1.0), text=message))
+            pdf = None
+            if export.soffice_path():
+                bar.progress(1.0, text="Converting to PDF with LibreOffice")
+                try:
+                    pdf = export.pack_pdf(pptx)
+                except InputError as e:
+                    st.warning(str(e))
+            st.session_state[_PACK] = (query, pptx, pdf)
+            status.update(label="Briefing pack ready", state="complete", expanded=False)
+    built = st.session_state.get(_PACK)
+    if built and built[0] == query:
+        _, pptx, pdf = built
+        with row:
+            st.download_button("Briefing pack (PPTX)", data=pptx, file_name=f"{ex.stem}-briefing.pptx",
+                               mime=export.MIME["pptx"], on_click="ignore", key="download_pack_pptx",
+                               icon=":material/download:")
+            if pdf:
+                st.download_button("Briefing pack (PDF)", data=pdf, file_name=f"{ex.stem}-briefing.pdf",
+                                   mime=export.MIME["pdf"], on_click="ignore", key="download_pack_pdf",
+                                   icon=":material/download:")
