@@ -13,6 +13,8 @@ All patterns live in positions/codebook.yaml (`lexicons`).
 """
 from __future__ import annotations
 
+import re
+
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
@@ -181,10 +183,19 @@ class Tagger:
                 out.append(Speaker(res, m.start(), m.end(), how, m.start()))
             elif R.speech_before.search(before):
                 out.append(Speaker(res, m.start(), m.end(), how, _quote_start(sent, m.start())))
+            elif how == "person" and R.subj_verbs.match(after) and _clause_start_ok(before) \
+                    and not _in_sentence_quote(sent, m.start()) and not _PASSIVE.match(after):
+                # A named person as the subject of a clause ("Biden has authorized Kyiv to ...").
+                out.append(Speaker(res, m.start(), m.end(), "subject", m.start()))
             elif R.proposal_after.search(before):
                 out.append(Speaker(res, m.start(), m.end(), "reported", m.start(), nested=True))
             i += 1
         return out
+
+
+# "X was asked whether ...": the subject of a passive report takes no position.
+_PASSIVE = re.compile(r"\W*(?:,[^,]{0,60},\s*)?(?:was|were|is|are|has been|had been|have been)\s+(?:asked|questioned|"
+                      r"criticized|criticised|accused|urged|pressed|told|invited)\b", re.I)
 
 
 def _in_sentence_quote(sent: str, pos: int) -> bool:
@@ -271,7 +282,7 @@ def _candidates(self: Tagger, text: str, published: date | None) -> list[Candida
         issues = self.issues_of(sent, recent_set)
         speakers = self.speakers_of(sent, on, history)
         for sp in speakers:
-            if sp.how in ("person", "title") and sp.res.actor_id:
+            if sp.how in ("person", "title", "subject") and sp.res.actor_id:
                 history.append(sp.res)
             if day and not sp.nested:
                 self._speaker_day.setdefault(sp.res.actor_id or sp.res.name, []).append((idx, day))
@@ -382,7 +393,7 @@ def _segment_candidates(self: Tagger, text, span, issues, speakers, published, d
         for issue, icue in seg_issues:
             if icue.endswith(":context"):
                 # Issue only from context: a named speaker and a specific cue are needed.
-                if sp.how == "carried" or scue.startswith("stance:support["):
+                if sp.how in ("carried", "subject") or scue.startswith("stance:support["):
                     continue
                 if sp.how == "state" and any(o.how in ("person", "title") and o.start < sp.start for o in main):
                     continue

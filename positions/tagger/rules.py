@@ -144,7 +144,10 @@ def compile_rules(codebook, registry) -> Rules:
         place_alias=place_surface,
         subj_verbs=re.compile(rf"^(?:\s*,?\s*(?:and|or)?\s*)?{gap}(?:not\s+)?(?:only\s+)?\b(?:{subj}|{speech})\b", I),
         speech_after=re.compile(rf"^{gap}\b(?:{speech}|back|backs)\b", I),
-        speech_before=re.compile(rf"(?:^|[,”\"’:]\s*)(?!told|tells|urged|instructed|asked)(?:{speech})\s+(?:(?:on|in|at)\s+\w+\s+)?$", I),
+        # "..., said Ukrainian Ambassador to the United States Jane Doe": capitalised title words may
+        # stand between the verb and the name.
+        speech_before=re.compile(rf"(?:^|[,”\"’:]\s*)(?!told|tells|urged|instructed|asked)(?:{speech})\s+(?:(?:on|in|at)\s+\w+\s+)?"
+                                 rf"(?-i:(?:(?:[A-Z][\w.'’-]*|of|to|for|the|and|on)\s+){{0,8}})$", I),
         according=re.compile(r"\b(?:according to|citing|cited)\s+$", I),
         pronoun_speech=re.compile(rf"\b(?:{'|'.join(lex['pronouns'])})\s+{gap}(?:{speech})\b", I),
         proposal_before=re.compile(r"^(?:['’]s?)\s+(?:calls?|proposals?|plans?|push|appeals?|ideas?|suggestions?)\s+(?:to|for|of|on)\b", I),
