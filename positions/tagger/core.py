@@ -266,20 +266,43 @@ def _candidates(self: Tagger, text: str, published: date | None) -> list[Candida
     # Cheap pre-filter over the whole text: only sentences near an issue cue get the full pipeline.
     starts = [a for a, _ in spans]
     keep = set()
-    for m in R.prefilter.finditer(text):
+    last_i = -1
+    for m in R.prefilter.finditer(text.lower()):
         i = bisect_right(starts, m.start()) - 1
-        keep.update(range(max(0, i - R.context_window), min(len(spans), i + R.context_window + 1)))
+        if i != last_i:
+            keep.update(range(max(0, i - R.context_window), min(len(spans), i + R.context_window + 1)))
+            last_i = i
     for idx, (s0, s1) in enumerate(spans):
         if idx not in keep:
             sent_info.append(((), None, ""))
             continue
         sent = text[s0:s1]
+        recent_set = {k for k, v in recent.items() if idx - v <= R.context_window}
+        issues = self.issues_of(sent, recent_set)
+        if not issues and not pending_quote:
+            # Off the issues: only keep the speaker memory (named people, their dates) up to date.
+            people = [m.group("person") for m in R.person_scan.finditer(sent)]
+            sent_info.append(((), None, ""))
+            if not people:
+                continue
+            day, _ = R.dates.resolve(sent, published, last_date)
+            if day:
+                last_date = day
+            on = day or published
+            for name in people:
+                r = self.registry.resolve(name, on)
+                if r is None:
+                    continue
+                history.append(r)
+                if day:
+                    self._speaker_day.setdefault(r.actor_id, []).append((idx, day))
+                if R.speech_any.search(sent):
+                    last_speaker = r
+            continue
         day, date_rule = R.dates.resolve(sent, published, last_date)
         if day:
             last_date = day
         on = day or published
-        recent_set = {k for k, v in recent.items() if idx - v <= R.context_window}
-        issues = self.issues_of(sent, recent_set)
         speakers = self.speakers_of(sent, on, history)
         for sp in speakers:
             if sp.how in ("person", "title", "subject") and sp.res.actor_id:
