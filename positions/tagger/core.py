@@ -63,17 +63,22 @@ class Tagger:
         self.rules = compile_rules(self.codebook, self.registry)
 
     # ------------------------------------------------------------------ issues
-    def issues_of(self, sent: str, recent: set) -> list[tuple[str, str]]:
+    def issues_of(self, sent: str, recent: set, anchored: set | None = None) -> list[tuple[str, str]]:
+        """Issues of a sentence; `anchored` (when given) are the issues whose anchors it holds."""
         out = []
         for issue, rx in self.rules.issues.items():
-            if rx["exclude"].search(sent):
+            if anchored is not None and issue not in anchored and issue not in recent:
                 continue
-            topic = any(t.search(sent) for t in rx["topic"])
+            # Cheapest test first; the exclusions only for a sentence that would count.
             scope = any(s.search(sent) for s in rx["scope"])
-            if topic and scope:
-                out.append((issue, f"issue:{issue}"))
+            if scope and any(t.search(sent) for t in rx["topic"]):
+                label = f"issue:{issue}"
             elif issue in recent and (scope or rx["context"].search(sent)):
-                out.append((issue, f"issue:{issue}:context"))
+                label = f"issue:{issue}:context"
+            else:
+                continue
+            if not rx["exclude"].search(sent):
+                out.append((issue, label))
         return out
 
     # ------------------------------------------------------------------ stance
@@ -266,19 +271,20 @@ def _candidates(self: Tagger, text: str, published: date | None) -> list[Candida
     # Cheap pre-filter over the whole text: only sentences near an issue cue get the full pipeline.
     starts = [a for a, _ in spans]
     keep = set()
-    last_i = -1
+    anchored: dict[int, set] = {}       # sentence index -> issues whose anchors it holds
     for m in R.prefilter.finditer(text.lower()):
         i = bisect_right(starts, m.start()) - 1
-        if i != last_i:
+        if i not in anchored:
+            anchored[i] = set()
             keep.update(range(max(0, i - R.context_window), min(len(spans), i + R.context_window + 1)))
-            last_i = i
+        anchored[i] |= R.anchor_issues[m.group()]
     for idx, (s0, s1) in enumerate(spans):
         if idx not in keep:
             sent_info.append(((), None, ""))
             continue
         sent = text[s0:s1]
         recent_set = {k for k, v in recent.items() if idx - v <= R.context_window}
-        issues = self.issues_of(sent, recent_set)
+        issues = self.issues_of(sent, recent_set, anchored.get(idx, set()))
         if not issues and not pending_quote:
             # Off the issues: only keep the speaker memory (named people, their dates) up to date.
             people = [m.group("person") for m in R.person_scan.finditer(sent)]

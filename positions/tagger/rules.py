@@ -56,6 +56,7 @@ class Rules:
     prefilter: re.Pattern   # anchors, matched on the lower-cased text
     person_scan: re.Pattern  # named people only (cheap history for sentences off the issues)
     speech_any: re.Pattern   # any speech verb
+    anchor_issues: dict      # anchor text -> issues it is an anchor of
 
 
 def _alts(words) -> str:
@@ -78,6 +79,14 @@ def _alts(words) -> str:
         return body
 
     return emit(trie) or "(?!)"
+
+
+def _anchor_issues(issues: dict) -> dict:
+    out: dict = {}
+    for issue, spec in issues.items():
+        for a in spec["anchors"]:
+            out.setdefault(a, set()).add(issue)
+    return out
 
 
 def compile_rules(codebook, registry) -> Rules:
@@ -178,5 +187,6 @@ def compile_rules(codebook, registry) -> Rules:
         prefilter=re.compile(_alts(a for spec in lex["issues"].values() for a in spec["anchors"])),
         person_scan=re.compile(rf"\b(?P<person>{person_rx})\b"),
         speech_any=re.compile(rf"\b(?:{speech})\b", I),
+        anchor_issues=_anchor_issues(lex["issues"]),
         object_states=set(lex.get("object_states") or ()),
     )
