@@ -85,3 +85,34 @@ def test_tagger_general_attribution(text, expected):
 
 def test_tagger_passive_subject_takes_no_position():
     assert triples("Klaudia Tanner was asked whether Austria would send troops to Ukraine.") == set()
+
+
+# Sentences on each issue (written for this test): each must hold an anchor of that issue, or the
+# whole-text pre-filter would skip it.
+ANCHOR_CASES = [
+    ("cross_border_strikes", "Ukraine may strike military targets inside Russia with Western missiles."),
+    ("cross_border_strikes", "The allies kept their restrictions on using long-range weapons."),
+    ("cross_border_strikes", "The missiles should be used solely inside Ukrainian territory."),
+    ("trainer_deployment", "France could send military trainers to Ukraine."),
+    ("trainer_deployment", "Britain will not put boots on the ground in Ukraine."),
+    ("trainer_deployment", "A reassurance force could be deployed after a ceasefire."),
+    ("trainer_deployment", "Estonia is ready to send soldiers to western Ukraine."),
+]
+
+
+@pytest.mark.parametrize("issue, sentence", ANCHOR_CASES)
+def test_tagger_anchors_cover_issue_sentences(issue, sentence):
+    from positions.tagger.core import get_tagger
+    t = get_tagger()
+    assert issue in {i for i, _ in t.issues_of(sentence, set())}
+    hits = {a for m in t.rules.prefilter.finditer(sentence.lower()) for a in [m.group()]}
+    assert any(issue in t.rules.anchor_issues[a] for a in hits)
+
+
+def test_tagger_date_gate_keeps_every_date_kind():
+    from positions.tagger.core import get_tagger
+    rules = get_tagger().rules.dates
+    for phrase in ("on Tuesday", "yesterday", "last week", "this month", "in February", "on 28 May", "29.08.2024",
+                   "tonight", "the same day"):
+        assert rules.gate.search(phrase), phrase
+    assert rules.resolve("Nothing here is a date.", PUB) == (None, "")
