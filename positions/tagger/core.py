@@ -13,6 +13,8 @@ All patterns live in positions/codebook.yaml (`lexicons`).
 """
 from __future__ import annotations
 
+import re
+
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
@@ -61,17 +63,22 @@ class Tagger:
         self.rules = compile_rules(self.codebook, self.registry)
 
     # ------------------------------------------------------------------ issues
-    def issues_of(self, sent: str, recent: set) -> list[tuple[str, str]]:
+    def issues_of(self, sent: str, recent: set, anchored: set | None = None) -> list[tuple[str, str]]:
+        """Issues of a sentence; `anchored` (when given) are the issues whose anchors it holds."""
         out = []
         for issue, rx in self.rules.issues.items():
-            if rx["exclude"].search(sent):
+            if anchored is not None and issue not in anchored and issue not in recent:
                 continue
-            topic = any(t.search(sent) for t in rx["topic"])
+            # Cheapest test first; the exclusions only for a sentence that would count.
             scope = any(s.search(sent) for s in rx["scope"])
-            if topic and scope:
-                out.append((issue, f"issue:{issue}"))
+            if scope and any(t.search(sent) for t in rx["topic"]):
+                label = f"issue:{issue}"
             elif issue in recent and (scope or rx["context"].search(sent)):
-                out.append((issue, f"issue:{issue}:context"))
+                label = f"issue:{issue}:context"
+            else:
+                continue
+            if not rx["exclude"].search(sent):
+                out.append((issue, label))
         return out
 
     # ------------------------------------------------------------------ stance
@@ -181,10 +188,19 @@ class Tagger:
                 out.append(Speaker(res, m.start(), m.end(), how, m.start()))
             elif R.speech_before.search(before):
                 out.append(Speaker(res, m.start(), m.end(), how, _quote_start(sent, m.start())))
+            elif how == "person" and R.subj_verbs.match(after) and _clause_start_ok(before) \
+                    and not _in_sentence_quote(sent, m.start()) and not _PASSIVE.match(after):
+                # A named person as the subject of a clause ("Biden has authorized Kyiv to ...").
+                out.append(Speaker(res, m.start(), m.end(), "subject", m.start()))
             elif R.proposal_after.search(before):
                 out.append(Speaker(res, m.start(), m.end(), "reported", m.start(), nested=True))
             i += 1
         return out
+
+
+# "X was asked whether ...": the subject of a passive report takes no position.
+_PASSIVE = re.compile(r"\W*(?:,[^,]{0,60},\s*)?(?:was|were|is|are|has been|had been|have been)\s+(?:asked|questioned|"
+                      r"criticized|criticised|accused|urged|pressed|told|invited)\b", re.I)
 
 
 def _in_sentence_quote(sent: str, pos: int) -> bool:
@@ -255,23 +271,47 @@ def _candidates(self: Tagger, text: str, published: date | None) -> list[Candida
     # Cheap pre-filter over the whole text: only sentences near an issue cue get the full pipeline.
     starts = [a for a, _ in spans]
     keep = set()
-    for m in R.prefilter.finditer(text):
+    anchored: dict[int, set] = {}       # sentence index -> issues whose anchors it holds
+    for m in R.prefilter.finditer(text.lower()):
         i = bisect_right(starts, m.start()) - 1
-        keep.update(range(max(0, i - R.context_window), min(len(spans), i + R.context_window + 1)))
+        if i not in anchored:
+            anchored[i] = set()
+            keep.update(range(max(0, i - R.context_window), min(len(spans), i + R.context_window + 1)))
+        anchored[i] |= R.anchor_issues[m.group()]
     for idx, (s0, s1) in enumerate(spans):
         if idx not in keep:
             sent_info.append(((), None, ""))
             continue
         sent = text[s0:s1]
+        recent_set = {k for k, v in recent.items() if idx - v <= R.context_window}
+        issues = self.issues_of(sent, recent_set, anchored.get(idx, set()))
+        if not issues and not pending_quote:
+            # Off the issues: only keep the speaker memory (named people, their dates) up to date.
+            people = [m.group("person") for m in R.person_scan.finditer(sent)]
+            sent_info.append(((), None, ""))
+            if not people:
+                continue
+            day, _ = R.dates.resolve(sent, published, last_date)
+            if day:
+                last_date = day
+            on = day or published
+            for name in people:
+                r = self.registry.resolve(name, on)
+                if r is None:
+                    continue
+                history.append(r)
+                if day:
+                    self._speaker_day.setdefault(r.actor_id, []).append((idx, day))
+                if R.speech_any.search(sent):
+                    last_speaker = r
+            continue
         day, date_rule = R.dates.resolve(sent, published, last_date)
         if day:
             last_date = day
         on = day or published
-        recent_set = {k for k, v in recent.items() if idx - v <= R.context_window}
-        issues = self.issues_of(sent, recent_set)
         speakers = self.speakers_of(sent, on, history)
         for sp in speakers:
-            if sp.how in ("person", "title") and sp.res.actor_id:
+            if sp.how in ("person", "title", "subject") and sp.res.actor_id:
                 history.append(sp.res)
             if day and not sp.nested:
                 self._speaker_day.setdefault(sp.res.actor_id or sp.res.name, []).append((idx, day))
@@ -382,7 +422,7 @@ def _segment_candidates(self: Tagger, text, span, issues, speakers, published, d
         for issue, icue in seg_issues:
             if icue.endswith(":context"):
                 # Issue only from context: a named speaker and a specific cue are needed.
-                if sp.how == "carried" or scue.startswith("stance:support["):
+                if sp.how in ("carried", "subject") or scue.startswith("stance:support["):
                     continue
                 if sp.how == "state" and any(o.how in ("person", "title") and o.start < sp.start for o in main):
                     continue

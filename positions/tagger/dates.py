@@ -29,11 +29,15 @@ class DateRules:
             (re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b"), "num"),
         ]
         self.in_month = re.compile(r"\b(?:in|since|during|early|late|mid-?)\s+(" + months + r")\b(?:\s+(\d{4}))?", re.I)
+        # Every date expression holds a digit, a month name or one of these words: a cheap first test.
+        self.gate = re.compile(r"\d|day|tonight|morning|afternoon|week|month|" + months, re.I)
         self.rel = [(re.compile(r"\b(?:" + "|".join(lex[k]) + r")\b", re.I), k)
                     for k in ("same_day", "yesterday", "today", "last_week", "this_month", "weekday")]
 
     def resolve(self, text: str, published: date | None, previous: date | None = None) -> tuple[date | None, str]:
         """(date, rule) for the first date expression in `text`; (None, "") if there is none."""
+        if not self.gate.search(text):
+            return None, ""
         hits = []
         for rx, kind in self.explicit:
             for m in rx.finditer(text):
