@@ -116,15 +116,14 @@ def _legend_entry(fig: go.Figure, label: str, colour: str, symbol: str = "square
 # 1. Supporters over time
 
 def add_events(fig: go.Figure, events: list[dict]) -> go.Figure:
-    """Key events as dotted vertical lines with short labels (hover gives the source)."""
+    """Key events as dotted vertical lines with short labels, staggered so they don't overlap."""
     for i, ev in enumerate(events):
         x = pd.Timestamp(ev["date"])
         fig.add_vline(x=x, line={"color": "#777777", "width": 1, "dash": "dot"})
-        fig.add_annotation(x=x, y=1, yref="paper", yanchor="bottom", text=esc(ev["title"]), showarrow=False,
-                           textangle=-30, xanchor="left", font={"size": 11, "color": "#444444"},
+        fig.add_annotation(x=x, y=0.99 - 0.075 * (i % 4), yref="paper", yanchor="top", xanchor="left", xshift=2,
+                           text=esc(ev["title"]), showarrow=False, bgcolor="rgba(255,255,255,0.85)",
+                           font={"size": 11, "color": "#444444"},
                            hovertext=esc(f"{ev['date']}: {ev['title']} ({ev.get('source_url', '')})"))
-    if events:
-        fig.update_layout(margin={"t": 150})
     return fig
 
 
@@ -135,6 +134,7 @@ def supporters_chart(counts: pd.DataFrame, codebook: Codebook, issue: str, names
     names = names or {}
     stances = [s for s in (stances or STANCE_ORDER) if not (count_conditional and s == "conditional")]
     fig = go.Figure()
+    ends = []
     for stance in stances:
         part = counts[counts["stance"] == stance]
         if part.empty:
@@ -152,11 +152,16 @@ def supporters_chart(counts: pd.DataFrame, codebook: Codebook, issue: str, names
             hovertemplate=f"<b>%{{x|%d %b %Y}}</b><br>{label}: %{{y}} states<br>%{{customdata}}<extra></extra>",
             **extra,
         ))
-        # Text label at the end of each line, so the chart reads without colour.
-        last = part.iloc[-1]
-        if not stacked:
-            fig.add_annotation(x=last["date"], y=last["count"], text=f"{label}: {last['count']}", showarrow=False,
-                               xanchor="left", xshift=4, font={"color": sdef.colour, "size": 12})
+        ends.append((int(part["count"].iloc[-1]), part["date"].iloc[-1], label))
+    # Text labels at the end of the lines (stances with equal counts share one), so the chart
+    # reads without colour.
+    if not stacked:
+        by_count: dict[int, list] = {}
+        for count, day, label in ends:
+            by_count.setdefault(count, []).append((day, label))
+        for count, items in by_count.items():
+            fig.add_annotation(x=items[0][0], y=count, text=" · ".join(lab for _, lab in items) + f": {count}",
+                               showarrow=False, xanchor="left", xshift=4, font={"color": "#222222", "size": 12})
     base_layout(fig, f"States by stance on {codebook.issue_label(issue).lower()}", subtitle)
     ymax = int(counts["count"].max()) if not counts.empty else 0
     fig.update_yaxes(title_text="Number of states", rangemode="tozero", dtick=1 if ymax <= 12 else None)
@@ -205,7 +210,8 @@ def matrix_chart(cells: pd.DataFrame, codebook: Codebook, issues: list[str], as_
     base_layout(fig, f"Stances as of {pd.Timestamp(as_of):%d %b %Y}", subtitle)
     fig.update_yaxes(autorange="reversed", title_text="", showgrid=False)
     fig.update_xaxes(side="top", showgrid=False, title_text="")
-    fig.update_layout(height=max(320, 140 + 26 * len(rows)), margin={"t": 130})
+    fig.update_layout(height=max(320, 160 + 26 * len(rows)), margin={"t": 110, "b": 70},
+                      legend={"orientation": "h", "y": -0.02, "yanchor": "top", "x": 0, "xanchor": "left"})
     return fig
 
 
@@ -354,6 +360,7 @@ def evidence_table(rows: pd.DataFrame, codebook: Codebook, names: dict[str, str]
     def link(url):
         return f'<a href="{esc(url)}">source</a>' if str(url).startswith(("http://", "https://")) else ""
     stance_cells = [codebook.stances[s].label for s in rows["stance"]]
+    quotes = [wrap(e, 62, 600) for e in rows["evidence"]]
     fill = [[codebook.stances[s].colour for s in rows["stance"]]]
     values = [
         [f"{d:%Y-%m-%d}" + ("" if pd.notna(sd) else "*") for d, sd in zip(rows["effective_date"], rows["statement_date"])],
@@ -361,14 +368,14 @@ def evidence_table(rows: pd.DataFrame, codebook: Codebook, names: dict[str, str]
         [esc(r) or "" for r in rows["role"]],
         [esc(names.get(a, a)) for a in rows["affiliation"]],
         stance_cells,
-        [wrap(e, 80, 600) for e in rows["evidence"]],
+        quotes,
         [f"{c:.2f}" for c in rows["confidence"]],
         [link(u) for u in rows["source_url"]],
     ]
     header = ["Date", "Speaker", "Role", "For", "Stance", "Quote", "Conf.", "Source"]
     white = "white"
     fig = go.Figure(go.Table(
-        columnwidth=[70, 110, 110, 90, 80, 420, 45, 55],
+        columnwidth=[82, 105, 105, 90, 80, 400, 45, 55],
         header={"values": [f"<b>{h}</b>" for h in header], "fill": {"color": "#EEEEEE"}, "align": "left"},
         cells={"values": values, "align": "left", "height": 24,
                "fill": {"color": [[white] * len(rows)] * 4 + fill + [[white] * len(rows)] * 3},
@@ -376,5 +383,6 @@ def evidence_table(rows: pd.DataFrame, codebook: Codebook, names: dict[str, str]
     ))
     shown = f"{len(rows)} of {total} statements" if total > len(rows) else f"{total} statements"
     base_layout(fig, f"Evidence: {shown}", subtitle)
-    fig.update_layout(height=min(1400, 180 + 70 * max(len(rows), 1)), margin={"l": 10, "r": 10})
+    lines = sum(max(q.count("<br>") + 1, 2) for q in quotes)
+    fig.update_layout(height=min(2400, 150 + 17 * lines + 10 * len(rows)), margin={"l": 10, "r": 10})
     return fig

@@ -107,7 +107,8 @@ def _supporters(df, rows, state, cb, reg):
     start = min(state.start or first, as_of)
     daily = aggregate.daily_stances(rows, state.issue, start, as_of)
     counts = aggregate.stance_counts(daily, state.count_conditional)
-    if counts.empty or counts["count"].sum() == 0:
+    wanted = list(state.stances) or STANCE_ORDER
+    if counts.empty or counts.loc[counts["stance"].isin(wanted), "count"].sum() == 0:
         return []
     events = [e for e in load_events() if start <= e["date"] <= as_of and (not e["issues"] or state.issue in e["issues"])]
     fig = charts.supporters_chart(counts, cb, state.issue, names_of(reg), stances=list(state.stances) or None,
