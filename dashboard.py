@@ -29,6 +29,7 @@ EMPTY = {
     "changes": "No state changed its stance between these two dates.",
     "evidence": "No statements match the filters and search.",
 }
+TABLE_ROWS = 1000
 HINT = "Try a later 'As of' date, the other issue, fewer groups or stances, or a lower minimum confidence."
 
 st.set_page_config(page_title="positions: who backs strikes and trainers", layout="wide")
@@ -63,11 +64,42 @@ def supporters_as_of(path: str, mtime: float, query: str) -> list[str]:
     return sorted(pos.loc[pos["stance"].isin(wanted), "affiliation"])
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def actor_options(path: str, mtime: float, issue: str) -> dict[str, str]:
+    """Everyone with an accepted statement on the issue (filters only thin out their charts)."""
+    df, (cb, reg) = load_frame(path, mtime), load_reference()
+    return figures.actor_choices(figures.filtered(df, view.ViewState(issue=issue), reg), issue, reg)
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
-def actor_options(path: str, mtime: float, query: str) -> dict[str, str]:
+def side_table(path: str, mtime: float, query: str) -> pd.DataFrame:
+    """The sortable table under the evidence and changes views (plain text; links in their own column)."""
     df, (cb, reg) = load_frame(path, mtime), load_reference()
     state = view.parse_query_string(query)
-    return figures.actor_choices(figures.filtered(df, state, reg), state.issue, reg)
+    rows = figures.filtered(df, state, reg)
+    extra = {}
+    if state.view == "evidence":
+        rows = figures.evidence_rows(rows, state, figures.as_of_date(df, state)).head(TABLE_ROWS)
+    else:
+        frm, to = figures.compare_dates(df, state)
+        rows = aggregate.changes_between(rows, state.issue, frm, to)
+        if state.stances:
+            rows = rows[rows["to_stance"].isin(state.stances) | rows["from_stance"].isin(state.stances)]
+        extra["moved from"] = rows["from_stance"].map(lambda s: cb.stances[s].label if s else cb.no_position_label)
+        rows = rows.rename(columns={"to_stance": "stance"})
+    names = figures.names_of(reg)
+    return pd.DataFrame({
+        "date": rows["effective_date"].dt.date,
+        "speaker": rows["actor"],
+        "role": rows["role"],
+        "for": rows["affiliation"].astype(str).map(lambda c: names.get(c, c)),
+        **extra,
+        "stance": rows["stance"].astype(str).map(lambda s: cb.stances[s].label),
+        "quote": rows["evidence"],
+        "source": rows["source_url"].where(rows["source_url"].str.startswith(("http://", "https://")), None),
+        "document": rows["source_title"],
+        "confidence": rows["confidence"],
+    })
 
 
 try:
@@ -125,7 +157,7 @@ if chosen == "supporters":
     stacked = c2.toggle("Stacked areas", value=state.stacked, key="stacked")
     state = state.with_(count_conditional=count_conditional, stacked=stacked)
 elif chosen in ("matrix", "actor"):
-    options = actor_options(DATA_PATH, mtime, view.query_string(state))
+    options = actor_options(DATA_PATH, mtime, state.issue)
     keys = ([""] if chosen == "matrix" else []) + list(options)
     if chosen == "actor" and not keys:
         keys = [""]
@@ -190,20 +222,7 @@ for named in shown:
     st.caption(named.caption)
 
 
-def link_table(rows: pd.DataFrame, extra: dict | None = None) -> None:
-    """Statements as a sortable table with clickable sources (plain text cells, no HTML)."""
-    table = pd.DataFrame({
-        "date": rows["effective_date"].dt.date,
-        "speaker": rows["actor"],
-        "role": rows["role"],
-        "for": rows["affiliation"].astype(str).map(lambda c: names.get(c, c)),
-        "stance": rows["stance"].astype(str).map(lambda s: cb.stances[s].label),
-        "quote": rows["evidence"],
-        "source": rows["source_url"].where(rows["source_url"].str.startswith(("http://", "https://")), None),
-        "document": rows["source_title"],
-        "confidence": rows["confidence"],
-        **(extra or {}),
-    })
+def link_table(table: pd.DataFrame) -> None:
     st.dataframe(table, hide_index=True, width="stretch", column_config={
         "source": st.column_config.LinkColumn("source", display_text="open"),
         "quote": st.column_config.TextColumn("quote", width="large"),
@@ -212,14 +231,9 @@ def link_table(rows: pd.DataFrame, extra: dict | None = None) -> None:
 
 
 if chosen == "evidence" and shown:
-    ev = figures.evidence_rows(figures.filtered(df, state, reg), state, as_of)
-    with st.expander(f"All {len(ev)} matching statements as a sortable table (click a column header)"):
-        link_table(ev.head(5000))
+    table = side_table(DATA_PATH, mtime, query_string)
+    with st.expander(f"{len(table)} matching statements as a sortable table (up to {TABLE_ROWS}; click a header to sort)"):
+        link_table(table)
 elif chosen == "changes" and shown:
-    frm, to = figures.compare_dates(df, state)
-    ch = aggregate.changes_between(figures.filtered(df, state, reg), state.issue, frm, to)
-    if state.stances:
-        ch = ch[ch["to_stance"].isin(state.stances) | ch["from_stance"].isin(state.stances)]
     st.subheader("The statements that moved them")
-    moved_from = ch["from_stance"].map(lambda s: cb.stances[s].label if s else cb.no_position_label)
-    link_table(ch.rename(columns={"to_stance": "stance"}), {"moved from": moved_from})
+    link_table(side_table(DATA_PATH, mtime, query_string))

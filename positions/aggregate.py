@@ -26,21 +26,31 @@ REVIEWED_ORIGINS = ("reviewed", "manual")
 RANK = {"oppose": 0, "undecided": 1, "conditional": 2, "support": 3}
 
 
+AS_OF_ORDER = ["effective_date", "confidence", "id"]  # the latest statement wins; ties: confidence, id
 CATEGORY_COLUMNS = ("affiliation", "actor_type", "issue", "stance", "origin", "status")
 
 
 def prepare(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy ready for fast filtering: `effective_date` added, low-cardinality columns as categories.
+    """A copy ready for fast filtering: `effective_date` added, low-cardinality columns as categories,
+    rows in as-of order (effective_date, confidence, id), so later steps never sort again.
 
     Every function here accepts raw or prepared frames; the page prepares once and caches it.
     """
     if df.attrs.get("prepared"):
         return df
     out = df.assign(effective_date=df["statement_date"].fillna(df["published"]))
+    out = out.sort_values(AS_OF_ORDER, kind="stable", na_position="first").reset_index(drop=True)
     for col in CATEGORY_COLUMNS:
         out[col] = out[col].astype("category")
     out.attrs["prepared"] = True
     return out
+
+
+def _in_order(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows sorted by AS_OF_ORDER (free for prepared frames: filtering keeps their order)."""
+    if rows.attrs.get("prepared"):
+        return rows
+    return rows.sort_values(AS_OF_ORDER, kind="stable")
 
 
 def _state_rows(rows: pd.DataFrame, issue: str, end: date | None = None) -> pd.DataFrame:
@@ -104,8 +114,7 @@ def daily_stances(rows: pd.DataFrame, issue: str, start: date, end: date) -> Dai
     st = _state_rows(rows, issue, end)
     if st.empty or days.empty:
         return DailyStances(days, [], np.zeros((len(days), 0), dtype=np.int8))
-    st = st.sort_values(["effective_date", "confidence", "id"], kind="stable")
-    last = st.drop_duplicates(["affiliation", "effective_date"], keep="last")
+    last = _in_order(st).drop_duplicates(["affiliation", "effective_date"], keep="last")
     code = last["stance"].map(STANCE_CODE).astype(float)
     wide = pd.DataFrame({"d": last["effective_date"].to_numpy(), "a": last["affiliation"].astype(str).to_numpy(),
                          "c": code.to_numpy()})
@@ -151,8 +160,7 @@ def stance_counts(daily: DailyStances, count_conditional: bool = False, max_poin
 def positions_as_of(rows: pd.DataFrame, issue: str, on: date) -> pd.DataFrame:
     """One row per state: its latest government statement on `issue` on or before `on` (all columns)."""
     rows = prepare(rows)
-    st = _state_rows(rows, issue, on).sort_values(["effective_date", "confidence", "id"], kind="stable")
-    keep = st.drop_duplicates("affiliation", keep="last").index
+    keep = _in_order(_state_rows(rows, issue, on)).drop_duplicates("affiliation", keep="last").index
     out = rows.loc[keep].reset_index(drop=True)
     out["affiliation"] = out["affiliation"].astype(str)
     out["stance"] = out["stance"].astype(str)
@@ -194,8 +202,7 @@ def actor_statements(rows: pd.DataFrame, issue: str, actor: str, reg: Registry) 
         mask &= rows["affiliation"] == actor
     else:
         mask &= rows["actor_id"] == actor
-    rows = rows[mask]
-    return rows.sort_values(["effective_date", "confidence", "id"], kind="stable").reset_index(drop=True)
+    return _in_order(rows[mask]).reset_index(drop=True)
 
 
 def official_steps(statements: pd.DataFrame, end: date, government_only: bool = True) -> pd.DataFrame:

@@ -150,6 +150,7 @@ def supporters_chart(counts: pd.DataFrame, codebook: Codebook, issue: str, names
         fig.add_trace(go.Scatter(
             x=part["date"], y=part["count"], name=label, mode="lines", line=line, customdata=hover,
             hovertemplate=f"<b>%{{x|%d %b %Y}}</b><br>{label}: %{{y}} states<br>%{{customdata}}<extra></extra>",
+            _validate=False,  # long hover arrays: plotly's per-element validation is the slowest step
             **extra,
         ))
         ends.append((int(part["count"].iloc[-1]), part["date"].iloc[-1], label))
@@ -248,7 +249,7 @@ def actor_timeline_chart(statements: pd.DataFrame, steps: pd.DataFrame, codebook
             x=part["effective_date"], y=[sdef.label] * len(part), mode="markers", name=sdef.label,
             marker={"color": sdef.colour, "size": 13, "symbol": STANCE_SYMBOL[stance],
                     "line": {"color": "white", "width": 1}},
-            customdata=hover, hovertemplate="%{customdata}<extra></extra>"))
+            customdata=hover, hovertemplate="%{customdata}<extra></extra>", _validate=False))
     base_layout(fig, f"{esc(actor_label)}: statements on {codebook.issue_label(issue).lower()}", subtitle)
     fig.update_yaxes(categoryorder="array", categoryarray=[labels[s] for s in STANCE_AXIS], type="category",
                      range=[-0.5, 3.5], title_text="")
@@ -295,7 +296,8 @@ def map_chart(frames: list[tuple[str, pd.DataFrame]], codebook: Codebook, issue:
     With more than one frame the figure carries a month slider and a play button.
     """
     label, last = frames[-1]
-    anim = [{"name": lab, "data": _map_traces(t, codebook)} for lab, t in frames] if len(frames) > 1 else None
+    anim = ([go.Frame({"name": lab, "data": _map_traces(t, codebook)}, _validate=False) for lab, t in frames]
+            if len(frames) > 1 else None)
     fig = go.Figure(data=_map_traces(last, codebook), frames=anim, _validate=False)
     if len(frames) > 1:
         steps = [{"label": lab, "method": "animate",
@@ -339,10 +341,10 @@ def changes_chart(changes: pd.DataFrame, codebook: Codebook, names: dict[str, st
         marker={"size": 15, "color": [codebook.stances[s].colour for s in changes["to_stance"]],
                 "symbol": [STANCE_SYMBOL[s] for s in changes["to_stance"]]},
         customdata=hover, hovertemplate="%{customdata}<extra></extra>"))
-    for y, f, t in zip(ylabels, changes["from_stance"], changes["to_stance"]):
-        fig.add_annotation(x=lab(t), y=y, ax=lab(f), ay=y, xref="x", yref="y", axref="x", ayref="y",
-                           showarrow=True, arrowhead=3, arrowwidth=1.5, arrowcolor="#555555", standoff=9,
-                           startstandoff=8, text="")
+    fig.update_layout(annotations=[  # one batch: add_annotation per arrow is quadratic
+        dict(x=lab(t), y=y, ax=lab(f), ay=y, xref="x", yref="y", axref="x", ayref="y", showarrow=True, arrowhead=3,
+             arrowwidth=1.5, arrowcolor="#555555", standoff=9, startstandoff=8, text="")
+        for y, f, t in zip(ylabels, changes["from_stance"], changes["to_stance"])])
     base_layout(fig, f"Who moved between {pd.Timestamp(frm):%d %b %Y} and {pd.Timestamp(to):%d %b %Y}", subtitle)
     fig.update_xaxes(categoryorder="array", categoryarray=axis, type="category", range=[-0.5, len(axis) - 0.3],
                      title_text="")
@@ -380,6 +382,7 @@ def evidence_table(rows: pd.DataFrame, codebook: Codebook, names: dict[str, str]
         cells={"values": values, "align": "left", "height": 24,
                "fill": {"color": [[white] * len(rows)] * 4 + fill + [[white] * len(rows)] * 3},
                "font": {"color": "#111111"}},
+        _validate=False,
     ))
     shown = f"{len(rows)} of {total} statements" if total > len(rows) else f"{total} statements"
     base_layout(fig, f"Evidence: {shown}", subtitle)

@@ -276,8 +276,8 @@ def _changes(df, rows, state, cb, reg):
 
 
 SORT_KEYS = {
-    "newest": (["effective_date", "id"], [False, True]),
-    "oldest": (["effective_date", "id"], [True, True]),
+    "newest": (aggregate.AS_OF_ORDER, [False, False, False]),
+    "oldest": (aggregate.AS_OF_ORDER, [True, True, True]),
     "confidence": (["confidence", "effective_date"], [False, False]),
     "speaker": (["actor", "effective_date"], [True, False]),
 }
@@ -293,6 +293,8 @@ def evidence_rows(rows: pd.DataFrame, state: ViewState, as_of: date) -> pd.DataF
         mask &= rows["stance"].isin(state.stances)
     out = rows[mask]
     out = aggregate.search(out, state.q)
+    if state.sort in ("newest", "oldest") and out.attrs.get("prepared"):
+        return out[::-1] if state.sort == "newest" else out  # prepared rows are already oldest first
     by, asc = SORT_KEYS[state.sort]
     return out.sort_values(by, ascending=asc, kind="stable")
 
