@@ -116,14 +116,16 @@ def _legend_entry(fig: go.Figure, label: str, colour: str, symbol: str = "square
 # 1. Supporters over time
 
 def add_events(fig: go.Figure, events: list[dict]) -> go.Figure:
-    """Key events as dotted vertical lines with short labels, staggered so they don't overlap."""
+    """Key events as dotted vertical lines, labelled above the plot (staggered so they don't overlap)."""
     for i, ev in enumerate(events):
         x = pd.Timestamp(ev["date"])
         fig.add_vline(x=x, line={"color": "#777777", "width": 1, "dash": "dot"})
-        fig.add_annotation(x=x, y=0.99 - 0.075 * (i % 4), yref="paper", yanchor="top", xanchor="left", xshift=2,
-                           text=esc(ev["title"]), showarrow=False, bgcolor="rgba(255,255,255,0.85)",
-                           font={"size": 11, "color": "#444444"},
+        fig.add_annotation(x=x, y=1.0 + 0.055 * (i % 3), yref="paper", yanchor="bottom", xanchor="left", xshift=-2,
+                           text="┊ " + esc(ev["title"]), showarrow=False, font={"size": 11, "color": "#444444"},
                            hovertext=esc(f"{ev['date']}: {ev['title']} ({ev.get('source_url', '')})"))
+    if events:  # labels sit above the plot; the legend moves below it
+        fig.update_layout(margin={"t": 110 + 22 * min(len(events), 3)},
+                          legend={"orientation": "h", "y": -0.16, "yanchor": "top", "x": 0, "xanchor": "left"})
     return fig
 
 
@@ -154,19 +156,26 @@ def supporters_chart(counts: pd.DataFrame, codebook: Codebook, issue: str, names
             **extra,
         ))
         ends.append((int(part["count"].iloc[-1]), part["date"].iloc[-1], label))
-    # Text labels at the end of the lines (stances with equal counts share one), so the chart
-    # reads without colour.
-    if not stacked:
+    # Text labels at the end of the lines (stances with equal counts share one; stacked areas
+    # get theirs mid-band), so the chart reads without colour.
+    if stacked:
+        base = 0
+        for count, day, label in ends:
+            if count:
+                fig.add_annotation(x=day, y=base + count / 2, text=f"{label}: {count}", showarrow=False,
+                                   xanchor="left", xshift=4, font={"color": "#222222", "size": 12})
+            base += count
+    else:
         by_count: dict[int, list] = {}
         for count, day, label in ends:
             by_count.setdefault(count, []).append((day, label))
         for count, items in by_count.items():
-            fig.add_annotation(x=items[0][0], y=count, text=" · ".join(lab for _, lab in items) + f": {count}",
+            fig.add_annotation(x=items[0][0], y=count, text="<br>".join(f"{lab}: {count}" for _, lab in items),
                                showarrow=False, xanchor="left", xshift=4, font={"color": "#222222", "size": 12})
     base_layout(fig, f"States by stance on {codebook.issue_label(issue).lower()}", subtitle)
     ymax = int(counts["count"].max()) if not counts.empty else 0
     fig.update_yaxes(title_text="Number of states", rangemode="tozero", dtick=1 if ymax <= 12 else None)
-    fig.update_xaxes(title_text="")
+    fig.update_xaxes(title_text="", range=[counts["date"].min(), counts["date"].max() + pd.Timedelta(days=1)])
     fig.update_layout(margin={"r": 190})
     if events:
         add_events(fig, events)
@@ -261,10 +270,12 @@ def actor_timeline_chart(statements: pd.DataFrame, steps: pd.DataFrame, codebook
 # --------------------------------------------------------------------------------------
 # 4. Map
 
+MAP_ABBREV = {"support": "Sup", "conditional": "Cond", "undecided": "Und", "oppose": "Opp"}
 MAP_VIEWS = {
     "europe": {"resolution": 50, "projection_type": "conic conformal", "projection_rotation_lon": 15,
                "lataxis_range": [34, 71], "lonaxis_range": [-25, 45]},
-    "world": {"resolution": 110, "projection_type": "natural earth"},
+    "world": {"resolution": 110, "projection_type": "natural earth", "projection_rotation_lon": 0,
+              "lonaxis_range": [-180, 180], "lataxis_range": [-58, 84]},
 }
 
 
@@ -286,6 +297,13 @@ def _map_traces(frame: pd.DataFrame, codebook: Codebook) -> list[dict]:
             colorscale=[[0, colour], [1, colour]], showscale=False, showlegend=True, zmin=0, zmax=1,
             customdata=part["hover"], hovertemplate="%{customdata}<extra></extra>",
             marker={"line": {"color": "white", "width": 0.5}}))
+    # Short text labels on the states that have a position, so the map reads without colour.
+    pick = [i for i, s in enumerate(cols["stance"]) if s]
+    traces.append(dict(
+        type="scattergeo", mode="text", locationmode="ISO-3", locations=[cols["iso3"][i] for i in pick],
+        text=[MAP_ABBREV[cols["stance"][i]] for i in pick],
+        textfont={"size": 11, "color": "#111111", "shadow": "0px 0px 3px white", "weight": "bold"},
+        hoverinfo="skip", showlegend=False, name="labels"))
     return traces
 
 
@@ -314,7 +332,7 @@ def map_chart(frames: list[tuple[str, pd.DataFrame]], codebook: Codebook, issue:
     base_layout(fig, f"Stance on {codebook.issue_label(issue).lower()} as of {label}", subtitle)
     fig.update_geos(showcountries=True, countrycolor="white", showcoastlines=False, showland=True,
                     landcolor="#F2F2F2", showframe=False, **MAP_VIEWS[scope])
-    fig.update_layout(height=620 if scope == "europe" else 520, margin={"l": 10, "r": 10, "t": 90, "b": 60},
+    fig.update_layout(height=780 if scope == "europe" else 560, margin={"l": 10, "r": 10, "t": 90, "b": 60},
                       legend={"orientation": "h", "y": 1.02})
     return fig
 
