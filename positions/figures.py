@@ -21,8 +21,8 @@ from .registry import Registry
 from .view import ViewState
 
 EVENTS_PATH = Path(__file__).resolve().parent.parent / "data" / "events.yaml"
-EVIDENCE_ROWS = 200  # rows drawn in the evidence figure; the page's sortable table has them all
-MAP_MAX_FRAMES = 36  # months in the map's slider / animation
+EVIDENCE_ROWS = 30  # rows drawn in the evidence figure (plotly tables get slow to draw); the page table has more
+MAP_MAX_FRAMES = 24  # months in the map's slider / animation (the latest ones)
 ACTOR_MAX_POINTS = 1500  # statements drawn in an actor timeline (the latest ones)
 
 
