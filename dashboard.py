@@ -232,7 +232,8 @@ def link_table(table: pd.DataFrame) -> None:
 
 if chosen == "evidence" and shown:
     table = side_table(DATA_PATH, mtime, query_string)
-    with st.expander(f"{len(table)} matching statements as a sortable table (up to {TABLE_ROWS}; click a header to sort)"):
+    with st.expander(f"{len(table)} matching statements as a sortable table (up to {TABLE_ROWS}; click a header to sort)",
+                     expanded=len(table) > figures.EVIDENCE_ROWS):
         link_table(table)
 elif chosen == "changes" and shown:
     st.subheader("The statements that moved them")

@@ -404,6 +404,8 @@ def evidence_table(rows: pd.DataFrame, codebook: Codebook, names: dict[str, str]
     ))
     shown = f"{len(rows)} of {total} statements" if total > len(rows) else f"{total} statements"
     base_layout(fig, f"Evidence: {shown}", subtitle)
-    lines = sum(max(q.count("<br>") + 1, 2) for q in quotes)
-    fig.update_layout(height=min(2400, 150 + 17 * lines + 10 * len(rows)), margin={"l": 10, "r": 10})
+    # Row heights follow the longest wrapped cell (quote lines; role, speaker, "for" wrap at ~12 chars).
+    lines = sum(max(q.count("<br>") + 1, -(-len(str(r)) // 12), -(-len(str(a)) // 12), -(-len(names.get(f, f)) // 12), 2)
+                for q, r, a, f in zip(quotes, rows["role"], rows["actor"], rows["affiliation"].astype(str)))
+    fig.update_layout(height=min(3000, 170 + 18 * lines + 12 * len(rows)), margin={"l": 10, "r": 10})
     return fig
