@@ -1,29 +1,44 @@
-"""Streamlit page: who has signalled support over time, and the statements behind it.
+"""Streamlit page: who has signalled support over time, and why, in six views.
 
-Thin wiring only: data comes through positions.store, logic from positions.timeline,
-figures from positions.charts; the view lives in the URL (positions.view).
+Thin wiring only: data comes through positions.store, aggregation from positions.aggregate,
+the charts of each view from positions.figures (the same list `export --view` draws), and the
+whole view lives in the URL (positions.view) so a copied link reopens it exactly.
 """
 from __future__ import annotations
 
 import os
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 import streamlit as st
 
-from positions import codebook, figures, registry, store, timeline, view
-from positions import export_widgets
+from positions import aggregate, charts, codebook, export_widgets, figures, registry, store, view
 from positions.errors import InvalidField, PositionsError
 from positions.model import Issue
 
 DATA_PATH = os.environ.get("POSITIONS_DATA", str(store.DEFAULT_PATH))
+VIEW_LABELS = {
+    "supporters": "Supporters over time", "matrix": "Actor × issue", "actor": "Actor timeline",
+    "map": "Map", "changes": "Changes", "evidence": "Evidence",
+}
+EMPTY = {
+    "supporters": "No government statements by states on this issue up to this date pass the filters.",
+    "matrix": "No state has a position that passes the filters as of this date.",
+    "actor": "This actor has no statements on this issue in the chosen period and filters.",
+    "map": "Nothing to map with these filters.",
+    "changes": "No state changed its stance between these two dates.",
+    "evidence": "No statements match the filters and search.",
+}
+TABLE_ROWS = 1000
+HINT = "Try a later 'As of' date, the other issue, fewer groups or stances, or a lower minimum confidence."
 
-st.set_page_config(page_title="positions: stances on strikes and trainers", layout="wide")
+st.set_page_config(page_title="positions: who backs strikes and trainers", layout="wide")
 
 
-@st.cache_data(show_spinner=False)
-def load_statements(path: str, mtime: float) -> pd.DataFrame:
-    return store.load_frame(path)
+@st.cache_resource(show_spinner="Loading statements…", max_entries=4)
+def load_frame(path: str, mtime: float) -> pd.DataFrame:
+    """The statements, validated and prepared once per file version (shared, never mutated)."""
+    return aggregate.prepare(store.load_frame(path))
 
 
 @st.cache_resource(show_spinner=False)
@@ -31,8 +46,65 @@ def load_reference():
     return codebook.load(), registry.load()
 
 
+@st.cache_resource(show_spinner=False, max_entries=256)
+def view_figures(path: str, mtime: float, query: str) -> list[figures.NamedFigure]:
+    """figures_for_view, cached per file version and view (the query string is the key)."""
+    cb, reg = load_reference()
+    return figures.figures_for_view(load_frame(path, mtime), view.parse_query_string(query), cb, reg)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def supporters_as_of(path: str, mtime: float, query: str) -> list[str]:
+    """States whose position is support (optionally conditional) as of the view's date, after filters."""
+    df, (cb, reg) = load_frame(path, mtime), load_reference()
+    state = view.parse_query_string(query)
+    rows = figures.filtered(df, state, reg)
+    pos = aggregate.positions_as_of(rows, state.issue, figures.as_of_date(df, state))
+    wanted = {"support", "conditional"} if state.count_conditional else {"support"}
+    return sorted(pos.loc[pos["stance"].isin(wanted), "affiliation"])
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def actor_options(path: str, mtime: float, issue: str) -> dict[str, str]:
+    """Everyone with an accepted statement on the issue (filters only thin out their charts)."""
+    df, (cb, reg) = load_frame(path, mtime), load_reference()
+    return figures.actor_choices(figures.filtered(df, view.ViewState(issue=issue), reg), issue, reg)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def side_table(path: str, mtime: float, query: str) -> pd.DataFrame:
+    """The sortable table under the evidence and changes views (plain text; links in their own column)."""
+    df, (cb, reg) = load_frame(path, mtime), load_reference()
+    state = view.parse_query_string(query)
+    rows = figures.filtered(df, state, reg)
+    extra = {}
+    if state.view == "evidence":
+        rows = figures.evidence_rows(rows, state, figures.as_of_date(df, state)).head(TABLE_ROWS)
+    else:
+        frm, to = figures.compare_dates(df, state)
+        rows = aggregate.changes_between(rows, state.issue, frm, to)
+        if state.stances:
+            rows = rows[rows["to_stance"].isin(state.stances) | rows["from_stance"].isin(state.stances)]
+        extra["moved from"] = rows["from_stance"].map(lambda s: cb.stances[s].label if s else cb.no_position_label)
+        rows = rows.rename(columns={"to_stance": "stance"})
+    names = figures.names_of(reg)
+    return pd.DataFrame({
+        "date": rows["effective_date"].dt.date,
+        "speaker": rows["actor"],
+        "role": rows["role"],
+        "for": rows["affiliation"].astype(str).map(lambda c: names.get(c, c)),
+        **extra,
+        "stance": rows["stance"].astype(str).map(lambda s: cb.stances[s].label),
+        "quote": rows["evidence"],
+        "source": rows["source_url"].where(rows["source_url"].str.startswith(("http://", "https://")), None),
+        "document": rows["source_title"],
+        "confidence": rows["confidence"],
+    })
+
+
 try:
-    df = load_statements(DATA_PATH, os.path.getmtime(DATA_PATH))
+    mtime = os.path.getmtime(DATA_PATH)
+    df = load_frame(DATA_PATH, mtime)
     cb, reg = load_reference()
 except (PositionsError, OSError) as e:
     st.error(f"Cannot load the data: {e}")
@@ -41,63 +113,131 @@ except (PositionsError, OSError) as e:
 try:
     state = view.from_query(st.query_params.to_dict())
 except InvalidField as e:
-    st.warning(f"Ignoring the link's view settings: {e}")
+    st.warning(f"Ignoring this link's view settings: {e}")
     state = view.DEFAULT
 
-dated = timeline.with_effective_date(df)
-first_day = dated["effective_date"].min().date() if not dated.empty else date(2024, 1, 1)
-last_day = max(date.today(), first_day)
+first_day, last_day = figures.data_range(df)
+clamp = lambda d, lo=first_day, hi=last_day: min(max(d, lo), hi)  # noqa: E731
+names = figures.names_of(reg)
 
+# ---- sidebar: filters shared by every view -------------------------------------------------
 issues = [i.value for i in Issue]
 with st.sidebar:
     st.header("Filters")
     issue = st.selectbox("Issue", issues, index=issues.index(state.issue), format_func=cb.issue_label, key="issue")
-    as_of_default = min(max(state.as_of or last_day, first_day), last_day)
-    as_of = st.date_input("As of", value=as_of_default, min_value=first_day, max_value=last_day, key="as_of")
-    count_conditional = st.checkbox("Count conditional as support", value=state.count_conditional, key="count_conditional")
+    as_of = st.slider("As of", min_value=first_day, max_value=last_day, value=clamp(figures.as_of_date(df, state)),
+                      format="DD MMM YYYY", key="as_of",
+                      help="Every view shows what was known on this day: each state's latest statement up to it.")
+    start = st.date_input("Show from", value=clamp(state.start or first_day), min_value=first_day,
+                          max_value=last_day, key="start", format="YYYY-MM-DD",
+                          help="Start of the time axis (supporters, actor timeline, map slider, evidence).")
+    groups = st.multiselect("Groups (membership on the as-of day)", view.GROUPS, default=list(state.groups),
+                            key="groups", placeholder="All states")
+    stances = st.multiselect("Stances", list(cb.stances), default=list(state.stances), key="stances",
+                             format_func=lambda s: cb.stances[s].label, placeholder="All stances")
+    min_conf = st.slider("Minimum confidence", 0.0, 1.0, value=state.min_conf, step=0.05, key="min_conf",
+                         help="Tagger confidence; hand-coded statements have 1.0.")
+    reviewed = st.checkbox("Human-reviewed statements only", value=state.reviewed, key="reviewed")
 
-# The as-of date always goes into the URL so a shared link shows the same day next week.
-state = state.with_(issue=issue, as_of=as_of, count_conditional=count_conditional)
-st.query_params.from_dict(view.to_query(state))
+state = state.with_(issue=issue, as_of=as_of, end=None, start=None if start == first_day else start,
+                    groups=tuple(groups), stances=tuple(stances), min_conf=float(min_conf), reviewed=reviewed)
 
+# ---- main: the view and its own controls ---------------------------------------------------
 st.title("Who has signalled support?")
 st.caption(cb.issues[issue].question)
 
-supporters = timeline.supporters_on(df, issue, as_of, count_conditional)
-names = {code: reg.name_of(code) for code in reg.affiliations}
-label = "support or conditional support" if count_conditional else "support"
-st.metric(f"States signalling {label} as of {as_of:%d %b %Y}", len(supporters),
+chosen = st.radio("View", view.VIEWS, index=view.VIEWS.index(state.view), format_func=VIEW_LABELS.get,
+                  horizontal=True, key="view", label_visibility="collapsed")
+state = state.with_(view=chosen)
+
+if chosen == "supporters":
+    c1, c2 = st.columns(2)
+    count_conditional = c1.toggle("Count conditional as support", value=state.count_conditional,
+                                  key="count_conditional")
+    stacked = c2.toggle("Stacked areas", value=state.stacked, key="stacked")
+    state = state.with_(count_conditional=count_conditional, stacked=stacked)
+elif chosen in ("matrix", "actor"):
+    options = actor_options(DATA_PATH, mtime, state.issue)
+    keys = ([""] if chosen == "matrix" else []) + list(options)
+    if chosen == "actor" and not keys:
+        keys = [""]
+    current = state.actor if state.actor in keys else keys[0]
+    label = "Drill down: show one actor's statements below" if chosen == "matrix" else "Actor"
+    actor = st.selectbox(label, keys, index=keys.index(current), key="actor",
+                         format_func=lambda k: options.get(k, "— none —" if not k else k))
+    state = state.with_(actor=actor)
+elif chosen == "map":
+    scope = st.radio("Map area", view.SCOPES, index=view.SCOPES.index(state.scope), horizontal=True, key="scope",
+                     format_func=str.capitalize)
+    state = state.with_(scope=scope)
+elif chosen == "changes":
+    d_from, d_to = figures.compare_dates(df, state.with_(compare_from=None, compare_to=None))
+    cur_from, cur_to = figures.compare_dates(df, state)
+    c1, c2 = st.columns(2)
+    compare_from = c1.date_input("From", value=clamp(cur_from), min_value=first_day, max_value=last_day,
+                                 key="compare_from", format="YYYY-MM-DD")
+    compare_to = c2.date_input("To", value=clamp(cur_to), min_value=first_day, max_value=last_day,
+                               key="compare_to", format="YYYY-MM-DD")
+    if compare_from > compare_to:
+        st.warning("'From' is after 'To'; showing the changes the other way round.")
+        compare_from, compare_to = compare_to, compare_from
+    state = state.with_(compare_from=None if compare_from == d_from and compare_to == d_to else compare_from,
+                        compare_to=None if compare_to == d_to else compare_to)
+elif chosen == "evidence":
+    c1, c2 = st.columns([3, 1])
+    q = c1.text_input("Search speaker, quote or source", value=state.q, key="q",
+                      placeholder="e.g. Macron, ATACMS, restrictions")
+    sort = c2.selectbox("Sort", view.SORTS, index=view.SORTS.index(state.sort), key="sort",
+                        format_func=lambda s: {"newest": "Newest first", "oldest": "Oldest first",
+                                               "confidence": "Highest confidence", "speaker": "Speaker A-Z"}[s])
+    state = state.with_(q=q.strip(), sort=sort)
+
+# The URL always carries the as-of date, so a shared link shows the same day next week.
+query = view.to_query(state)
+query["as_of"] = as_of.isoformat()
+if st.query_params.to_dict() != query:
+    st.query_params.from_dict(query)
+query_string = view.query_string(state.with_(as_of=as_of))
+
+with st.sidebar:
+    st.divider()
+    st.subheader("Share this view")
+    base = st.context.url or "http://127.0.0.1:8501/"
+    st.code(f"{base.rstrip('/')}/?{query_string}", language=None, wrap_lines=True)
+    st.caption("Copy the link with the button at the box's right: it reopens exactly this view and these filters.")
+
+# ---- headline number, then the view's figures ------------------------------------------------
+supporters = supporters_as_of(DATA_PATH, mtime, query_string)
+what = "support or conditional support" if state.count_conditional else "support"
+st.metric(f"States signalling {what} as of {as_of:%d %b %Y}", len(supporters),
           help=", ".join(names.get(c, c) for c in supporters) or "none")
 
-shown = figures.figures_for_view(df, state, cb, reg)
+shown = view_figures(DATA_PATH, mtime, query_string)
 if not shown:
-    st.info("No dated government statements by states on this issue up to this date. Try a later date or the other issue.")
+    st.info(f"{EMPTY[chosen]} {HINT}")
 for named in shown:
-    st.plotly_chart(named.figure, width="stretch", theme=None, key=f"chart_{named.key}")
+    config = {"topojsonURL": charts.TOPOJSON_URL, "displaylogo": False,
+              "toImageButtonOptions": {"filename": named.key}}
+    st.plotly_chart(named.figure, width="stretch", theme=None, key=f"chart_{named.key}", config=config)
     st.caption(named.caption)
     export_widgets.chart_downloads(named, df, state, cb, reg)
 
-st.subheader("Statements behind the chart")
-rows = timeline.with_effective_date(timeline.usable(df))
-rows = rows[(rows["issue"] == issue) & (rows["effective_date"] <= pd.Timestamp(as_of))]
-if rows.empty:
-    st.info("No statements on this issue up to this date.")
-else:
-    table = pd.DataFrame({
-        "date": rows["statement_date"].dt.date,
-        "speaker": rows["actor"],
-        "for": rows["affiliation"].map(lambda c: names.get(c, c)),
-        "role": rows["role"],
-        "stance": rows["stance"],
-        "quote": rows["evidence"],
-        "source": rows["source_url"].where(rows["source_url"] != "", None),
-        "document": rows["source_title"],
-        "confidence": rows["confidence"],
-    }).sort_values("date", ascending=False, na_position="last")
+
+def link_table(table: pd.DataFrame) -> None:
     st.dataframe(table, hide_index=True, width="stretch", column_config={
-        "source": st.column_config.LinkColumn("source"),
+        "source": st.column_config.LinkColumn("source", display_text="open"),
         "quote": st.column_config.TextColumn("quote", width="large"),
         "confidence": st.column_config.NumberColumn("confidence", format="%.2f"),
     })
+
+
+if chosen == "evidence" and shown:
+    table = side_table(DATA_PATH, mtime, query_string)
+    with st.expander(f"{len(table)} matching statements as a sortable table (up to {TABLE_ROWS}; click a header to sort)",
+                     expanded=len(table) > figures.EVIDENCE_ROWS):
+        link_table(table)
+elif chosen == "changes" and shown:
+    st.subheader("The statements that moved them")
+    link_table(side_table(DATA_PATH, mtime, query_string))
 
 export_widgets.downloads_section(df, state, cb, reg, shown)

@@ -6,15 +6,24 @@ shared link turns into the same charts with or without a browser.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
+import yaml
 
-from . import charts, timeline
-from .codebook import Codebook
+from . import aggregate, charts, timeline
+from .codebook import STANCE_ORDER, Codebook
+from .model import Issue
 from .registry import Registry
 from .view import ViewState
+
+EVENTS_PATH = Path(__file__).resolve().parent.parent / "data" / "events.yaml"
+EVIDENCE_ROWS = 30  # rows drawn in the evidence figure (plotly tables get slow to draw); the page table has more
+MAP_MAX_FRAMES = 24  # months in the map's slider / animation (the latest ones)
+ACTOR_MAX_POINTS = 1500  # statements drawn in an actor timeline (the latest ones)
 
 
 @dataclass(frozen=True)
@@ -32,16 +41,279 @@ def data_range(df: pd.DataFrame) -> tuple[date, date]:
     return dated["effective_date"].min().date(), max(dated["effective_date"].max().date(), date.today())
 
 
+def as_of_date(df: pd.DataFrame, state: ViewState) -> date:
+    """The view's 'as of' day: as_of, else end, else today (or the last statement if later)."""
+    return state.as_of or state.end or data_range(df)[1]
+
+
+def compare_dates(df: pd.DataFrame, state: ViewState) -> tuple[date, date]:
+    """The changes view's two dates: default the 30 days up to the as-of day."""
+    to = state.compare_to or as_of_date(df, state)
+    frm = state.compare_from or to - timedelta(days=30)
+    return min(frm, to), to
+
+
+@lru_cache(maxsize=4)
+def load_events(path: str = str(EVENTS_PATH)) -> tuple[dict, ...]:
+    """Key events (date, title, source_url, optional issues) from data/events.yaml; none if absent."""
+    p = Path(path)
+    if not p.exists():
+        return ()
+    raw = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+    out = []
+    for ev in raw.get("events") or []:
+        out.append({"date": pd.Timestamp(str(ev["date"])).date(), "title": str(ev["title"]),
+                    "source_url": str(ev.get("source_url", "")), "issues": tuple(ev.get("issues") or ())})
+    return tuple(out)
+
+
+def names_of(reg: Registry) -> dict[str, str]:
+    return {code: reg.name_of(code) for code in reg.affiliations}
+
+
+def filtered(df: pd.DataFrame, state: ViewState, reg: Registry) -> pd.DataFrame:
+    """Statements passing the sidebar's confidence / reviewed / group filters."""
+    return aggregate.filter_statements(df, reg, min_conf=state.min_conf, reviewed=state.reviewed,
+                                       groups=state.groups, on=as_of_date(df, state))
+
+
+def _filter_note(state: ViewState) -> str:
+    bits = []
+    if state.groups:
+        bits.append("states in " + ", ".join(state.groups))
+    if state.min_conf:
+        bits.append(f"confidence ≥ {state.min_conf:g}")
+    if state.reviewed:
+        bits.append("human-reviewed statements only")
+    return ("Filters: " + "; ".join(bits) + ".") if bits else ""
+
+
 def figures_for_view(df: pd.DataFrame, state: ViewState, cb: Codebook, reg: Registry) -> list[NamedFigure]:
     """The charts the page shows for `state` (empty list when there is nothing to draw)."""
-    first, last = data_range(df)
-    as_of = state.as_of or last
-    counts = timeline.daily_counts(df, state.issue, state.start or first, as_of)
-    if counts.empty or counts["count"].sum() == 0:
+    builder = {"supporters": _supporters, "matrix": _matrix, "actor": _actor, "map": _map,
+               "changes": _changes, "evidence": _evidence}[state.view]
+    rows = filtered(df, state, reg)
+    return builder(df, rows, state, cb, reg)
+
+
+def _named(key: str, fig: go.Figure, caption: str, state: ViewState) -> list[NamedFigure]:
+    note = _filter_note(state)
+    return [NamedFigure(key, fig.layout.title.text.split("<br>")[0], fig, f"{caption} {note}".strip())]
+
+
+def _supporters(df, rows, state, cb, reg):
+    first, _ = data_range(df)
+    as_of = as_of_date(df, state)
+    start = min(state.start or first, as_of)
+    daily = aggregate.daily_stances(rows, state.issue, start, as_of)
+    counts = aggregate.stance_counts(daily, state.count_conditional)
+    wanted = list(state.stances) or STANCE_ORDER
+    if counts.empty or counts.loc[counts["stance"].isin(wanted), "count"].sum() == 0:
         return []
-    names = {code: reg.name_of(code) for code in reg.affiliations}
-    fig = charts.supporters_over_time(counts, cb, state.issue, names,
-                                      subtitle=f"States' latest government statement as of each day, up to {as_of:%d %b %Y}")
-    return [NamedFigure("supporters", fig.layout.title.text.split("<br>")[0], fig,
-                        "Each line counts states whose latest government statement on or before that day has the "
-                        "given stance. Undated statements count from their publication date.")]
+    events = [e for e in load_events() if start <= e["date"] <= as_of and (not e["issues"] or state.issue in e["issues"])]
+    fig = charts.supporters_chart(counts, cb, state.issue, names_of(reg), stances=list(state.stances) or None,
+                                  stacked=state.stacked, count_conditional=state.count_conditional, events=events,
+                                  subtitle=f"States' latest government statement as of each day, up to {as_of:%d %b %Y}")
+    cond = " Conditional support is counted as support." if state.count_conditional else ""
+    return _named("supporters", fig,
+                  "Each line counts states whose latest government statement on or before that day has the given "
+                  f"stance; hover to see which states. Undated statements count from their publication date.{cond} "
+                  "Dotted lines mark key events.", state)
+
+
+def _group_key(reg: Registry, code: str, on: date) -> tuple:
+    groups = reg.groups(code, on)
+    return (*(g not in groups for g in ("NATO", "EU", "G7")), reg.name_of(code))
+
+
+def _group_label(reg: Registry, code: str, on: date) -> str:
+    groups = [g for g in aggregate.CORE_GROUPS if g in reg.groups(code, on)]
+    return f"{reg.name_of(code)} · {' '.join(groups) or 'other'}"
+
+
+def matrix_cells(rows: pd.DataFrame, state: ViewState, reg: Registry, on: date) -> pd.DataFrame:
+    """Long table row_label, code, issue, stance, hover for the matrix (rows sorted by group)."""
+    issues = [i.value for i in Issue]
+    pos = {i: aggregate.positions_as_of(rows, i, on) for i in issues}
+    codes = set().union(*(set(p["affiliation"]) for p in pos.values()))
+    if state.groups:
+        codes |= aggregate.states_in_groups(reg, state.groups, on)
+    codes = {c for c in codes if c in reg.states}
+    ordered = sorted(codes, key=lambda c: _group_key(reg, c, on))
+    latest = {i: {r["affiliation"]: r for r in p.to_dict("records")} for i, p in pos.items()}
+    records = []
+    for code in ordered:
+        label = _group_label(reg, code, on)
+        for issue in issues:
+            r = latest[issue].get(code)
+            if r is None:
+                records.append((label, code, issue, "", "No public position found"))
+                continue
+            if state.stances and r["stance"] not in state.stances:
+                continue
+            hover = (f"{r['stance']} since {r['effective_date']:%d %b %Y}<br>{charts.esc(r['actor'])}: "
+                     f"“{charts.wrap(r['evidence'])}”")
+            records.append((label, code, issue, r["stance"], hover))
+    return pd.DataFrame.from_records(records, columns=["row_label", "code", "issue", "stance", "hover"])
+
+
+def _matrix(df, rows, state, cb, reg):
+    on = as_of_date(df, state)
+    cells = matrix_cells(rows, state, reg, on)
+    if cells.empty:
+        return []
+    fig = charts.matrix_chart(cells, cb, [i.value for i in Issue], on,
+                              subtitle="Latest government statement of each state; rows grouped NATO, EU, G7, others")
+    out = _named("matrix", fig,
+                 f"Each cell is a state's stance on an issue as of {on:%d %b %Y}: its latest government statement "
+                 "on or before that day. Grey means no public statement found. Rows are sorted by membership "
+                 "(NATO, EU, G7, then others) and name.", state)
+    # Drill-down: with an actor chosen, the matrix view also shows that actor's timeline.
+    if state.actor:
+        out += _actor(df, rows, state, cb, reg)
+    return out
+
+
+def actor_choices(rows: pd.DataFrame, issue: str, reg: Registry) -> dict[str, str]:
+    """{actor value: label} for actors with statements on `issue`: states first, then people."""
+    rows = rows[rows["issue"] == issue]
+    states = sorted({a for a in rows["affiliation"] if a in reg.affiliations}, key=reg.name_of)
+    people = rows[rows["actor_id"].isin(list(reg.people))].drop_duplicates("actor_id")
+    out = {code: f"{reg.name_of(code)} (all speakers)" for code in states}
+    for r in people.sort_values("actor").itertuples():
+        out[r.actor_id] = f"{r.actor} ({r.affiliation})"
+    return out
+
+
+def _actor(df, rows, state, cb, reg):
+    as_of = as_of_date(df, state)
+    actor = state.actor
+    if not actor:
+        counts = aggregate.official_events(rows, state.issue)["affiliation"].astype(str).value_counts()
+        if counts.empty:
+            return []
+        actor = counts.index[0]
+    stmts = aggregate.actor_statements(rows, state.issue, actor, reg)
+    stmts = stmts[stmts["effective_date"] <= pd.Timestamp(as_of)]
+    if state.start:
+        stmts = stmts[stmts["effective_date"] >= pd.Timestamp(state.start)]
+    if state.stances:
+        stmts = stmts[stmts["stance"].isin(state.stances)]
+    if stmts.empty:
+        return []
+    is_place = actor in reg.affiliations
+    if actor in reg.states:  # a state's line is its official position (speaker precedence applies)
+        events = aggregate.official_events(rows, state.issue)
+        steps = aggregate.official_steps(events[events["affiliation"].astype(str) == actor], as_of)
+    else:
+        steps = aggregate.official_steps(stmts, as_of)
+    total = len(stmts)
+    stmts = stmts.tail(ACTOR_MAX_POINTS)
+    label = reg.name_of(actor) if is_place else (reg.people[actor].name if actor in reg.people else actor)
+    fig = charts.actor_timeline_chart(
+        stmts, steps, cb, label, state.issue,
+        step_label="Official position" if is_place else "Latest stance",
+        subtitle=(f"{total} statement(s) up to {as_of:%d %b %Y}" if total == len(stmts)
+                  else f"the latest {len(stmts)} of {total} statements up to {as_of:%d %b %Y}"))
+    what = ("its speakers' statements; the line is the official position (the latest government statement; "
+            "within a week a head of state or government outranks ministers, who outrank spokespeople)"
+            if is_place else "the person's statements; the line is their latest stance")
+    return _named("actor", fig,
+                  f"Each marker is one statement, placed by date and stance; {what}. A 'walk-back' marks a move to a "
+                  "less supportive stance. Hover a marker for the quote.", state)
+
+
+def map_frames(rows: pd.DataFrame, state: ViewState, reg: Registry, start: date, as_of: date) -> list[tuple[str, dict]]:
+    """[(month label, {iso3, stance, hover} lists)] for each month end up to as_of (the last is as_of)."""
+    ends = aggregate.month_ends(start, as_of)[-MAP_MAX_FRAMES:]
+    daily = aggregate.daily_stances(rows, state.issue, ends[0], as_of)
+    latest = {r["affiliation"]: r for r in aggregate.positions_as_of(rows, state.issue, as_of).to_dict("records")}
+    if state.groups:
+        shown = aggregate.states_in_groups(reg, state.groups, as_of)
+    else:
+        shown = set(reg.states)
+    shown = sorted(c for c in shown if reg.states[c].iso3)
+    frames = []
+    for end in ends:
+        on = daily.on(end) if not daily.empty else {}
+        recs = []
+        for code in shown:
+            stance = on.get(code, "")
+            if state.stances and stance and stance not in state.stances:
+                stance = ""
+            name = charts.esc(reg.name_of(code))
+            if stance and end == as_of and code in latest:
+                r = latest[code]
+                hover = (f"<b>{name}</b>: {stance} (since {r['effective_date']:%d %b %Y})<br>{charts.esc(r['actor'])}: "
+                         f"“{charts.wrap(r['evidence'], 60, 240)}”")
+            else:
+                hover = f"<b>{name}</b>: {stance or 'no public position found'}"
+            recs.append((reg.states[code].iso3, stance, hover))
+        frames.append((f"{end:%d %b %Y}", {"iso3": [r[0] for r in recs], "stance": [r[1] for r in recs],
+                                           "hover": [r[2] for r in recs]}))
+    return frames
+
+
+def _map(df, rows, state, cb, reg):
+    first, _ = data_range(df)
+    as_of = as_of_date(df, state)
+    start = min(state.start or first, as_of)
+    frames = map_frames(rows, state, reg, start, as_of)
+    fig = charts.map_chart(frames, cb, state.issue, state.scope,
+                           subtitle="Each state's latest government statement; grey: none found")
+    return _named("map", fig,
+                  f"Each state is coloured by its latest government statement as of {as_of:%d %b %Y} (grey: no "
+                  "public statement found). Use the slider or ▶ Play to step through month ends.", state)
+
+
+def _changes(df, rows, state, cb, reg):
+    frm, to = compare_dates(df, state)
+    ch = aggregate.changes_between(rows, state.issue, frm, to)
+    if state.stances:
+        ch = ch[ch["to_stance"].isin(state.stances) | ch["from_stance"].isin(state.stances)]
+    if ch.empty:
+        return []
+    fig = charts.changes_chart(ch, cb, names_of(reg), frm, to,
+                               subtitle=f"{len(ch)} state(s) changed stance; hover the filled marker for the statement")
+    return _named("changes", fig,
+                  f"States whose stance on {to:%d %b %Y} differs from {frm:%d %b %Y}: hollow marker = before, "
+                  "filled marker = after, and the statement that moved them (hover).", state)
+
+
+SORT_KEYS = {
+    "newest": (aggregate.AS_OF_ORDER, [False, False, False]),
+    "oldest": (aggregate.AS_OF_ORDER, [True, True, True]),
+    "confidence": (["confidence", "effective_date"], [False, False]),
+    "speaker": (["actor", "effective_date"], [True, False]),
+}
+
+
+def evidence_rows(rows: pd.DataFrame, state: ViewState, as_of: date) -> pd.DataFrame:
+    """Statements on the issue in the date range, stance- and text-filtered, sorted as asked."""
+    rows = aggregate.prepare(rows)
+    mask = (rows["issue"] == state.issue) & (rows["effective_date"] <= pd.Timestamp(as_of))
+    if state.start:
+        mask &= rows["effective_date"] >= pd.Timestamp(state.start)
+    if state.stances:
+        mask &= rows["stance"].isin(state.stances)
+    out = rows[mask]
+    out = aggregate.search(out, state.q)
+    if state.sort in ("newest", "oldest") and out.attrs.get("prepared"):
+        return out[::-1] if state.sort == "newest" else out  # prepared rows are already oldest first
+    by, asc = SORT_KEYS[state.sort]
+    return out.sort_values(by, ascending=asc, kind="stable")
+
+
+def _evidence(df, rows, state, cb, reg):
+    as_of = as_of_date(df, state)
+    ev = evidence_rows(rows, state, as_of)
+    if ev.empty:
+        return []
+    fig = charts.evidence_table(ev.head(EVIDENCE_ROWS), cb, names_of(reg), len(ev),
+                                subtitle=f"Sorted by {state.sort}; * = undated, published that day")
+    return _named("evidence", fig,
+                  "Every statement on this issue that passes the filters, with the verbatim quote and its source. "
+                  "Dates marked * are publication dates (the text gave no date).", state)
+
+
+__all__ = ["NamedFigure", "figures_for_view", "data_range", "as_of_date", "STANCE_ORDER"]

@@ -63,10 +63,15 @@ def state_statements(df: pd.DataFrame, issue: str) -> pd.DataFrame:
     rows = with_effective_date(rows)
     if "rank" not in rows.columns:
         # Rank each distinct (role, actor, state) once: large tables repeat few speakers.
-        keys = list(zip(rows["role"], rows["actor"], rows["affiliation"]))
-        ranks = {k: speaker_rank(k[0]) if k[0] else _state_actor_rank(k[1], k[2]) for k in set(keys)}
-        rows = rows.assign(rank=pd.Series([ranks[k] for k in keys], index=rows.index, dtype="int64"))
+        speakers = rows[["role", "actor", "affiliation"]].astype(str)
+        key = speakers["role"] + "\x1f" + speakers["actor"] + "\x1f" + speakers["affiliation"]
+        ranks = {k: _speaker_key_rank(*k.split("\x1f")) for k in key.unique()}
+        rows = rows.assign(rank=key.map(ranks).astype("int64"))
     return rows
+
+
+def _speaker_key_rank(role: str, actor: str, affiliation: str) -> int:
+    return speaker_rank(role) if role else _state_actor_rank(actor, affiliation)
 
 
 def _state_actor_rank(actor: str, affiliation: str) -> int:
@@ -97,45 +102,54 @@ def official_positions(df: pd.DataFrame, issue: str) -> pd.DataFrame:
     cols = list(rows.columns) + ["overruled_ids", "basis_ids"]
     if rows.empty:
         return pd.DataFrame(columns=cols)
+    rows = rows.assign(affiliation=rows["affiliation"].astype(str), stance=rows["stance"].astype(str))
     rows = rows.sort_values(["affiliation", "effective_date", "rank", "confidence", "id"],
                             ascending=[True, True, False, True, True], kind="stable").reset_index(drop=True)
-    window = pd.Timedelta(days=PRECEDENCE_WINDOW_DAYS - 1).to_timedelta64()
-    states = rows["affiliation"].to_numpy()
-    dates = rows["effective_date"].to_numpy()
-    ranks = rows["rank"].to_numpy()
-    stances = rows["stance"].to_numpy()
+    n = len(rows)
+    # Winner of each window = best (lowest) rank, the latest row among equals: the minimum of
+    # rank * n + (n - 1 - position) over a rolling time window per state.
+    score = rows["rank"].to_numpy(dtype="int64") * n + (n - 1 - pd.RangeIndex(n).to_numpy())
+    window = f"{PRECEDENCE_WINDOW_DAYS}D"  # (t - 7 days, t]: the statement's day and the six before
+    rolled = (pd.DataFrame({"state": rows["affiliation"].to_numpy(), "day": rows["effective_date"].to_numpy(),
+                            "score": score.astype("float64")})
+              .groupby("state", sort=False).rolling(window, on="day")["score"].min())
+    best_score = rolled.to_numpy().astype("int64")  # groupby-rolling keeps each state's rows in order
+    winner = n - 1 - (best_score % n)
+    # Decide once per state and day, after all of that day's statements.
+    day_end = ~(rows[["affiliation", "effective_date"]].shift(-1) == rows[["affiliation", "effective_date"]]).all(axis=1)
+    day_pos = day_end.to_numpy().nonzero()[0]
+    win = winner[day_pos]
+    state = rows["affiliation"].to_numpy()
+    stance = rows["stance"].to_numpy()
+    # Keep only days that change the state's position (so "since when" is honest).
+    new_run = (state[win] != pd.Series(state[win]).shift().to_numpy()) | (stance[win] != pd.Series(stance[win]).shift().to_numpy())
+    run_id = new_run.cumsum() - 1
     ids = rows["id"].to_numpy()
-    first = rows.groupby("affiliation", sort=False).cumcount().to_numpy()
-    run_start = [i - first[i] for i in range(len(rows))]  # index where each row's state begins
-    picks = []  # (winner position, day position, overruled ids)
-    lo = 0
-    for hi in range(len(rows)):
-        if hi + 1 < len(rows) and states[hi + 1] == states[hi] and dates[hi + 1] == dates[hi]:
-            continue  # decide once per state and day, after all of that day's statements
-        lo = max(lo, run_start[hi])
-        while dates[lo] < dates[hi] - window:
-            lo += 1
-        best = lo
-        for i in range(lo + 1, hi + 1):
-            if ranks[i] <= ranks[best]:  # best rank; the latest among equals
-                best = i
-        overruled = [ids[i] for i in range(lo, hi + 1) if stances[i] != stances[best]]
-        picks.append((best, hi, overruled))
-    # Keep only picks that change the state's position (so "since when" is honest); fold the
-    # confirming and overruled statements of unchanged picks into the pick they continue.
-    kept = []
-    for best, day, overruled in picks:
-        prev = kept[-1] if kept else None
-        if prev and states[prev[0]] == states[best] and stances[prev[0]] == stances[best]:
-            prev[2].extend(i for i in [ids[best]] if i not in prev[2])
-            prev[3].extend(i for i in overruled if i not in prev[3])
-        else:
-            kept.append([best, day, [ids[best]], list(overruled)])
-    result = rows.iloc[[k[0] for k in kept]].copy()
-    result["effective_date"] = dates[[k[1] for k in kept]] if kept else result["effective_date"]
-    result["basis_ids"] = [k[2] for k in kept]
-    result["overruled_ids"] = [k[3] for k in kept]
+    dates = rows["effective_date"].to_numpy()
+    first_in_run = new_run.nonzero()[0]
+    result = rows.iloc[win[first_in_run]].copy()
+    result["effective_date"] = dates[day_pos[first_in_run]]
+    basis = pd.Series(ids[win]).groupby(run_id).agg(lambda s: list(dict.fromkeys(s)))
+    result["basis_ids"] = basis.to_list()
+    result["overruled_ids"] = _overruled(rows, state, dates, stance, ids, day_pos, win, run_id, len(first_in_run))
     return result.reset_index(drop=True)[cols]
+
+
+def _overruled(rows, state, dates, stance, ids, day_pos, win, run_id, runs) -> list[list[str]]:
+    """Per run of an unchanged position: ids of statements in its windows that said otherwise."""
+    out: list[list[str]] = [[] for _ in range(runs)]
+    lag = pd.Timedelta(days=PRECEDENCE_WINDOW_DAYS - 1).to_timedelta64()
+    bounds = {}
+    for s in dict.fromkeys(state):
+        lo, hi = state.searchsorted(s, "left"), state.searchsorted(s, "right")
+        bounds[s] = (lo, hi)
+    for k, (pos, w) in enumerate(zip(day_pos, win)):
+        lo, _ = bounds[state[pos]]
+        first = lo + dates[lo:pos + 1].searchsorted(dates[pos] - lag, "left")
+        lost = [ids[i] for i in range(first, pos + 1) if stance[i] != stance[w]]
+        target = out[run_id[k]]
+        target.extend(i for i in lost if i not in target)
+    return out
 
 
 def _latest_per_key(rows: pd.DataFrame, key: str, on) -> pd.DataFrame:

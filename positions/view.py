@@ -15,6 +15,8 @@ from .model import Issue, Stance, parse_date
 
 VIEWS = ("supporters", "matrix", "actor", "map", "changes", "evidence")
 GROUPS = ("NATO", "EU", "G7", "Nordic", "Baltic", "other")
+SCOPES = ("europe", "world")
+SORTS = ("newest", "oldest", "confidence", "speaker")
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,9 @@ class ViewState:
     compare_from: date | None = None
     compare_to: date | None = None
     q: str = ""
+    scope: str = "europe"       # map area
+    stacked: bool = False       # supporters chart: stacked areas instead of lines
+    sort: str = "newest"        # evidence table order
 
     def with_(self, **changes) -> "ViewState":
         return replace(self, **changes)
@@ -43,7 +48,8 @@ class ViewState:
 DEFAULT = ViewState()
 _LIST_FIELDS = {"groups", "stances"}
 _DATE_FIELDS = {"start", "end", "as_of", "compare_from", "compare_to"}
-_BOOL_FIELDS = {"reviewed", "count_conditional"}
+_BOOL_FIELDS = {"reviewed", "count_conditional", "stacked"}
+_CHOICE_FIELDS = {"view": VIEWS, "scope": SCOPES, "sort": SORTS}
 
 
 def _one(value):
@@ -90,9 +96,9 @@ def from_query(params: Mapping[str, object]) -> ViewState:
             if not 0 <= conf <= 1:
                 raise InvalidField(name, value, "a number between 0 and 1")
             values[name] = conf
-        elif name == "view":
-            if value not in VIEWS:
-                raise InvalidField(name, value, f"one of {', '.join(VIEWS)}")
+        elif name in _CHOICE_FIELDS:
+            if value not in _CHOICE_FIELDS[name]:
+                raise InvalidField(name, value, f"one of {', '.join(_CHOICE_FIELDS[name])}")
             values[name] = value
         elif name == "issue":
             if value not in {i.value for i in Issue}:
@@ -103,6 +109,9 @@ def from_query(params: Mapping[str, object]) -> ViewState:
     state = ViewState(**values)
     if state.start and state.end and state.start > state.end:
         raise InvalidField("start", state.start.isoformat(), f"a date on or before end ({state.end})")
+    if state.compare_from and state.compare_to and state.compare_from > state.compare_to:
+        raise InvalidField("compare_from", state.compare_from.isoformat(),
+                           f"a date on or before compare_to ({state.compare_to})")
     return state
 
 

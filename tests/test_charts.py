@@ -1,0 +1,82 @@
+"""positions.charts / positions.figures: one palette, text labels, safe text, every view builds."""
+from datetime import date
+
+import plotly.io as pio
+import pytest
+
+from positions import charts, codebook, figures, registry
+from positions.view import VIEWS, ViewState
+from tests.conftest import frame
+
+
+@pytest.fixture(name="cb", scope="module")
+def _cb():
+    return codebook.load()
+
+
+@pytest.fixture(name="reg", scope="module")
+def _reg():
+    return registry.load()
+
+
+@pytest.mark.parametrize("name", VIEWS)
+def test_charts_every_view_builds_on_seed_data(seed_frame, cb, reg, name):
+    state = ViewState(view=name, as_of=date(2024, 6, 15), actor="FR", compare_from=date(2024, 5, 1))
+    shown = figures.figures_for_view(seed_frame, state, cb, reg)
+    assert shown and shown[0].key == name
+    for named in shown:
+        assert named.caption and named.title
+        named.figure.to_json()
+
+
+def test_charts_stance_colours_come_from_the_codebook(seed_frame, cb, reg):
+    state = ViewState(view="map", as_of=date(2024, 6, 15))
+    fig = figures.figures_for_view(seed_frame, state, cb, reg)[0].figure
+    for t in [t for t in fig.data if t.type == "choropleth"]:
+        stance = next((s for s in cb.stances.values() if s.label == t.name), None)
+        colour = stance.colour if stance else cb.no_position_colour
+        assert t.colorscale[0][1] == colour
+    sup = figures.figures_for_view(seed_frame, ViewState(as_of=date(2024, 6, 15)), cb, reg)[0].figure
+    assert {t.name: t.line.color for t in sup.data} == {s.label: s.colour for s in cb.stances.values()}
+
+
+def test_charts_supporters_have_text_labels_not_colour_alone(seed_frame, cb, reg):
+    fig = figures.figures_for_view(seed_frame, ViewState(as_of=date(2024, 6, 15)), cb, reg)[0].figure
+    texts = " ".join(a.text for a in fig.layout.annotations)
+    assert "Support: 5" in texts and "Oppose: 1" in texts
+    assert {t.line.dash for t in fig.data} == set(charts.STANCE_DASH.values())
+
+
+def test_charts_user_text_is_escaped(cb, reg):
+    df = frame({"affiliation": "FR", "actor": "<b>Evil</b>", "stance": "support", "evidence": "<script>x</script> said"})
+    for name in ("evidence", "actor", "map", "matrix"):
+        state = ViewState(view=name, as_of=date(2024, 6, 1), actor="FR")
+        dumped = "".join(f.figure.to_json() for f in figures.figures_for_view(df, state, cb, reg))
+        assert "<script>" not in dumped and "<b>Evil" not in dumped
+
+
+def test_charts_empty_view_is_an_empty_list(cb, reg):
+    df = frame({"affiliation": "FR", "actor": "Macron", "stance": "support", "statement_date": "2024-06-01"})
+    assert figures.figures_for_view(df, ViewState(as_of=date(2024, 5, 1)), cb, reg) == []
+    assert figures.figures_for_view(df, ViewState(view="evidence", q="nothing-like-this"), cb, reg) == []
+
+
+def test_charts_topojson_is_local_for_exports():
+    assert str(pio.defaults.topojson).startswith("file://")
+    assert (charts.TOPOJSON_DIR / "world_50m.json").exists() and (charts.TOPOJSON_DIR / "world_110m.json").exists()
+
+
+def test_charts_map_exports_offline_with_kaleido(seed_frame, cb, reg, tmp_path):
+    import shutil
+    if not shutil.which("chromium"):
+        pytest.skip("no chromium for kaleido")
+    fig = figures.figures_for_view(seed_frame, ViewState(view="map", as_of=date(2024, 6, 15)), cb, reg)[0].figure
+    png = fig.to_image(format="png", width=800, height=600)
+    assert png[:4] == b"\x89PNG" and len(png) > 20_000
+
+
+def test_charts_events_are_sourced():
+    events = figures.load_events()
+    assert len(events) >= 5
+    for ev in events:
+        assert ev["title"] and ev["source_url"].startswith("https://")
