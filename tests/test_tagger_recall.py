@@ -1,0 +1,81 @@
+"""Tagger: attribution and cue patterns added for recall on real copy (issue 3, part 3).
+
+Each sentence is written for its pattern (not copied from any corpus or the dataset).
+"""
+from datetime import date
+
+import pytest
+
+from positions.tagger import tag_text
+
+PUB = date(2024, 5, 30)
+
+
+def records(text, published=PUB):
+    return tag_text(text, published=published)
+
+
+def triples(text, published=PUB):
+    return {(s.affiliation, s.issue.value, s.stance.value) for s in records(text, published)}
+
+
+@pytest.mark.parametrize("text, expected", [
+    # government / ministry as a body, with a place qualifier
+    ("The Dutch government said it has no restrictions on the use of its F-16s against targets in Russia.",
+     ("NL", "cross_border_strikes", "support")),
+    ("France's defence ministry said it was studying the possibility of sending instructors to Ukraine.",
+     ("FR", "trainer_deployment", "undecided")),
+    # a spokesperson not in the registry still speaks for the government
+    ("A Belgian spokesman said Belgium will never send soldiers to Ukraine.", ("BE", "trainer_deployment", "oppose")),
+    # "<person>'s spokesman": the possessor's government speaks
+    ("Sending Western troops to Ukraine would be unacceptable, Vladimir Putin's spokesman said on Tuesday.",
+     ("RU", "trainer_deployment", "oppose")),
+    # states as subjects with are / were / remain
+    ("Norway and Denmark are not going to send their soldiers to Ukraine.", ("DK", "trainer_deployment", "oppose")),
+    ("Norway and Denmark are not going to send their soldiers to Ukraine.", ("NO", "trainer_deployment", "oppose")),
+    # a state list after "including"
+    ("Several backers including Spain and Portugal have been reluctant to let Kyiv strike targets inside Russia.",
+     ("PT", "cross_border_strikes", "oppose")),
+    # longer-distance negation of "relevant"; "no question of sending"; "does not see a role"
+    ("Ulf Kristersson said sending Swedish troops to Ukraine is not at all relevant now.", ("SE", "trainer_deployment", "oppose")),
+    ("Kyriakos Mitsotakis said there is no question of sending Greek troops to Ukraine.", ("GR", "trainer_deployment", "oppose")),
+    ("Anthony Albanese said he does not see a role for Australia in sending troops to Ukraine.",
+     ("AU", "trainer_deployment", "oppose")),
+    # a negative view
+    ("Dmitry Peskov said Moscow views the sending of European peacekeepers to Ukraine negatively.",
+     ("RU", "trainer_deployment", "oppose")),
+])
+def test_recall_patterns(text, expected):
+    assert expected in triples(text)
+
+
+def test_mission_as_context_for_a_state_list():
+    text = ("Keir Starmer said Britain was ready to send peacekeepers to Ukraine after a ceasefire. "
+            "Hungary, Slovakia, and Croatia have ruled out taking part in the mission.")
+    got = triples(text)
+    assert {("HU", "trainer_deployment", "oppose"), ("SK", "trainer_deployment", "oppose"),
+            ("HR", "trainer_deployment", "oppose")} <= got
+
+
+def test_subordinate_clause_speaker_owns_only_that_clause():
+    # The main clause's position is not the position of the person named after "after".
+    text = ("Several governments said on Tuesday they did not plan to deploy troops to Ukraine "
+            "after Emmanuel Macron hinted at the possibility.")
+    assert not any(a == "FR" for a, _, _ in triples(text))
+
+
+def test_off_issue_speaker_is_the_one_next_to_the_speech_verb():
+    # "he" in the last sentence is Tajani (who said), not Macron (named inside Tajani's clause).
+    text = ("Antonio Tajani said that what Emmanuel Macron was proposing would not be needed.\n"
+            "He also ruled out sending Italian troops to Ukraine.")
+    got = triples(text)
+    assert ("IT", "trainer_deployment", "oppose") in got
+    assert ("FR", "trainer_deployment", "oppose") not in got
+
+
+def test_old_dates_are_not_borrowed_by_other_sentences():
+    # A caption's date years before publication does not date the speaker's undated statement.
+    text = ("Vladimir Putin attends a meeting in Moscow, Russia May 27, 2022.\n"
+            "Vladimir Putin warned that letting Ukraine strike inside Russia with Western missiles means war.")
+    recs = [r for r in records(text, date(2024, 9, 12)) if r.affiliation == "RU"]
+    assert recs and all(r.statement_date is None for r in recs)
