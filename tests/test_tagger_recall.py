@@ -44,6 +44,33 @@ def triples(text, published=PUB):
     # a negative view
     ("Dmitry Peskov said Moscow views the sending of European peacekeepers to Ukraine negatively.",
      ("RU", "trainer_deployment", "oppose")),
+    # a contingent as the deployment
+    ("Mette Frederiksen said Denmark is considering joining a military contingent in Ukraine.",
+     ("DK", "trainer_deployment", "undecided")),
+    # not considering the idea of sending; not planning a deployment; will not dispatch
+    ("Petr Fiala said Czechia is not considering the idea of sending its military to Ukraine.",
+     ("CZ", "trainer_deployment", "oppose")),
+    ("Norway said it did not plan a large-scale deployment of its troops in Ukraine.", ("NO", "trainer_deployment", "oppose")),
+    ("Macedonia will not dispatch soldiers to Ukraine, the government said.", ("MK", "trainer_deployment", "oppose")),
+    # a passive review
+    ("The Belgian government said the sending of instructors to Ukraine was being studied.",
+     ("BE", "trainer_deployment", "undecided")),
+    # welcoming it; greenlit; Ukraine may launch
+    ("Rustem Umerov said he welcomed the plan to send Western instructors to Ukraine.", ("UA", "trainer_deployment", "support")),
+    ("Joe Biden greenlit strikes on targets inside Russia with American missiles.", ("US", "cross_border_strikes", "support")),
+    ("Jean-Noel Barrot said Ukraine may launch French missiles into Russia in self-defence.",
+     ("FR", "cross_border_strikes", "support")),
+    # "head of the government" after a quote; "government spokeswoman" not in the registry
+    ("Dimitar Glavchev met reporters.\n\"Bulgarian troops will never be sent to Ukraine,\" said the head of the government.",
+     ("BG", "trainer_deployment", "oppose")),
+    ("Spanish government spokeswoman Ana Ruiz said Spain would never send troops to Ukraine.",
+     ("ES", "trainer_deployment", "oppose")),
+    # a title as the subject of a clause
+    ("Ukraine's government is urging its partners to allow strikes on military targets inside Russia.",
+     ("UA", "cross_border_strikes", "support")),
+    # "<name> of the <Capitalised Body> stated"
+    ("General Onno Eichelsheim of the Royal Netherlands Air Force stated that Ukraine could use Dutch F-16s for strikes on Russian territory.",
+     ("NL", "cross_border_strikes", "support")),
 ])
 def test_recall_patterns(text, expected):
     assert expected in triples(text)
@@ -79,3 +106,25 @@ def test_old_dates_are_not_borrowed_by_other_sentences():
             "Vladimir Putin warned that letting Ukraine strike inside Russia with Western missiles means war.")
     recs = [r for r in records(text, date(2024, 9, 12)) if r.affiliation == "RU"]
     assert recs and all(r.statement_date is None for r in recs)
+
+
+def test_context_idea_and_negated_agreement():
+    # "X's proposal" names the issue of the sentence before; "does not agree with" is oppose.
+    text = ("Emmanuel Macron said sending Western troops to Ukraine should not be ruled out.\n"
+            "Spanish government spokeswoman Ana Ruiz said that Madrid does not agree with Macron's proposal.")
+    assert ("ES", "trainer_deployment", "oppose") in triples(text)
+
+
+def test_subordinate_speaker_inherits_the_sentence_issue_with_a_specific_cue():
+    text = ("Sending Western troops to Ukraine would make a conflict inevitable, Dmitry Peskov said on Tuesday "
+            "after Emmanuel Macron told reporters that nothing should be ruled out.")
+    got = triples(text)
+    assert ("RU", "trainer_deployment", "oppose") in got
+    assert ("FR", "trainer_deployment", "undecided") in got
+
+
+def test_state_inside_a_quote_continued_from_the_previous_sentence_is_not_a_speaker():
+    text = ("\u201cBulgarian soldiers will not be sent to Ukraine. After all, NATO is also not going to send troops there,\u201d "
+            "said Dimitar Glavchev.")
+    got = triples(text)
+    assert ("NATO", "trainer_deployment", "oppose") not in got

@@ -150,7 +150,8 @@ class Tagger:
             return reg.resolve(g["place"], on), "state"
         return None, ""
 
-    def speakers_of(self, sent: str, on, history) -> list[Speaker]:
+    def speakers_of(self, sent: str, on, history, quoted: bool = False) -> list[Speaker]:
+        """Speakers of a sentence; `quoted`: the sentence starts inside a quotation opened earlier."""
         R = self.rules
         out: list[Speaker] = []
         mentions = []
@@ -185,7 +186,7 @@ class Tagger:
                     chain.append((mentions[j][0], mentions[j][1]))
                 tail = sent[chain[-1][0].end():]
                 lead = sent[:m.start()]
-                in_quote = _in_sentence_quote(sent, m.start())
+                in_quote = _in_sentence_quote(sent, m.start()) or (quoted and _quote_still_open(sent, m.start()))
                 objects = all(c[1].affiliation in R.object_states for c in chain)
                 if not objects:
                     chain = [c for c in chain if c[1].affiliation not in R.object_states]
@@ -209,7 +210,7 @@ class Tagger:
                 out.append(Speaker(res, m.start(), m.end(), how, cs, sub=sub))
             elif R.speech_before.search(before):
                 out.append(Speaker(res, m.start(), m.end(), how, _quote_start(sent, m.start())))
-            elif how == "person" and R.subj_verbs.match(after) and _clause_start_ok(before) \
+            elif how in ("person", "title") and R.subj_verbs.match(after) and _clause_start_ok(before) \
                     and not _in_sentence_quote(sent, m.start()) and not _PASSIVE.match(after):
                 # A named person as the subject of a clause ("Biden has authorized Kyiv to ...").
                 cs, sub = _clause_of(before, m.start())
@@ -241,6 +242,12 @@ _PASSIVE = re.compile(r"\W*(?:,[^,]{0,60},\s*)?(?:was|were|is|are|has been|had b
 def _in_sentence_quote(sent: str, pos: int) -> bool:
     before = sent[:pos]
     return before.count("“") > before.count("”") or before.count('"') % 2 == 1
+
+
+def _quote_still_open(sent: str, pos: int) -> bool:
+    """In a sentence that starts inside a quotation: is `pos` before the quotation closes?"""
+    before = sent[:pos]
+    return "”" not in before and before.count('"') % 2 == 0
 
 
 def _is_list_glue(between: str) -> bool:
@@ -355,7 +362,7 @@ def _candidates(self: Tagger, text: str, published: date | None) -> list[Candida
         if day:
             last_date = day
         on = day or published
-        speakers = self.speakers_of(sent, on, history)
+        speakers = self.speakers_of(sent, on, history, sent[:1] not in QUOTES_OPEN and _inside_quote(text, s0))
         for sp in speakers:
             if sp.how in ("person", "title", "subject") and sp.res.actor_id:
                 history.append(sp.res)
@@ -450,6 +457,10 @@ def _segment_candidates(self: Tagger, text, span, issues, speakers, published, d
         seg_issues = self.issues_of(clause, {i for i, _ in issues}) if not single else issues
         if not seg_issues and sp.nested:
             seg_issues = [(i, c) for i, c in issues]
+        if not seg_issues and sp.sub:
+            # "..., after Macron said nothing should be ruled out": the clause refers to the
+            # sentence's issue; as context only (a specific stance cue is needed).
+            seg_issues = [(i, f"issue:{i}:context") for i, _ in issues]
         criticism = None
         if not seg_issues and not sp.nested:
             # "X took aim at / rejected <someone else's position>": the sentence's issue applies.
@@ -474,7 +485,7 @@ def _segment_candidates(self: Tagger, text, span, issues, speakers, published, d
         for issue, icue in seg_issues:
             if icue.endswith(":context"):
                 # Issue only from context: a named speaker and a specific cue are needed.
-                if sp.how in ("carried", "subject") or scue.startswith("stance:support["):
+                if sp.how in ("carried", "subject") or (scue.startswith("stance:support[") and not scue.endswith(":negated")):
                     continue
                 if sp.how == "state" and any(o.how in ("person", "title") and o.start < sp.start for o in main):
                     continue
