@@ -452,7 +452,7 @@ def _segment_candidates(self: Tagger, text, span, issues, speakers, published, d
     single = len(bounds) == 1
     for sp, a, b in bounds:
         clause = sent[a:b]
-        if R.unnamed.search(clause[sp.end - a:] if sp.end > a else clause):
+        if R.unnamed_gate.search(clause) and R.unnamed.search(clause[sp.end - a:] if sp.end > a else clause):
             continue
         seg_issues = self.issues_of(clause, {i for i, _ in issues}) if not single else issues
         if not seg_issues and sp.nested:
@@ -479,7 +479,8 @@ def _segment_candidates(self: Tagger, text, span, issues, speakers, published, d
             stance, scue = "support", "stance:proposal"   # a proposal to do it is support
         if stance is None:
             continue
-        sday, srule = R.dates.resolve(clause, published, day)
+        # A clause that is the whole sentence has the sentence's date (already resolved).
+        sday, srule = (None, "") if (a == 0 and b == len(sent)) else R.dates.resolve(clause, published, day)
         if not sday:
             sday, srule = day, date_rule
         for issue, icue in seg_issues:
