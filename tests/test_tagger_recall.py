@@ -128,3 +128,11 @@ def test_state_inside_a_quote_continued_from_the_previous_sentence_is_not_a_spea
             "said Dimitar Glavchev.")
     got = triples(text)
     assert ("NATO", "trainer_deployment", "oppose") not in got
+
+
+def test_cue_inside_an_indirect_question_is_not_a_position():
+    text = ("\u201cAs to whether we are in favour of sending troops to Ukraine, we do not agree,\u201d "
+            "said Spanish government spokeswoman Ana Ruiz.")
+    got = triples(text)
+    assert ("ES", "trainer_deployment", "support") not in got
+    assert ("ES", "trainer_deployment", "oppose") in got

@@ -88,6 +88,8 @@ class Tagger:
         for group, stance, negatable, pats in self.rules.stances:
             for i, rx in pats:
                 for m in rx.finditer(clause):
+                    if self.rules.question.search(clause, max(0, m.start() - 50), m.start()):
+                        continue
                     if negatable and self.rules.concessive.search(clause, max(0, m.start() - 50), m.start()):
                         continue
                     if negatable and neg.search(clause, max(0, m.start() - 30), m.start()):

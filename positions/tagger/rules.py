@@ -78,6 +78,7 @@ class Rules:
     stances: list           # (group, stance, negatable, [(i, compiled)])
     negator: re.Pattern
     concessive: re.Pattern
+    question: re.Pattern     # an indirect question just before a cue ("whether we are in favour of")
     unnamed: re.Pattern
     unnamed_gate: re.Pattern  # the group words alone: a cheap first test for `unnamed`
     speech: str             # speech verb alternation (uncompiled, used inside bigger patterns)
@@ -212,6 +213,7 @@ def compile_rules(codebook, registry) -> Rules:
         context_window=int(lex.get("context_window", 2)),
         stances=stances,
         negator=re.compile(rf"(?:{'|'.join(lex['negators'])})\W+(?:\w+\W+){{0,2}}$", I),
+        question=re.compile(rf"(?:{'|'.join(lex.get('questions') or ['(?!)'])})\W+(?:[\w’']+\W+){{0,4}}$", I),
         concessive=re.compile(rf"(?:{'|'.join(lex['concessives'])})\W+(?:[\w’']+\W+){{0,4}}$", I),
         unnamed=re.compile(rf"(?:\b(?:said|says|say|that)\s+|^|,\s+)(?:the\s+)?(?:{'|'.join(lex['unnamed_groups'])})", I),
         unnamed_gate=_any(lex["unnamed_groups"]),
