@@ -71,8 +71,8 @@ class Tagger:
             if anchored is not None and issue not in anchored and issue not in recent:
                 continue
             # Cheapest test first; the exclusions only for a sentence that would count.
-            scope = any(s.search(sent) for s in rx["scope"])
-            if scope and any(t.search(sent) for t in rx["topic"]):
+            scope = rx["scope"].search(sent)
+            if scope and rx["topic"].search(sent):
                 label = f"issue:{issue}"
             elif issue in recent and (scope or rx["context"].search(sent)):
                 label = f"issue:{issue}:context"
@@ -85,7 +85,9 @@ class Tagger:
     # ------------------------------------------------------------------ stance
     def stance_of(self, clause: str) -> tuple[str | None, str]:
         neg = self.rules.negator
-        for group, stance, negatable, pats in self.rules.stances:
+        for group, stance, negatable, pats, gate in self.rules.stances:
+            if not gate.search(clause):
+                continue
             for i, rx in pats:
                 for m in rx.finditer(clause):
                     if self.rules.question.search(clause, max(0, m.start() - 50), m.start()):

@@ -51,7 +51,7 @@ def _top_alternatives(p: str) -> list[str]:
     return out
 
 
-_WORD_START = re.compile(r"\\b(?:\(+(?:\?:)?)?(?:[A-Za-z]|\\w)")
+_WORD_START = re.compile(r"(?:\(\?<!.*?\))*\\b(?:\(+(?:\?:)?)?(?:[A-Za-z]|\\w)")   # lookbehinds may lead
 
 
 def _fast(p: str) -> str:
@@ -61,6 +61,19 @@ def _fast(p: str) -> str:
     if all(_WORD_START.match(a) for a in alts):
         return rf"\b(?=\w)(?:{p})"
     return p
+
+
+class AnyOf:
+    """Does any of these patterns match? The patterns whose matches start words are tested as one
+    guarded alternation (a few times faster than one search each); the others one by one."""
+
+    def __init__(self, patterns, flags=I):
+        ws = [p for p in patterns if all(_WORD_START.match(a) for a in _top_alternatives(p))]
+        self.combined = re.compile(rf"\b(?=\w)(?:{'|'.join(f'(?:{p})' for p in ws)})", flags) if ws else None
+        self.others = [re.compile(p, flags) for p in patterns if p not in ws]
+
+    def search(self, text: str) -> bool:
+        return bool(self.combined and self.combined.search(text)) or any(o.search(text) for o in self.others)
 
 
 def _any(patterns, flags=I) -> re.Pattern:
@@ -143,15 +156,16 @@ def compile_rules(codebook, registry) -> Rules:
         if spec.get("prefilter", "scope") not in ("scope", "topic"):
             raise CodebookError(f"{codebook.path}: lexicons.issues.{issue}.prefilter must be scope or topic")
         issues[issue] = {
-            "topic": [re.compile(_fast(p), I) for p in spec["topic"]],
-            "scope": [re.compile(_fast(p), I) for p in spec["scope"]],
+            "topic": AnyOf(spec["topic"]),
+            "scope": AnyOf(spec["scope"]),
             "exclude": _any(spec.get("exclude") or ["(?!)"]),
             "context": _any(spec.get("context") or ["(?!)"]),
             "any_topic": _any(spec["topic"]),
         }
     stances = []
     for group, stance, negatable in STANCE_GROUPS:
-        stances.append((group, stance, negatable, [(i, re.compile(_fast(p), I)) for i, p in enumerate(lex["stances"][group])]))
+        stances.append((group, stance, negatable, [(i, re.compile(_fast(p), I)) for i, p in enumerate(lex["stances"][group])],
+                        AnyOf(lex["stances"][group])))   # a group with no cue is skipped after one test
 
     people = {}
     for key in registry.person_aliases():
