@@ -136,3 +136,19 @@ def test_cue_inside_an_indirect_question_is_not_a_position():
     got = triples(text)
     assert ("ES", "trainer_deployment", "support") not in got
     assert ("ES", "trainer_deployment", "oppose") in got
+
+
+def test_guarded_alternations_match_as_the_patterns_do():
+    import re
+
+    from positions.tagger.rules import AnyOf, _fast, _top_alternatives
+
+    assert _top_alternatives(r"\bfoo (a|b)\b|\bbar[|]x") == [r"\bfoo (a|b)\b", r"\bbar[|]x"]
+    # Word-start patterns get the guard; others (a match may start inside a word) stay as written.
+    assert _fast(r"\b(only|solely)\b").startswith(r"\b(?=\w)")
+    assert _fast(r"(\bnot|n't) going") == r"(\bnot|n't) going"
+    pats = [r"\b(rule[sd]?|ruling) out\b", r"(\bnot|n't) (\w+ )?going to send\b", r"(?<!not )\bin favou?r of\b"]
+    gate = AnyOf(pats)
+    for text in ["They ruled out sending troops.", "We don't plan going to send troops", "We aren't going to send",
+                 "She is in favour of it.", "She is not in favour of it.", "Nothing here."]:
+        assert gate.search(text) == any(re.search(p, text, re.I) for p in pats), text
