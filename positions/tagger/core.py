@@ -38,6 +38,7 @@ class Speaker:
     how: str            # person / title / state / anonymous / carried / reported
     clause_start: int   # where this speaker's segment starts
     nested: bool = False  # reported inside another speaker's clause (does not cut segments)
+    sub: bool = False     # subject of a subordinate clause ("after Macron hinted ..."): owns only that clause
 
 
 @dataclass
@@ -70,8 +71,8 @@ class Tagger:
             if anchored is not None and issue not in anchored and issue not in recent:
                 continue
             # Cheapest test first; the exclusions only for a sentence that would count.
-            scope = any(s.search(sent) for s in rx["scope"])
-            if scope and any(t.search(sent) for t in rx["topic"]):
+            scope = rx["scope"].search(sent)
+            if scope and rx["topic"].search(sent):
                 label = f"issue:{issue}"
             elif issue in recent and (scope or rx["context"].search(sent)):
                 label = f"issue:{issue}:context"
@@ -84,9 +85,13 @@ class Tagger:
     # ------------------------------------------------------------------ stance
     def stance_of(self, clause: str) -> tuple[str | None, str]:
         neg = self.rules.negator
-        for group, stance, negatable, pats in self.rules.stances:
+        for group, stance, negatable, pats, gate in self.rules.stances:
+            if not gate.search(clause):
+                continue
             for i, rx in pats:
                 for m in rx.finditer(clause):
+                    if self.rules.question.search(clause, max(0, m.start() - 50), m.start()):
+                        continue
                     if negatable and self.rules.concessive.search(clause, max(0, m.start() - 50), m.start()):
                         continue
                     if negatable and neg.search(clause, max(0, m.start() - 30), m.start()):
@@ -119,6 +124,9 @@ class Tagger:
             kinds = [kind] if kind not in ("head_of_state",) else ["head_of_state", "head_of_government"]
             if kind == "org_leader" and aff not in ("NATO", "EU"):
                 return None, ""
+            if kind == "government":
+                # "the German government", "France's defence ministry": the state itself.
+                return (reg.resolve(aff, on), "title") if aff else (None, "")
             if aff:
                 # Prefer someone already named in the document with that role.
                 for res in reversed(history):
@@ -128,6 +136,9 @@ class Tagger:
                     p = reg.holder(aff, k, on) if on else None
                     if p:
                         return reg.resolve(p.name, on), "title"
+                if kind == "spokesperson":
+                    # A spokesperson not in the registry still speaks for the government.
+                    return reg.resolve(aff, on), "title"
                 return None, ""
             for res in reversed(history):
                 if res.role_kind in kinds:
@@ -143,12 +154,25 @@ class Tagger:
             return reg.resolve(g["place"], on), "state"
         return None, ""
 
-    def speakers_of(self, sent: str, on, history) -> list[Speaker]:
+    def speakers_of(self, sent: str, on, history, quoted: bool = False) -> list[Speaker]:
+        """Speakers of a sentence; `quoted`: the sentence starts inside a quotation opened earlier."""
         R = self.rules
         out: list[Speaker] = []
         mentions = []
+        prev = None
         for m in R.mention.finditer(sent):
             res, how = self._resolve_mention(m, on, history)
+            if prev is not None and m.group("t_spokesperson") and not (m.group("qual") or m.group("qual2")) \
+                    and _POSSESSIVE.fullmatch(sent, prev[0].end(), m.start()):
+                # "Putin's spokesman": the spokesperson of the possessor's government; the possessor
+                # is not a speaker here.
+                if prev[1] is not None and prev[1].affiliation:
+                    p = self.registry.holder(prev[1].affiliation, "spokesperson", on) if on else None
+                    res = self.registry.resolve(p.name, on) if p else self.registry.resolve(prev[1].affiliation, on)
+                    how = "title"
+                    if mentions and mentions[-1][0] is prev[0]:
+                        mentions.pop()
+            prev = (m, res)
             if res is None:
                 continue
             mentions.append((m, res, how))
@@ -166,15 +190,16 @@ class Tagger:
                     chain.append((mentions[j][0], mentions[j][1]))
                 tail = sent[chain[-1][0].end():]
                 lead = sent[:m.start()]
-                in_quote = _in_sentence_quote(sent, m.start())
+                in_quote = _in_sentence_quote(sent, m.start()) or (quoted and _quote_still_open(sent, m.start()))
                 objects = all(c[1].affiliation in R.object_states for c in chain)
                 if not objects:
                     chain = [c for c in chain if c[1].affiliation not in R.object_states]
                 if in_quote:
                     pass
                 elif (R.speech_after.match(tail) if objects else R.subj_verbs.match(tail)) and _clause_start_ok(lead):
+                    cs, sub = _clause_of(lead, m.start())
                     for cm, cres in chain:
-                        out.append(Speaker(cres, cm.start(), cm.end(), "state", m.start()))
+                        out.append(Speaker(cres, cm.start(), cm.end(), "state", cs, sub=sub))
                 elif R.proposal_after.search(lead):
                     for cm, cres in chain:
                         out.append(Speaker(cres, cm.start(), cm.end(), "reported", m.start(), nested=True))
@@ -185,17 +210,32 @@ class Tagger:
             elif R.according.search(before):
                 out.append(Speaker(res, m.start(), m.end(), how, _quote_start(sent, m.start())))
             elif R.speech_after.match(after):
-                out.append(Speaker(res, m.start(), m.end(), how, m.start()))
+                cs, sub = _clause_of(before, m.start())
+                out.append(Speaker(res, m.start(), m.end(), how, cs, sub=sub))
             elif R.speech_before.search(before):
                 out.append(Speaker(res, m.start(), m.end(), how, _quote_start(sent, m.start())))
-            elif how == "person" and R.subj_verbs.match(after) and _clause_start_ok(before) \
+            elif how in ("person", "title") and R.subj_verbs.match(after) and _clause_start_ok(before) \
                     and not _in_sentence_quote(sent, m.start()) and not _PASSIVE.match(after):
                 # A named person as the subject of a clause ("Biden has authorized Kyiv to ...").
-                out.append(Speaker(res, m.start(), m.end(), "subject", m.start()))
+                cs, sub = _clause_of(before, m.start())
+                out.append(Speaker(res, m.start(), m.end(), "subject", cs, sub=sub))
             elif R.proposal_after.search(before):
                 out.append(Speaker(res, m.start(), m.end(), "reported", m.start(), nested=True))
             i += 1
         return out
+
+
+_POSSESSIVE = re.compile(r"['’]s\s+")
+
+# A subject right after a subordinating conjunction speaks only in that clause: in "Italy said it
+# would not send troops after Macron hinted at the possibility", the clause before "after" is not Macron's.
+_SUBORD = re.compile(r"\b(?:after|before|since|because|although|though|until|whereas|while|when|following)\s+(?:the\s+)?$", re.I)
+
+
+def _clause_of(before: str, pos: int) -> tuple[int, bool]:
+    """(segment start, subordinate?) for a subject mention at `pos` with `before` the text before it."""
+    m = _SUBORD.search(before)
+    return (m.start(), True) if m else (pos, False)
 
 
 # "X was asked whether ...": the subject of a passive report takes no position.
@@ -206,6 +246,12 @@ _PASSIVE = re.compile(r"\W*(?:,[^,]{0,60},\s*)?(?:was|were|is|are|has been|had b
 def _in_sentence_quote(sent: str, pos: int) -> bool:
     before = sent[:pos]
     return before.count("“") > before.count("”") or before.count('"') % 2 == 1
+
+
+def _quote_still_open(sent: str, pos: int) -> bool:
+    """In a sentence that starts inside a quotation: is `pos` before the quotation closes?"""
+    before = sent[:pos]
+    return "”" not in before and before.count('"') % 2 == 0
 
 
 def _is_list_glue(between: str) -> bool:
@@ -220,7 +266,7 @@ def _clause_start_ok(lead: str) -> bool:
     last = words[-1].lower().strip("“\"‘(")
     if last in ("the",):
         last = words[-2].lower() if len(words) > 1 else ""
-    return last.endswith(",") or last in ("that", "as", "and", "but", "from", "while", "after", "when", "since",
+    return last.endswith(",") or last in ("that", "as", "and", "but", "from", "while", "after", "when", "since", "including",
                                           "meanwhile", "however", "also", "time", "") or last.endswith(":") or \
         words[-1][-1] in "”\"’"
 
@@ -295,27 +341,38 @@ def _candidates(self: Tagger, text: str, published: date | None) -> list[Candida
             if day:
                 last_date = day
             on = day or published
-            for name in people:
-                r = self.registry.resolve(name, on)
+            spoke = R.speech_any.search(sent)
+            first = None
+            for m in R.person_scan.finditer(sent):
+                r = self.registry.resolve(m.group("person"), on)
                 if r is None:
                     continue
                 history.append(r)
-                if day:
+                if day and _near_publication(day, published):
                     self._speaker_day.setdefault(r.actor_id, []).append((idx, day))
-                if R.speech_any.search(sent):
-                    last_speaker = r
+                if spoke:
+                    first = first or r
+                    # The speaker is the person next to the speech verb ("Tajani said that what Macron
+                    # proposed ..."), not merely the last name in the sentence.
+                    if R.speech_after.match(sent[m.end():]) or R.speech_before.search(sent[:m.start()]) \
+                            or R.according.search(sent[:m.start()]):
+                        last_speaker = r
+                        first = None
+                        spoke = None
+            if first is not None:
+                last_speaker = first
             continue
         day, date_rule = R.dates.resolve(sent, published, last_date)
         if day:
             last_date = day
         on = day or published
-        speakers = self.speakers_of(sent, on, history)
+        speakers = self.speakers_of(sent, on, history, sent[:1] not in QUOTES_OPEN and _inside_quote(text, s0))
         for sp in speakers:
             if sp.how in ("person", "title", "subject") and sp.res.actor_id:
                 history.append(sp.res)
-            if day and not sp.nested:
+            if day and not sp.nested and _near_publication(day, published):
                 self._speaker_day.setdefault(sp.res.actor_id or sp.res.name, []).append((idx, day))
-        if day:
+        if day and _near_publication(day, published):
             # Any named person in a dated sentence: their undated statements nearby share the date.
             for m in R.mention.finditer(sent):
                 if m.group("person") or m.group("t_person"):
@@ -358,6 +415,12 @@ def _candidates(self: Tagger, text: str, published: date | None) -> list[Candida
     return out
 
 
+def _near_publication(day: date, published: date | None) -> bool:
+    """A date another sentence of the same speaker may borrow: within a year before publication
+    (not a photo caption's old date, a birth date or a date after publication)."""
+    return published is None or 0 <= (published - day).days <= 366
+
+
 def _quoteish(sent: str) -> bool:
     return any(c in sent for c in "“”\"")
 
@@ -380,7 +443,7 @@ def _segment_candidates(self: Tagger, text, span, issues, speakers, published, d
     main = [s for s in main if not (s.how == "state" and s.res.affiliation in people_affs)]
     bounds = []
     for k, sp in enumerate(main):
-        start = 0 if k == 0 else sp.clause_start
+        start = sp.clause_start if k > 0 or sp.sub else 0
         nxt = [o.clause_start for o in main[k + 1:] if o.clause_start > sp.clause_start]
         end = nxt[0] if nxt else len(sent)
         if k > 0 and main[k - 1].clause_start == sp.clause_start:
@@ -393,11 +456,15 @@ def _segment_candidates(self: Tagger, text, span, issues, speakers, published, d
     single = len(bounds) == 1
     for sp, a, b in bounds:
         clause = sent[a:b]
-        if R.unnamed.search(clause[sp.end - a:] if sp.end > a else clause):
+        if R.unnamed_gate.search(clause) and R.unnamed.search(clause[sp.end - a:] if sp.end > a else clause):
             continue
         seg_issues = self.issues_of(clause, {i for i, _ in issues}) if not single else issues
         if not seg_issues and sp.nested:
             seg_issues = [(i, c) for i, c in issues]
+        if not seg_issues and sp.sub:
+            # "..., after Macron said nothing should be ruled out": the clause refers to the
+            # sentence's issue; as context only (a specific stance cue is needed).
+            seg_issues = [(i, f"issue:{i}:context") for i, _ in issues]
         criticism = None
         if not seg_issues and not sp.nested:
             # "X took aim at / rejected <someone else's position>": the sentence's issue applies.
@@ -416,13 +483,14 @@ def _segment_candidates(self: Tagger, text, span, issues, speakers, published, d
             stance, scue = "support", "stance:proposal"   # a proposal to do it is support
         if stance is None:
             continue
-        sday, srule = R.dates.resolve(clause, published, day)
+        # A clause that is the whole sentence has the sentence's date (already resolved).
+        sday, srule = (None, "") if (a == 0 and b == len(sent)) else R.dates.resolve(clause, published, day)
         if not sday:
             sday, srule = day, date_rule
         for issue, icue in seg_issues:
             if icue.endswith(":context"):
                 # Issue only from context: a named speaker and a specific cue are needed.
-                if sp.how in ("carried", "subject") or scue.startswith("stance:support["):
+                if sp.how in ("carried", "subject") or (scue.startswith("stance:support[") and not scue.endswith(":negated")):
                     continue
                 if sp.how == "state" and any(o.how in ("person", "title") and o.start < sp.start for o in main):
                     continue

@@ -30,9 +30,12 @@ class DateRules:
         ]
         self.in_month = re.compile(r"\b(?:in|since|during|early|late|mid-?)\s+(" + months + r")\b(?:\s+(\d{4}))?", re.I)
         # Every date expression holds a digit, a month name or one of these words: a cheap first test.
-        self.gate = re.compile(r"\d|day|tonight|morning|afternoon|week|month|" + months, re.I)
-        self.rel = [(re.compile(r"\b(?:" + "|".join(lex[k]) + r")\b", re.I), k)
-                    for k in ("same_day", "yesterday", "today", "last_week", "this_month", "weekday")]
+        # Month names as whole words: "decision", "market" or "mayor" do not open the gate.
+        self.gate = re.compile(r"\d|day|tonight|morning|afternoon|week|month|\b(?:" + months + r")\b", re.I)
+        # The relative expressions as one alternation, one named group per kind: one scan, not six.
+        self.rel = re.compile(r"\b(?:" + "|".join(f"(?P<{k}>{'|'.join(lex[k])})"
+                                                  for k in ("same_day", "yesterday", "today", "last_week", "this_month", "weekday"))
+                              + r")\b", re.I)
 
     def resolve(self, text: str, published: date | None, previous: date | None = None) -> tuple[date | None, str]:
         """(date, rule) for the first date expression in `text`; (None, "") if there is none."""
@@ -51,13 +54,16 @@ class DateRules:
                 hits.append((m.start(), d, "date:month"))
                 break
         if published is not None:
-            for rx, kind in self.rel:
-                m = rx.search(text)
-                if not m:
+            seen = set()
+            for m in self.rel.finditer(text):
+                kind = m.lastgroup
+                if kind in seen:
                     continue
+                seen.add(kind)
                 d = self._relative(kind, m, published, previous)
                 if d:
                     hits.append((m.start(), d, f"date:{kind}"))
+                    break   # the earliest relative expression that resolves wins among them
         if not hits:
             return None, ""
         _, d, rule = min(hits, key=lambda h: h[0])
@@ -102,5 +108,5 @@ class DateRules:
             return published - timedelta(days=published.weekday() + 7)
         if kind == "this_month":
             return published.replace(day=1)
-        wanted = WEEKDAYS.index(m.group(1).lower())
+        wanted = WEEKDAYS.index(re.search(r"[a-z]+day", m.group("weekday").lower()).group())
         return published - timedelta(days=(published.weekday() - wanted) % 7)
