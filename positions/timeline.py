@@ -129,8 +129,11 @@ def official_positions(df: pd.DataFrame, issue: str) -> pd.DataFrame:
     first_in_run = new_run.nonzero()[0]
     result = rows.iloc[win[first_in_run]].copy()
     result["effective_date"] = dates[day_pos[first_in_run]]
-    basis = pd.Series(ids[win]).groupby(run_id).agg(lambda s: list(dict.fromkeys(s)))
-    result["basis_ids"] = basis.to_list()
+    basis: list[list[str]] = [[] for _ in range(len(first_in_run))]
+    for run, winner_id in zip(run_id.tolist(), ids[win].tolist()):  # runs are contiguous
+        if winner_id not in basis[run]:
+            basis[run].append(winner_id)
+    result["basis_ids"] = basis
     result["overruled_ids"] = _overruled(rows, state, dates, stance, ids, day_pos, win, run_id, len(first_in_run))
     return result.reset_index(drop=True)[cols]
 
@@ -139,16 +142,16 @@ def _overruled(rows, state, dates, stance, ids, day_pos, win, run_id, runs) -> l
     """Per run of an unchanged position: ids of statements in its windows that said otherwise."""
     out: list[list[str]] = [[] for _ in range(runs)]
     lag = pd.Timedelta(days=PRECEDENCE_WINDOW_DAYS - 1).to_timedelta64()
-    bounds = {}
-    for s in dict.fromkeys(state):
-        lo, hi = state.searchsorted(s, "left"), state.searchsorted(s, "right")
-        bounds[s] = (lo, hi)
-    for k, (pos, w) in enumerate(zip(day_pos, win)):
-        lo, _ = bounds[state[pos]]
-        first = lo + dates[lo:pos + 1].searchsorted(dates[pos] - lag, "left")
-        lost = [ids[i] for i in range(first, pos + 1) if stance[i] != stance[w]]
-        target = out[run_id[k]]
-        target.extend(i for i in lost if i not in target)
+    starts = dates - lag
+    stance_l, ids_l = stance.tolist(), ids.tolist()
+    state_start = {s: int(state.searchsorted(s, "left")) for s in dict.fromkeys(state.tolist())}
+    for k, (pos, w, run) in enumerate(zip(day_pos.tolist(), win.tolist(), run_id.tolist())):
+        lo = state_start[state[pos]]
+        first = lo + int(dates[lo:pos + 1].searchsorted(starts[pos], "left"))
+        target, keep = out[run], stance_l[w]
+        for i in range(first, pos + 1):
+            if stance_l[i] != keep and ids_l[i] not in target:
+                target.append(ids_l[i])
     return out
 
 

@@ -1,6 +1,8 @@
 """Official national position: precedence, walk-backs and 'no public position' (issue 6)."""
-from datetime import date
+import random
+from datetime import date, timedelta
 
+import pandas as pd
 import pytest
 
 from positions import timeline
@@ -79,3 +81,35 @@ def test_no_public_position_is_distinct_from_undecided():
     df = frame({"actor": "Canada", "affiliation": "CA", "role": "", "stance": "undecided", "evidence": "a"})
     cov = timeline.state_coverage(df, ISSUE, date(2024, 6, 1), ["CA", "PT"]).set_index("affiliation")["stance"]
     assert cov.to_dict() == {"CA": "undecided", "PT": timeline.NO_POSITION}
+
+
+def reference_official(df, issue):
+    """The rule spelled out slowly: at each statement day, the best-ranked statement of the past
+    week wins (latest among equals); keep the days where the state's stance changes."""
+    rows = timeline.state_statements(df, issue).sort_values(["effective_date"], kind="stable")
+    out = {}
+    for code, group in rows.groupby("affiliation"):
+        changes, last = [], None
+        for day in sorted(group["effective_date"].unique()):
+            window = group[(group["effective_date"] <= day)
+                           & (group["effective_date"] > day - pd.Timedelta(days=timeline.PRECEDENCE_WINDOW_DAYS))]
+            best = window.sort_values(["rank", "effective_date", "confidence", "id"],
+                                      ascending=[True, False, False, False], kind="stable").iloc[0]
+            if best["stance"] != last:
+                changes.append((pd.Timestamp(day), best["stance"]))
+                last = best["stance"]
+        out[code] = changes
+    return out
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_official_positions_match_the_rule_on_random_tables(seed):
+    rng = random.Random(seed)
+    rows = [{"actor": f"A{rng.randint(0, 9)}", "role": rng.choice(["President", "Foreign Minister", "spokesman", ""]),
+             "affiliation": rng.choice(["DE", "FR", "PL"]), "stance": rng.choice(["support", "oppose", "undecided"]),
+             "statement_date": (date(2024, 1, 1) + timedelta(days=rng.randint(0, 60))).isoformat(),
+             "evidence": f"quote {i}"} for i in range(300)]
+    df = frame(*rows)
+    fast = timeline.official_positions(df, ISSUE)
+    got = {code: list(zip(g["effective_date"], g["stance"])) for code, g in fast.groupby("affiliation")}
+    assert got == reference_official(df, ISSUE)
