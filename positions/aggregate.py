@@ -8,6 +8,7 @@ days x states matrix. `tests/test_aggregate.py` checks agreement with `timeline`
 """
 from __future__ import annotations
 
+import itertools
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -44,7 +45,12 @@ def prepare(df: pd.DataFrame) -> pd.DataFrame:
     for col in CATEGORY_COLUMNS:
         out[col] = out[col].astype("category")
     out.attrs["prepared"] = True
+    out.attrs["token"] = next(_TOKENS)
     return out
+
+
+# Prepared frames are never mutated, so (token, filters) names a set of rows without hashing it.
+_TOKENS = itertools.count(1)
 
 
 def _in_order(rows: pd.DataFrame) -> pd.DataFrame:
@@ -75,7 +81,9 @@ def filter_statements(df: pd.DataFrame, reg: Registry, *, min_conf: float = 0.0,
         mask &= df["origin"].isin(REVIEWED_ORIGINS)
     if groups:
         mask &= df["affiliation"].isin(states_in_groups(reg, groups, on or date.today()))
-    return df[mask]
+    out = df[mask]
+    out.attrs["token"] = (df.attrs.get("token"), min_conf, reviewed, tuple(groups), on if groups else None)
+    return out
 
 
 @dataclass(frozen=True)
@@ -104,12 +112,18 @@ _EVENTS_MAX = 16
 
 
 def official_events(rows: pd.DataFrame, issue: str) -> pd.DataFrame:
-    """`timeline.official_positions(rows, issue)`, memoised on the rows' content (a filter change
-    that keeps the same statements, e.g. a new as-of date, costs one hash, not a recomputation)."""
-    key_cols = rows[["id", "stance", "status", "actor_type", "role"]].astype(str)
-    key = (issue, len(rows), int(pd.util.hash_pandas_object(key_cols, index=False).sum()),
-           int(pd.util.hash_pandas_object(rows["effective_date"] if "effective_date" in rows
-                                          else rows["statement_date"].fillna(rows["published"]), index=False).sum()))
+    """`timeline.official_positions(rows, issue)`, memoised: rows from `prepare`/`filter_statements`
+    are named by their token (a new as-of date costs nothing); other frames by a content hash."""
+    token = rows.attrs.get("token")
+    if token is not None:
+        # pandas copies attrs to subsets, so the row positions are part of the key too.
+        pos = rows.index.to_numpy(dtype="int64", copy=False)
+        key = ("token", token, issue, len(rows), int(pos.sum()), int((pos * pos % 1_000_003).sum()))
+    else:
+        key_cols = rows[["id", "stance", "status", "actor_type", "role"]].astype(str)
+        when = rows["statement_date"].fillna(rows["published"])
+        key = ("hash", issue, len(rows), int(pd.util.hash_pandas_object(key_cols, index=False).sum()),
+               int(pd.util.hash_pandas_object(when, index=False).sum()))
     if key in _EVENTS:
         _EVENTS.move_to_end(key)
         return _EVENTS[key]

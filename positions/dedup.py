@@ -20,18 +20,32 @@ def _words(text: str) -> set[str]:
     return {w for w in _WORD.findall(text.lower()) if len(w) > 2}
 
 
-def similar_quotes(a: str, b: str) -> bool:
-    """True when two evidence strings report the same words (shared quotation or high overlap)."""
+def _quotes(text: str) -> set[str]:
+    return {q.strip().lower() for q in _QUOTED.findall(text)}
+
+
+def similar_quotes(a: str, b: str, wa: set[str] | None = None, wb: set[str] | None = None,
+                   qa: set[str] | None = None, qb: set[str] | None = None) -> bool:
+    """True when two evidence strings report the same words (shared quotation or high overlap).
+
+    `wa`/`wb` (word sets) and `qa`/`qb` (quotations) may be passed when the caller has them.
+    """
     if a == b:
         return True
-    qa = {q.strip().lower() for q in _QUOTED.findall(a)}
-    qb = {q.strip().lower() for q in _QUOTED.findall(b)}
+    qa = _quotes(a) if qa is None else qa
+    qb = _quotes(b) if qb is None else qb
     if any(x in y or y in x for x in qa for y in qb):
         return True
-    wa, wb = _words(a), _words(b)
-    if wa and wb and len(wa & wb) / len(wa | wb) >= 0.5:
+    wa = _words(a) if wa is None else wa
+    wb = _words(b) if wb is None else wb
+    if not wa or not wb:
+        return SequenceMatcher(None, a.lower(), b.lower()).ratio() >= 0.7
+    overlap = len(wa & wb) / len(wa | wb)
+    if overlap >= 0.5:
         return True
-    return SequenceMatcher(None, a.lower(), b.lower()).ratio() >= 0.7
+    # Character-level check for near-identical wording (typos, punctuation); two strings that
+    # share under a quarter of their words are not 70% alike, so skip the slow comparison.
+    return overlap >= 0.25 and SequenceMatcher(None, a.lower(), b.lower()).ratio() >= 0.7
 
 
 def dedupe(df: pd.DataFrame, days: int = DEDUP_DAYS) -> pd.DataFrame:
@@ -43,42 +57,53 @@ def dedupe(df: pd.DataFrame, days: int = DEDUP_DAYS) -> pd.DataFrame:
     when = df["statement_date"].fillna(df["published"])
     keys = df["actor_id"].where(df["actor_id"] != "", df["affiliation"] + ":" + df["actor"].str.strip().str.lower())
     order = pd.DataFrame({"key": keys, "issue": df["issue"], "stance": df["stance"], "when": when,
-                          "published": df["published"], "id": df["id"]}, index=df.index)
+                          "published": df["published"], "id": df["id"], "pos": range(len(df))})
     order = order.sort_values(["key", "issue", "stance", "when", "published", "id"], kind="stable", na_position="last")
-    idx = order.index.to_numpy()
-    group_keys = list(zip(order["key"], order["issue"], order["stance"]))
-    whens = order["when"].to_list()
-    evidence = df["evidence"].to_dict()
-    ids = df["id"].to_dict()
-    urls, titles, pubs = df["source_url"].to_dict(), df["source_title"].to_dict(), df["published"].to_dict()
-    window = pd.Timedelta(days=days)
-    sources, dup_ids = {}, {}
-    heads: list[int] = []  # positions (in `order`) of rows kept in the current group
-    for pos, row_idx in enumerate(idx):
-        if pos == 0 or group_keys[pos] != group_keys[pos - 1]:
+    # Plain lists: this loop runs once per row, and pandas element access is slow.
+    seq = order["pos"].tolist()
+    group_keys = list(zip(order["key"].tolist(), order["issue"].tolist(), order["stance"].tolist()))
+    day_no = ((order["when"] - pd.Timestamp("1970-01-01")).dt.days).tolist()  # NaN when undated
+    evidence, ids = df["evidence"].tolist(), df["id"].tolist()
+    urls, titles = df["source_url"].tolist(), df["source_title"].tolist()
+    pubs = df["published"].dt.strftime("%Y-%m-%d").tolist()
+    words: dict[int, set[str]] = {}
+    quotes: dict[int, set[str]] = {}
+
+    def features(p: int):
+        if p not in words:
+            words[p], quotes[p] = _words(evidence[p]), _quotes(evidence[p])
+        return words[p], quotes[p]
+
+    sources: dict[int, list] = {}
+    dup_ids: dict[int, list] = {}
+    heads: list[int] = []  # order positions of rows kept in the current group
+    for k, p in enumerate(seq):
+        if k == 0 or group_keys[k] != group_keys[k - 1]:
             heads = []
         target = None
-        rw = whens[pos]
+        rw = day_no[k]
         # Rows are in date order, so only the most recent heads can be within the window.
         for h in reversed(heads):
-            hw = whens[h]
-            if pd.isna(hw) or pd.isna(rw) or rw - hw > window:
+            hw = day_no[h]
+            if hw != hw or rw != rw or rw - hw > days:  # NaN: undated rows are never merged
                 break
-            if similar_quotes(evidence[idx[h]], evidence[row_idx]):
-                target = idx[h]
+            hp = seq[h]
+            (wh, qh), (wr, qr) = features(hp), features(p)
+            if similar_quotes(evidence[hp], evidence[p], wh, wr, qh, qr):
+                target = hp
                 break
-        pub = pubs[row_idx]
-        src = {"url": urls[row_idx], "title": titles[row_idx],
-               "published": pub.date().isoformat() if pd.notna(pub) else None}
+        pub = pubs[p]
+        src = {"url": urls[p], "title": titles[p], "published": pub if isinstance(pub, str) else None}
         if target is None:
-            heads.append(pos)
-            sources[row_idx], dup_ids[row_idx] = [src], []
+            heads.append(k)
+            sources[p], dup_ids[p] = [src], []
         else:
             if src not in sources[target]:
                 sources[target].append(src)
-            dup_ids[target].append(ids[row_idx])
-    out = df.loc[[i for i in df.index if i in sources]].copy()
-    out["sources"] = [sources[i] for i in out.index]
+            dup_ids[target].append(ids[p])
+    kept = sorted(sources)
+    out = df.iloc[kept].copy()
+    out["sources"] = [sources[p] for p in kept]
     out["n_sources"] = out["sources"].map(len)
-    out["duplicate_ids"] = [dup_ids[i] for i in out.index]
+    out["duplicate_ids"] = [dup_ids[p] for p in kept]
     return out

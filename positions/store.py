@@ -15,22 +15,36 @@ DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "statements.csv
 REQUIRED_COLUMNS = ["actor", "affiliation", "actor_type", "issue", "stance", "statement_date", "evidence"]
 
 
-def read_text_file(path: Path, encoding: str = "utf-8") -> str:
-    """Read a user's text file; one-line StoreError if missing, binary or not in `encoding`."""
+def open_user_file(path: str | Path):
+    """Open a user's file for binary reading; one-line StoreError naming it when that fails."""
     try:
-        raw = Path(path).read_bytes()
+        return open(path, "rb")
     except FileNotFoundError:
         raise StoreError(f"{path}: file not found") from None
     except IsADirectoryError:
         raise StoreError(f"{path}: is a directory, expected a file") from None
     except PermissionError:
         raise StoreError(f"{path}: permission denied") from None
+
+
+def binary_error(path) -> StoreError:
+    return StoreError(f"{path}: looks binary (NUL bytes); give a text file")
+
+
+def decode_error(path, encoding: str, offset: int) -> StoreError:
+    return StoreError(f"{path}: not valid {encoding} (byte {offset}); re-save as UTF-8 or pass --encoding")
+
+
+def read_text_file(path: Path, encoding: str = "utf-8") -> str:
+    """Read a user's text file; one-line StoreError if missing, binary or not in `encoding`."""
+    with open_user_file(path) as fh:
+        raw = fh.read()
     if b"\x00" in raw[:8192]:
-        raise StoreError(f"{path}: looks binary (NUL bytes); give a text file")
+        raise binary_error(path)
     try:
         return raw.decode(encoding)
     except UnicodeDecodeError as e:
-        raise StoreError(f"{path}: not valid {encoding} (byte {e.start}); re-save as UTF-8 or pass --encoding") from None
+        raise decode_error(path, encoding, e.start) from None
     except LookupError:
         raise StoreError(f"unknown encoding {encoding!r}") from None
 

@@ -21,6 +21,9 @@ from . import registry as registry_mod
 from .model import CSV_COLUMNS, Issue, statement_id
 
 STANCES = ["oppose", "undecided", "conditional", "support"]
+VOCABULARY = [a + b for a in ("al", "ber", "cor", "dun", "em", "fal", "gir", "hol", "ist", "jor", "kel", "lum",
+                              "mor", "nat", "ost", "pra", "quin", "ros", "sal", "tor")
+              for b in ("ba", "de", "fi", "go", "hu", "ka", "le", "mo", "nu", "pi", "ra", "se", "ti", "vo", "za")]
 START, END = date(2022, 2, 24), date(2025, 12, 31)
 
 
@@ -61,8 +64,9 @@ def generate(n: int, seed: int = 7, reg=None) -> list[dict]:
             actor, actor_id, role = options[int(rng.integers(0, len(options)))]
         else:
             actor, actor_id, role = reg.name_of(code), code, ""
-        evidence = (f"[synthetic #{k}] {actor} said {reg.name_of(code)} is {stance} on "
-                    f"{issue.replace('_', ' ')} as of {day:%d %B %Y}.")
+        # Distinct wording per statement, so the outlets-merging step keeps every one of them.
+        words = " ".join(VOCABULARY[int(i)] for i in rng.integers(0, len(VOCABULARY), size=14))
+        evidence = f"[synthetic #{k}] {actor}: {words} ({stance})."
         url = f"https://example.org/synthetic/{k}"
         out.append({
             "id": statement_id(url, actor, issue, evidence), "actor": actor, "actor_id": actor_id,

@@ -110,3 +110,13 @@ def test_aggregate_search_needs_every_word(seed_frame):
 def test_aggregate_month_ends():
     assert aggregate.month_ends(date(2024, 1, 15), date(2024, 3, 10)) == [
         date(2024, 1, 31), date(2024, 2, 29), date(2024, 3, 10)]
+
+
+def test_aggregate_official_events_memo_tells_subsets_apart(seed_frame):
+    """Subsets of one prepared frame share its token (pandas copies attrs) but not its result."""
+    df = aggregate.prepare(seed_frame)
+    gb = df[df["affiliation"] == "GB"]
+    fr = df[df["affiliation"] == "FR"]
+    assert set(aggregate.official_events(gb, "cross_border_strikes")["affiliation"]) == {"GB"}
+    assert set(aggregate.official_events(fr, "cross_border_strikes")["affiliation"]) == {"FR"}
+    assert len(aggregate.official_events(df, "cross_border_strikes")) > 2

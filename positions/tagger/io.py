@@ -9,7 +9,8 @@ import os
 import sys
 from pathlib import Path
 
-from ..errors import InputError
+from .. import store
+from ..errors import InputError, PositionsError
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -30,17 +31,6 @@ def expand(names) -> list[str]:
     return out
 
 
-def _open(path: Path):
-    try:
-        return open(path, "rb")
-    except FileNotFoundError:
-        raise InputError(f"{path}: file not found") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, expected a file") from None
-    except PermissionError:
-        raise InputError(f"{path}: permission denied") from None
-
-
 def _decoder(path, encoding):
     try:
         return codecs.getincrementaldecoder(encoding)(errors="strict")
@@ -51,21 +41,21 @@ def _decoder(path, encoding):
 def iter_chunks(path: str | Path, encoding: str = "utf-8", chunk_bytes: int = CHUNK_BYTES):
     """Yield (char_offset, text) pieces of a text file, each ending at a line break where possible.
 
-    Raises InputError (one line, naming the file) for missing, binary or mis-encoded files.
+    Raises a one-line PositionsError naming the file for missing, binary or mis-encoded files.
     """
     path = Path(path)
     dec = _decoder(path, encoding)
-    with _open(path) as fh:
+    with store.open_user_file(path) as fh:
         pending, offset, read, first = "", 0, 0, True
         while True:
             raw = fh.read(chunk_bytes)
             if first and b"\x00" in raw[:8192]:
-                raise InputError(f"{path}: looks binary (NUL bytes); give a text file")
+                raise store.binary_error(path)
             first = False
             try:
                 text = dec.decode(raw, final=not raw)
             except UnicodeDecodeError as e:
-                raise InputError(f"{path}: not valid {encoding} (byte {read + e.start}); re-save as UTF-8 or pass --encoding") from None
+                raise store.decode_error(path, encoding, read + e.start) from None
             read += len(raw)
             pending += text
             if not raw:
@@ -138,7 +128,7 @@ def _worker(args):
     name, published, encoding = args
     try:
         return name, tag_source(name, published, encoding), None
-    except InputError as e:
+    except PositionsError as e:
         return name, [], str(e)
 
 
