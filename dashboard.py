@@ -7,12 +7,11 @@ whole view lives in the URL (positions.view) so a copied link reopens it exactly
 from __future__ import annotations
 
 import os
-from datetime import date, timedelta
 
 import pandas as pd
 import streamlit as st
 
-from positions import aggregate, charts, codebook, export_widgets, figures, registry, store, view
+from positions import aggregate, charts, codebook, export, export_widgets, figures, registry, store, view
 from positions.errors import InvalidField, PositionsError
 from positions.model import Issue
 
@@ -53,10 +52,19 @@ def view_figures(path: str, mtime: float, query: str) -> list[figures.NamedFigur
     return figures.figures_for_view(load_frame(path, mtime), view.parse_query_string(query), cb, reg)
 
 
+@st.cache_resource(show_spinner=False, max_entries=64, ttl=3600)
+def view_export(path: str, mtime: float, query: str) -> export.Export:
+    """The view's statements, labels and figures for the download buttons, once per view
+    (an hour at most, so the source line's "generated" date stays current)."""
+    cb, reg = load_reference()
+    return export.prepare(load_frame(path, mtime), view.parse_query_string(query), cb, reg,
+                          figures=view_figures(path, mtime, query))
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
 def supporters_as_of(path: str, mtime: float, query: str) -> list[str]:
     """States whose position is support (optionally conditional) as of the view's date, after filters."""
-    df, (cb, reg) = load_frame(path, mtime), load_reference()
+    df, (_, reg) = load_frame(path, mtime), load_reference()
     state = view.parse_query_string(query)
     rows = figures.filtered(df, state, reg)
     pos = aggregate.positions_as_of(rows, state.issue, figures.as_of_date(df, state))
@@ -67,7 +75,7 @@ def supporters_as_of(path: str, mtime: float, query: str) -> list[str]:
 @st.cache_data(show_spinner=False, max_entries=16)
 def actor_options(path: str, mtime: float, issue: str) -> dict[str, str]:
     """Everyone with an accepted statement on the issue (filters only thin out their charts)."""
-    df, (cb, reg) = load_frame(path, mtime), load_reference()
+    df, (_, reg) = load_frame(path, mtime), load_reference()
     return figures.actor_choices(figures.filtered(df, view.ViewState(issue=issue), reg), issue, reg)
 
 
@@ -220,7 +228,7 @@ for named in shown:
               "toImageButtonOptions": {"filename": named.key}}
     st.plotly_chart(named.figure, width="stretch", theme=None, key=f"chart_{named.key}", config=config)
     st.caption(named.caption)
-    export_widgets.chart_downloads(named, df, state, cb, reg)
+    export_widgets.chart_downloads(named, view_export(DATA_PATH, mtime, query_string))
 
 
 def link_table(table: pd.DataFrame) -> None:
@@ -240,4 +248,4 @@ elif chosen == "changes" and shown:
     st.subheader("The statements that moved them")
     link_table(side_table(DATA_PATH, mtime, query_string))
 
-export_widgets.downloads_section(df, state, cb, reg, shown)
+export_widgets.downloads_section(view_export(DATA_PATH, mtime, query_string))

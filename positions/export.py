@@ -32,7 +32,6 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from . import figures as figures_mod
-from . import timeline
 from .codebook import Codebook
 from .errors import InputError
 from .figures import NamedFigure, data_range, figures_for_view
@@ -194,48 +193,13 @@ def period_label(df: pd.DataFrame, state: ViewState) -> str:
     return f"As of {last:%-d %b %Y}"
 
 
-def _groups_of(code: str, reg: Registry, on: date) -> set[str]:
-    named = {"NATO", "EU", "G7", "Nordic", "Baltic"}
-    groups = ({code} & {"NATO", "EU"}) | (reg.groups(code, on) & named)
-    return groups or {"other"}
-
-
 def statements_for_view(df: pd.DataFrame, state: ViewState, reg: Registry) -> pd.DataFrame:
-    """The statements behind a view (the page's table): accepted statements on the view's
-    issue up to its last day, narrowed by its filters; with `effective_date`.
-
-    Uses the page's own definition (figures.filtered + figures.evidence_rows) when figures.py
-    provides it, so page table and exports cannot drift apart; otherwise the same rules here.
-    """
-    if hasattr(figures_mod, "evidence_rows") and hasattr(figures_mod, "filtered"):
-        rows = figures_mod.evidence_rows(figures_mod.filtered(df, state, reg), state, end_day(df, state))
-        if state.view == "actor" and state.actor:
-            rows = rows[(rows["actor_id"].astype(str) == state.actor) | (rows["affiliation"].astype(str) == state.actor)]
-        return rows.reset_index(drop=True)
-    rows = timeline.with_effective_date(timeline.usable(df))
-    last = end_day(df, state)
-    keep = (rows["issue"] == state.issue) & (rows["effective_date"] <= pd.Timestamp(last))
-    if state.start:
-        keep &= rows["effective_date"] >= pd.Timestamp(state.start)
-    if state.stances:
-        keep &= rows["stance"].isin(state.stances)
-    if state.min_conf:
-        keep &= rows["confidence"] >= state.min_conf
-    if state.reviewed:
-        keep &= rows["origin"].isin(["reviewed", "manual"])
+    """The statements behind a view: the page's own table (figures.filtered + figures.evidence_rows,
+    so page and exports cannot drift apart), narrowed to the actor on the actor view."""
+    rows = figures_mod.evidence_rows(figures_mod.filtered(df, state, reg), state, end_day(df, state))
     if state.view == "actor" and state.actor:
-        a = state.actor.strip().lower()
-        keep &= (rows["actor_id"].str.lower() == a) | (rows["affiliation"].str.lower() == a) | (rows["actor"].str.lower() == a)
-    if state.q:
-        q = state.q.lower()
-        keep &= (rows["evidence"].str.lower().str.contains(q, regex=False)
-                 | rows["actor"].str.lower().str.contains(q, regex=False)
-                 | rows["source_title"].str.lower().str.contains(q, regex=False))
-    rows = rows[keep]
-    if state.groups:
-        wanted = set(state.groups)
-        rows = rows[rows["affiliation"].map(lambda c: bool(_groups_of(c, reg, last) & wanted))]
-    return rows.sort_values(["effective_date", "actor"], ascending=[False, True], kind="stable").reset_index(drop=True)
+        rows = rows[(rows["actor_id"].astype(str) == state.actor) | (rows["affiliation"].astype(str) == state.actor)]
+    return rows.reset_index(drop=True)
 
 
 def source_line(n_statements: int, today: date | None = None) -> str:

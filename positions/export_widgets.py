@@ -10,15 +10,11 @@ from __future__ import annotations
 
 import threading
 
-import pandas as pd
 import streamlit as st
 
 from . import export
-from .codebook import Codebook
 from .errors import InputError
 from .figures import NamedFigure
-from .registry import Registry
-from .view import ViewState, query_string
 
 _PACK = "_positions_briefing_pack"   # session_state: (view query, pptx bytes, pdf bytes | None)
 
@@ -31,15 +27,9 @@ def kaleido_server() -> threading.Thread:
     return thread
 
 
-def _prepared(df: pd.DataFrame, state: ViewState, cb: Codebook, reg: Registry,
-              figures: list[NamedFigure]) -> export.Export:
-    return export.prepare(df, state, cb, reg, figures=figures)
-
-
-def chart_downloads(named: NamedFigure, df: pd.DataFrame, state: ViewState, cb: Codebook, reg: Registry) -> None:
-    """PNG (2x), SVG and PDF buttons for one chart, with the period and source line added."""
+def chart_downloads(named: NamedFigure, ex: export.Export) -> None:
+    """PNG (2x), SVG and PDF buttons for one chart of the view `ex`, with the period and source line added."""
     kaleido_server()
-    ex = _prepared(df, state, cb, reg, [named])
     row = st.container(horizontal=True, gap="small")
     for fmt in export.IMAGE_FORMATS:
         row.download_button(
@@ -49,10 +39,8 @@ def chart_downloads(named: NamedFigure, df: pd.DataFrame, state: ViewState, cb: 
             + (" (2x resolution)" if fmt == "png" else "") + ", with its date and source line")
 
 
-def downloads_section(df: pd.DataFrame, state: ViewState, cb: Codebook, reg: Registry,
-                      figures: list[NamedFigure]) -> None:
-    """Data behind the view (CSV, XLSX, JSON with citations) and the briefing pack button."""
-    ex = _prepared(df, state, cb, reg, figures)
+def downloads_section(ex: export.Export) -> None:
+    """Data behind the view `ex` (CSV, XLSX, JSON with citations) and the briefing pack button."""
     st.subheader("Downloads")
     st.caption(f"The {len(ex.rows)} statements behind this view with citations ({ex.period[:1].lower() + ex.period[1:]}), "
                "and a PowerPoint briefing pack of its charts and key quotes.")
@@ -61,7 +49,7 @@ def downloads_section(df: pd.DataFrame, state: ViewState, cb: Codebook, reg: Reg
         row.download_button(fmt.upper(), data=lambda fmt=fmt: export.data_bytes(ex, fmt),
                             file_name=f"{ex.stem}-statements.{fmt}", mime=export.MIME[fmt], on_click="ignore",
                             key=f"download_data_{fmt}", help=f"The statements behind this view as {fmt.upper()}")
-    query = query_string(state)
+    query = ex.query
     if row.button("Build briefing pack", key="build_pack", icon=":material/slideshow:",
                       help="A 16:9 PowerPoint: title slide, one slide per chart, key quotes, methodology in the notes"):
         st.session_state.pop(_PACK, None)

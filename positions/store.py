@@ -7,9 +7,13 @@ import os
 import tempfile
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import InvalidField, StoreError
 from .model import CSV_COLUMNS, Statement
+
+if TYPE_CHECKING:  # pandas is imported lazily: `tag` starts without it
+    import pandas as pd
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "statements.csv"
 REQUIRED_COLUMNS = ["actor", "affiliation", "actor_type", "issue", "stance", "statement_date", "evidence"]

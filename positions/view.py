@@ -5,7 +5,7 @@ the same view anywhere. Bad parameters raise InvalidField naming the parameter.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from typing import Mapping
 from urllib.parse import parse_qs, urlencode, urlsplit

@@ -1,7 +1,7 @@
 import pytest
 
 from positions.errors import InvalidField
-from positions.model import Stance, Statement
+from positions.model import Stance
 from tests.conftest import make_statement
 
 

@@ -98,7 +98,6 @@ def memory(mb: float) -> dict:
             for i in range(int(mb * 1e6) // step + 1):
                 fh.write(synthetic_text(step, seed=i))
         size = path.stat().st_size
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         t0 = time.perf_counter()
         out = subprocess.run([sys.executable, "-m", "positions", "tag", str(path), "--published", "2024-05-30",
                               "--format", "jsonl"], capture_output=True, cwd=ROOT)

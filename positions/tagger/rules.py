@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from ..errors import CodebookError
 from .dates import DateRules
@@ -167,9 +166,6 @@ def compile_rules(codebook, registry) -> Rules:
         stances.append((group, stance, negatable, [(i, re.compile(_fast(p), I)) for i, p in enumerate(lex["stances"][group])],
                         AnyOf(lex["stances"][group])))   # a group with no cue is skipped after one test
 
-    people = {}
-    for key in registry.person_aliases():
-        pass
     person_surface = set()
     for p in registry.people.values():
         for a in (p.name, *p.aliases):
