@@ -107,6 +107,8 @@ def side_table(path: str, mtime: float, query: str) -> pd.DataFrame:
         "source": rows["source_url"].where(rows["source_url"].str.startswith(("http://", "https://")), None),
         "document": rows["source_title"],
         "confidence": rows["confidence"],
+        # The same statement reported by several outlets is one row (positions.dedup).
+        "outlets": rows["n_sources"] if "n_sources" in rows else 1,
     })
 
 

@@ -127,7 +127,7 @@ def official_events(rows: pd.DataFrame, issue: str) -> pd.DataFrame:
     if key in _EVENTS:
         _EVENTS.move_to_end(key)
         return _EVENTS[key]
-    events = timeline.official_positions(rows, issue)
+    events = timeline.official_positions(rows, issue, explain=False)  # the page shows the winning statement
     _EVENTS[key] = events
     if len(_EVENTS) > _EVENTS_MAX:
         _EVENTS.popitem(last=False)

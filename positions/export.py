@@ -243,10 +243,12 @@ def citation_tables(rows: pd.DataFrame, reg: Registry) -> tuple[pd.DataFrame, pd
             "source_url": r["source_url"], "published": published, "confidence": float(r["confidence"]),
             "origin": r["origin"], "status": r["status"],
             "citation": citation(r["actor"], for_name, day, published, r["evidence"], r["source_title"], r["source_url"]),
+            # The same statement reported by other outlets (merged by positions.dedup).
+            "also_reported_by": " ".join(src["url"] or src["title"] for src in (r.get("sources") or [])[1:]),
         })
     st_cols = ["statement_id", "date", "counts_from", "speaker", "actor_id", "for", "for_name", "role", "actor_type",
                "issue", "stance", "quote", "source_ref", "source_title", "source_url", "published", "confidence",
-               "origin", "status", "citation"]
+               "origin", "status", "citation", "also_reported_by"]
     statements_df = pd.DataFrame(statements, columns=st_cols)
     sources = []
     for key in keys:

@@ -89,14 +89,15 @@ def _state_actor_rank(actor: str, affiliation: str) -> int:
             "deputy_head_of_government": 2, "spokesperson": 3}.get(who.role_kind, 4)
 
 
-def official_positions(df: pd.DataFrame, issue: str) -> pd.DataFrame:
+def official_positions(df: pd.DataFrame, issue: str, explain: bool = True) -> pd.DataFrame:
     """Each state's official position after each of its statements: one row per (state, change date).
 
     At a statement's date the official position is the statement with the best speaker rank
     among that state's statements of the past PRECEDENCE_WINDOW_DAYS (latest wins among equals),
     so a minister contradicting the president the same week does not move the position, and a
     later walk-back by the same or a higher speaker does. Columns: the winning statement's
-    fields plus `overruled_ids` (statements in the window that lost) and `basis_ids`.
+    fields plus `basis_ids` (the statements that set or confirmed it) and, with `explain`,
+    `overruled_ids` (statements in its windows that said otherwise; empty lists without it).
     """
     rows = state_statements(df, issue)
     cols = list(rows.columns) + ["overruled_ids", "basis_ids"]
@@ -134,7 +135,8 @@ def official_positions(df: pd.DataFrame, issue: str) -> pd.DataFrame:
         if winner_id not in basis[run]:
             basis[run].append(winner_id)
     result["basis_ids"] = basis
-    result["overruled_ids"] = _overruled(rows, state, dates, stance, ids, day_pos, win, run_id, len(first_in_run))
+    result["overruled_ids"] = (_overruled(rows, state, dates, stance, ids, day_pos, win, run_id, len(first_in_run))
+                               if explain else [[] for _ in range(len(first_in_run))])
     return result.reset_index(drop=True)[cols]
 
 

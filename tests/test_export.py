@@ -264,3 +264,19 @@ class TestBriefingPack:
         _, _, data = pack
         pdf = export.pack_pdf(data)
         assert pdf[:5] == b"%PDF-" and pdf.rstrip().endswith(b"%%EOF")
+
+
+def test_export_merged_statement_lists_other_outlets(cb, reg):
+    """A statement several outlets reported is one row whose citation names the others."""
+    from positions.dedup import dedupe
+    quote = "Ukraine has the right to use British weapons to strike targets inside Russia"
+    df = dedupe(frame(
+        {"actor": "David Cameron", "actor_id": "david-cameron", "affiliation": "GB", "stance": "support",
+         "statement_date": "2024-05-03", "evidence": f"Cameron said “{quote}”.", "source_url": "https://a.example/1"},
+        {"actor": "David Cameron", "actor_id": "david-cameron", "affiliation": "GB", "stance": "support",
+         "statement_date": "2024-05-03", "evidence": f"“{quote},” he said.", "source_url": "https://b.example/2"},
+    ))
+    ex = export.prepare(df, view.parse_query_string("as_of=2024-05-31"), cb, reg, today=TODAY)
+    statements, _ = export.citation_tables(ex.rows, reg)
+    assert len(statements) == 1
+    assert statements.iloc[0]["also_reported_by"] == "https://b.example/2"
