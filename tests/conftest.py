@@ -27,6 +27,20 @@ def frame(*rows: dict) -> pd.DataFrame:
     return store.to_frame([make_statement(**r) for r in rows])
 
 
+@pytest.fixture(name="cb", scope="session")
+def _cb():
+    """The bundled codebook."""
+    from positions import codebook
+    return codebook.load()
+
+
+@pytest.fixture(name="reg", scope="session")
+def _reg():
+    """The bundled actor registry."""
+    from positions import registry
+    return registry.load()
+
+
 @pytest.fixture(name="seed_frame")
 def _seed_frame():
     return store.load_frame(SEED_CSV)

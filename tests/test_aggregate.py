@@ -4,13 +4,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from positions import aggregate, registry, synthetic, store, timeline
+from positions import aggregate, synthetic, store, timeline
 from tests.conftest import frame
-
-
-@pytest.fixture(name="reg", scope="module")
-def _reg():
-    return registry.load()
 
 
 @pytest.fixture(name="synthetic_frame", scope="module")

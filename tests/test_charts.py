@@ -4,19 +4,9 @@ from datetime import date
 import plotly.io as pio
 import pytest
 
-from positions import charts, codebook, figures, registry
+from positions import charts, figures
 from positions.view import VIEWS, ViewState
 from tests.conftest import frame
-
-
-@pytest.fixture(name="cb", scope="module")
-def _cb():
-    return codebook.load()
-
-
-@pytest.fixture(name="reg", scope="module")
-def _reg():
-    return registry.load()
 
 
 @pytest.mark.parametrize("name", VIEWS)

@@ -12,22 +12,12 @@ import pytest
 from pptx import Presentation
 from pptx.util import Emu
 
-from positions import codebook, export, figures, registry, store, view
+from positions import export, figures, store, view
 from positions.errors import InputError
 from tests.conftest import SEED_CSV, frame
 
 TODAY = date(2026, 1, 15)
 SOURCE = "Source: positions dataset, 10 statements, generated 2026-01-15"
-
-
-@pytest.fixture(name="cb", scope="module")
-def _cb():
-    return codebook.load()
-
-
-@pytest.fixture(name="reg", scope="module")
-def _reg():
-    return registry.load()
 
 
 @pytest.fixture(name="seed", scope="module")
