@@ -14,7 +14,8 @@ from .errors import InputError, InvalidField
 @click.option("--view", "view_text", default="", show_default=False,
               help="The dashboard link or its query string, e.g. 'issue=trainer_deployment&as_of=2024-06-15'.")
 @click.option("--format", "fmt", default=None, metavar="FORMAT",
-              help="png|svg|pdf (a chart), pptx (briefing pack), csv|xlsx|json (statements with citations). "
+              help="png|svg|pdf (a chart), pptx (briefing pack), pack-pdf (the pack as PDF, needs LibreOffice), "
+                   "csv|xlsx|json (statements with citations). "
                    "Default: from the --out extension.")
 @click.option("--out", "out", required=True, help="File to write (atomically).")
 @click.option("--data", "data", default=str(store.DEFAULT_PATH), show_default=True, help="Statements CSV.")

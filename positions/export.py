@@ -43,7 +43,7 @@ TOPOJSON_DIR = ROOT / "static" / "topojson"
 
 IMAGE_FORMATS = ("png", "svg", "pdf")
 DATA_FORMATS = ("csv", "xlsx", "json")
-FORMATS = IMAGE_FORMATS + ("pptx",) + DATA_FORMATS
+FORMATS = IMAGE_FORMATS + ("pptx", "pack-pdf") + DATA_FORMATS  # pack-pdf: the pack via LibreOffice
 MIME = {
     "png": "image/png",
     "svg": "image/svg+xml",
@@ -616,6 +616,10 @@ def export_bytes(ex: Export, fmt: str, chart: str | None = None,
         return data_bytes(ex, fmt)
     if fmt == "pptx":
         return briefing_pack(ex, progress)
+    if fmt == "pack-pdf":
+        if not soffice_path():  # fail before the slow rendering
+            raise InputError("--format pack-pdf needs LibreOffice (apt-get install -y libreoffice-impress)")
+        return pack_pdf(briefing_pack(ex, progress))
     raise InputError(f"format {fmt!r} is unknown; use one of {', '.join(FORMATS)}")
 
 

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from pptx import Presentation
 
 from positions import cli, codebook, export, registry, store, view
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SEED_CSV
 
 LINK = "http://127.0.0.1:8501/?as_of=2024-05-31"
 
@@ -96,3 +96,17 @@ def test_export_cli_subprocess_bad_view_names_parameter():
 def test_export_cli_help_has_examples():
     result = CliRunner().invoke(cli.cli, ["export", "--help"])
     assert result.exit_code == 0 and "python -m positions export --view" in result.output
+
+
+def test_export_cli_pack_pdf(tmp_path):
+    """The briefing pack as PDF when LibreOffice is installed; otherwise a one-line error, exit 2."""
+    import shutil
+    out = tmp_path / "pack.pdf"
+    res = subprocess.run([sys.executable, "-m", "positions", "export", "--view", "as_of=2024-05-31",
+                          "--format", "pack-pdf", "--out", str(out), "--data", str(SEED_CSV)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    if shutil.which("soffice") or shutil.which("libreoffice"):
+        assert res.returncode == 0, res.stderr
+        assert out.read_bytes()[:5] == b"%PDF-"
+    else:
+        assert res.returncode == 2 and "needs LibreOffice" in res.stderr and not out.exists()
