@@ -7,6 +7,7 @@ whole view lives in the URL (positions.view) so a copied link reopens it exactly
 from __future__ import annotations
 
 import os
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -225,10 +226,22 @@ st.metric(f"States signalling {what} as of {as_of:%d %b %Y}", len(supporters),
 shown = view_figures(DATA_PATH, mtime, query_string)
 if not shown:
     st.info(f"{EMPTY[chosen]} {HINT}")
+
+
+def drill_down_from_matrix(choices: frozenset) -> None:
+    """A click on a matrix cell selects that state in the 'Drill down' box (before the page reruns)."""
+    points = (st.session_state.get("chart_matrix") or {}).get("selection", {}).get("points", [])
+    code = points[0].get("customdata", [None])[0] if points else None
+    if code in choices:  # a state without statements on this issue has no timeline to show
+        st.session_state["actor"] = code
+
+
 for named in shown:
     config = {"topojsonURL": charts.TOPOJSON_URL, "displaylogo": False,
               "toImageButtonOptions": {"filename": named.key}}
-    st.plotly_chart(named.figure, width="stretch", theme=None, key=f"chart_{named.key}", config=config)
+    select = ({"on_select": partial(drill_down_from_matrix, frozenset(actor_options(DATA_PATH, mtime, state.issue))),
+               "selection_mode": "points"} if named.key == "matrix" else {})
+    st.plotly_chart(named.figure, width="stretch", theme=None, key=f"chart_{named.key}", config=config, **select)
     st.caption(named.caption)
     export_widgets.chart_downloads(named, view_export(DATA_PATH, mtime, query_string))
 

@@ -194,7 +194,9 @@ def supporters_chart(counts: pd.DataFrame, codebook: Codebook, issue: str, names
 def matrix_chart(cells: pd.DataFrame, codebook: Codebook, issues: list[str], as_of, subtitle: str = "") -> go.Figure:
     """Heatmap of stances, one row per state (already sorted), one column per issue, labelled cells.
 
-    `cells`: columns row_label, issue, stance ('' = no position), hover.
+    `cells`: columns row_label, code, issue, stance ('' = no position), hover. An invisible marker
+    on each cell carries the hover and the state's code, so clicking a cell can select the state
+    (plotly heatmaps emit no selection events).
     """
     rows = list(dict.fromkeys(cells["row_label"]))
     order = ["", *STANCE_ORDER]
@@ -218,7 +220,17 @@ def matrix_chart(cells: pd.DataFrame, codebook: Codebook, issues: list[str], as_
     fig = go.Figure(go.Heatmap(
         z=z, x=xlabels, y=rows, text=text, texttemplate="%{text}", customdata=hover, zmin=-0.5, zmax=n - 0.5,
         colorscale=scale, showscale=False, xgap=2, ygap=2, textfont={"size": 12},
-        hovertemplate="<b>%{y}</b> · %{x}<br>%{customdata}<extra></extra>",
+        hoverinfo="skip",
+    ))
+    cell_x, cell_y, cell_data = [], [], []
+    for r in cells.itertuples():
+        cell_x.append(codebook.issue_label(r.issue)), cell_y.append(r.row_label), cell_data.append([r.code, r.hover])
+    fig.add_trace(go.Scatter(
+        x=cell_x, y=cell_y, customdata=cell_data, mode="markers", name="cells", showlegend=False,
+        marker={"size": 22, "symbol": "square", "color": "rgba(0,0,0,0)"},
+        hovertemplate="<b>%{y}</b> · %{x}<br>%{customdata[1]}<br><i>click to see this state's timeline</i>"
+                      "<extra></extra>",
+        selected={"marker": {"opacity": 1}}, unselected={"marker": {"opacity": 1}},
     ))
     for s in STANCE_ORDER:
         _legend_entry(fig, codebook.stances[s].label, codebook.stances[s].colour)

@@ -77,3 +77,22 @@ def test_browser_screenshot_of_each_view(app_url, new_page, name):
     page.wait_for_timeout(300)
     page.screenshot(path=str(ARTIFACTS / f"view-{name}.png"))
     assert_clean(watch)
+
+
+def test_browser_click_on_a_matrix_cell_drills_down_to_that_state(app_url, new_page):
+    page, watch = new_page()
+    page.goto(f"{app_url}/?view=matrix&as_of=2024-05-31")
+    wait_ready(page)
+    first_row = page.evaluate("""() => {
+        const d = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot');
+        const cells = d.data.find(t => t.name === 'cells');
+        return cells.customdata.find(c => c[1] !== 'No public position found')[0];
+    }""")
+    index = page.evaluate("""(code) => {
+        const d = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot');
+        return d.data.find(t => t.name === 'cells').customdata.findIndex(c => c[0] === code);
+    }""", first_row)
+    page.locator('[data-testid="stPlotlyChart"] .scatterlayer .trace .point').nth(index).click(force=True)
+    page.wait_for_url(re.compile(rf"actor={first_row}\b"))
+    wait_ready(page, charts=2)  # the matrix and the state's timeline below it
+    assert_clean(watch)
