@@ -138,7 +138,7 @@ with st.sidebar:
     issue = st.selectbox("Issue", issues, index=issues.index(state.issue), format_func=cb.issue_label, key="issue")
     as_of = st.slider("As of", min_value=first_day, max_value=last_day, value=clamp(figures.as_of_date(df, state)),
                       format="DD MMM YYYY", key="as_of",
-                      help="Every view shows what was known on this day: each state's latest statement up to it.")
+                      help="Every view shows what was known on this day: each state's official position from the statements up to it.")
     start = st.date_input("Show from", value=clamp(state.start or first_day), min_value=first_day,
                           max_value=last_day, key="start", format="YYYY-MM-DD",
                           help="Start of the time axis (supporters, actor timeline, map slider, evidence).")

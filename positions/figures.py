@@ -113,12 +113,12 @@ def _supporters(df, rows, state, cb, reg):
     events = [e for e in load_events() if start <= e["date"] <= as_of and (not e["issues"] or state.issue in e["issues"])]
     fig = charts.supporters_chart(counts, cb, state.issue, names_of(reg), stances=list(state.stances) or None,
                                   stacked=state.stacked, count_conditional=state.count_conditional, events=events,
-                                  subtitle=f"States' latest government statement as of each day, up to {as_of:%d %b %Y}")
+                                  subtitle=f"States' official position on each day, up to {as_of:%d %b %Y}")
     cond = " Conditional support is counted as support." if state.count_conditional else ""
     return _named("supporters", fig,
-                  "Each line counts states whose latest government statement on or before that day has the given "
-                  f"stance; hover to see which states. Undated statements count from their publication date.{cond} "
-                  "Dotted lines mark key events.", state)
+                  "Each line counts states whose official position on that day has the given stance; hover to see "
+                  f"which states. Undated statements count from their publication date.{cond} Dotted lines mark key "
+                  f"events. {OFFICIAL_RULE}", state)
 
 
 def _group_key(reg: Registry, code: str, on: date) -> tuple:
@@ -157,17 +157,23 @@ def matrix_cells(rows: pd.DataFrame, state: ViewState, reg: Registry, on: date) 
     return pd.DataFrame.from_records(records, columns=["row_label", "code", "issue", "stance", "hover"])
 
 
+# How a state's stance is derived, in one sentence every caption can end with.
+OFFICIAL_RULE = ("A state's stance is its official position: its latest government statement, except that within "
+                 "a week a head of state or government outranks ministers, who outrank spokespeople; opposition "
+                 "figures and parliamentarians never set it.")
+
+
 def _matrix(df, rows, state, cb, reg):
     on = as_of_date(df, state)
     cells = matrix_cells(rows, state, reg, on)
     if cells.empty:
         return []
     fig = charts.matrix_chart(cells, cb, [i.value for i in Issue], on,
-                              subtitle="Latest government statement of each state; rows grouped NATO, EU, G7, others")
+                              subtitle="Official position of each state; rows grouped NATO, EU, G7, others; click a cell for its timeline")
     out = _named("matrix", fig,
-                 f"Each cell is a state's stance on an issue as of {on:%d %b %Y}: its latest government statement "
-                 "on or before that day. Grey means no public statement found. Rows are sorted by membership "
-                 "(NATO, EU, G7, then others) and name.", state)
+                 f"Each cell is a state's stance on an issue as of {on:%d %b %Y}. Grey means no public position "
+                 "found (distinct from undecided). Rows are sorted by membership (NATO, EU, G7, then others) and "
+                 f"name. {OFFICIAL_RULE}", state)
     # Drill-down: with an actor chosen, the matrix view also shows that actor's timeline.
     if state.actor:
         out += _actor(df, rows, state, cb, reg)
@@ -260,10 +266,10 @@ def _map(df, rows, state, cb, reg):
     start = min(state.start or first, as_of)
     frames = map_frames(rows, state, reg, start, as_of)
     fig = charts.map_chart(frames, cb, state.issue, state.scope,
-                           subtitle="Each state's latest government statement; grey: none found")
+                           subtitle="Each state's official position; grey: no public position found")
     return _named("map", fig,
-                  f"Each state is coloured by its latest government statement as of {as_of:%d %b %Y} (grey: no "
-                  "public statement found). Use the slider or ▶ Play to step through month ends.", state)
+                  f"Each state is coloured by its official position as of {as_of:%d %b %Y} (grey: no public "
+                  f"position found). Use the slider or ▶ Play to step through month ends. {OFFICIAL_RULE}", state)
 
 
 def _changes(df, rows, state, cb, reg):
