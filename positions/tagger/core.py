@@ -67,6 +67,7 @@ class Tagger:
     def issues_of(self, sent: str, recent: set, anchored: set | None = None) -> list[tuple[str, str]]:
         """Issues of a sentence; `anchored` (when given) are the issues whose anchors it holds."""
         out = []
+        sent = sent.replace("’", "'")   # one apostrophe for the lexicons ("don’t" = "don't"); same length
         for issue, rx in self.rules.issues.items():
             if anchored is not None and issue not in anchored and issue not in recent:
                 continue
@@ -85,6 +86,7 @@ class Tagger:
     # ------------------------------------------------------------------ stance
     def stance_of(self, clause: str) -> tuple[str | None, str]:
         neg = self.rules.negator
+        clause = clause.replace("’", "'")   # curly apostrophes as straight ones ("don’t think they should")
         for group, stance, negatable, pats, gate in self.rules.stances:
             if not gate.search(clause):
                 continue
@@ -188,6 +190,10 @@ class Tagger:
                         _is_list_glue(sent[mentions[j][0].end():mentions[j + 1][0].start()]):
                     j += 1
                     chain.append((mentions[j][0], mentions[j][1]))
+                if len(chain) > 1 and all(sent[a[0].end():b[0].start()].strip() == ","
+                                          for a, b in zip(chain, chain[1:])):
+                    # Commas only, no "and"/"or": not a list ("... a summit in Paris, Czechia announced").
+                    chain, j = chain[:1], i
                 tail = sent[chain[-1][0].end():]
                 lead = sent[:m.start()]
                 in_quote = _in_sentence_quote(sent, m.start()) or (quoted and _quote_still_open(sent, m.start()))
@@ -196,7 +202,8 @@ class Tagger:
                     chain = [c for c in chain if c[1].affiliation not in R.object_states]
                 if in_quote:
                     pass
-                elif (R.speech_after.match(tail) if objects else R.subj_verbs.match(tail)) and _clause_start_ok(lead):
+                elif (R.speech_after.match(tail) if objects else R.subj_verbs.match(tail)) and _clause_start_ok(lead) \
+                        and not _PASSIVE.match(tail) and not _WISHED.search(lead):
                     cs, sub = _clause_of(lead, m.start())
                     for cm, cres in chain:
                         out.append(Speaker(cres, cm.start(), cm.end(), "state", cs, sub=sub))
@@ -215,7 +222,7 @@ class Tagger:
             elif R.speech_before.search(before):
                 out.append(Speaker(res, m.start(), m.end(), how, _quote_start(sent, m.start())))
             elif how in ("person", "title") and R.subj_verbs.match(after) and _clause_start_ok(before) \
-                    and not _in_sentence_quote(sent, m.start()) and not _PASSIVE.match(after):
+                    and not _in_sentence_quote(sent, m.start()) and not _PASSIVE.match(after) and not _WISHED.search(before):
                 # A named person as the subject of a clause ("Biden has authorized Kyiv to ...").
                 cs, sub = _clause_of(before, m.start())
                 out.append(Speaker(res, m.start(), m.end(), "subject", cs, sub=sub))
@@ -232,6 +239,13 @@ _POSSESSIVE = re.compile(r"['’]s\s+")
 _SUBORD = re.compile(r"\b(?:after|before|since|because|although|though|until|whereas|while|when|following)\s+(?:the\s+)?$", re.I)
 
 
+# "she stressed that the Netherlands would ...": the named subject is what the pronoun's speaker reports.
+_REPORTED_SUBJECT = re.compile(r"[\s,:]*(?:that\s+)?(?:the\s+)?", re.I)
+# ... unless the verb takes the named one as its object ("he criticized Stoltenberg, who ...").
+_OBJECT_VERB = re.compile(r"\b(?:criticized|criticised|rejected|dismissed|backed|supported|endorsed|opposed|welcomed|"
+                          r"took aim|hit out|lashed out|urged|asked|called|denied)$", re.I)
+
+
 def _clause_of(before: str, pos: int) -> tuple[int, bool]:
     """(segment start, subordinate?) for a subject mention at `pos` with `before` the text before it."""
     m = _SUBORD.search(before)
@@ -240,7 +254,13 @@ def _clause_of(before: str, pos: int) -> tuple[int, bool]:
 
 # "X was asked whether ...": the subject of a passive report takes no position.
 _PASSIVE = re.compile(r"\W*(?:,[^,]{0,60},\s*)?(?:was|were|is|are|has been|had been|have been)\s+(?:asked|questioned|"
-                      r"criticized|criticised|accused|urged|pressed|told|invited)\b", re.I)
+                      r"criticized|criticised|accused|urged|pressed|told|invited)\b"
+                      r"|\W*(?:is|are|was|were|has been|have been|had been|comes?|came|remains?)\s+under\s+(?:\w+\s+)?pressure\b", re.I)
+
+# A subject after "hoped that", "urged", "expects": someone else's wish, not the subject's position
+# ("Zelensky expressed hope that the United States would lift ...").
+_WISHED = re.compile(r"\b(?:hop(?:e|es|ed|ing)|expect\w*|wish\w*|urg\w*|call\w* on|press\w*|ask\w*|want\w*|demand\w*|"
+                     r"appeal\w* to|lobb\w*)\s+(?:that\s+)?(?:the\s+)?$", re.I)
 
 
 def _in_sentence_quote(sent: str, pos: int) -> bool:
@@ -267,6 +287,7 @@ def _clause_start_ok(lead: str) -> bool:
     if last in ("the",):
         last = words[-2].lower() if len(words) > 1 else ""
     return last.endswith(",") or last in ("that", "as", "and", "but", "from", "while", "after", "when", "since", "including",
+                                          "something", "which",
                                           "meanwhile", "however", "also", "time", "") or last.endswith(":") or \
         words[-1][-1] in "”\"’"
 
@@ -385,6 +406,14 @@ def _candidates(self: Tagger, text: str, published: date | None) -> list[Candida
             if R.pronoun_speech.search(sent):
                 carried = Speaker(last_speaker, 0, 0, "carried", 0)
             elif (sent[:1] in QUOTES_OPEN or _inside_quote(text, s0)) and idx > 0 and paras[idx - 1] == paras[idx]:
+                carried = Speaker(last_speaker, 0, 0, "carried", 0)
+        elif last_speaker is not None and not any(s.how == "carried" for s in speakers):
+            # "Thus, he criticized X, who ..., as well as Y, who allowed it": the pronoun's clause before
+            # the first named subject is the last speaker's, not the named subject's.
+            first = min(s.clause_start for s in speakers if not s.nested)
+            pm = R.pronoun_speech.search(sent, 0, first) if first > 0 else None
+            if pm and not _in_sentence_quote(sent, pm.start()) and \
+                    (_OBJECT_VERB.search(pm.group()) or not _REPORTED_SUBJECT.fullmatch(sent, pm.end(), first)):
                 carried = Speaker(last_speaker, 0, 0, "carried", 0)
         if carried:
             speakers = [carried] + speakers
