@@ -106,3 +106,36 @@ def test_comma_is_not_a_state_list():
     # "a summit in Paris, Czechia announced": the comma ends a phrase, not a list of states
     got = triples("After a summit in Paris, Czechia announced that it does not intend to send troops to Ukraine.")
     assert ("CZ", "trainer_deployment", "oppose") in got
+
+
+@pytest.mark.parametrize("text, expected", [
+    # wire-copy attribution forms
+    ("Mark Rutte, who visited Kyiv last month, said allies should lift the restrictions on strikes inside Russia.",
+     ("NATO", "cross_border_strikes", "support")),
+    ("Olaf Scholz said in a statement that Germany will not allow Taurus missiles to strike Russian territory.",
+     ("DE", "cross_border_strikes", "oppose")),
+    ("In an interview with the BBC, Keir Starmer said Britain is ready to deploy troops to Ukraine.",
+     ("GB", "trainer_deployment", "support")),
+    ("Andrii Sybiha wrote on Telegram that partners should lift restrictions on long-range strikes on Russia.",
+     ("UA", "cross_border_strikes", "support")),
+    ("According to a statement from the Elysee, France is ready to send troops to Ukraine.", ("FR", "trainer_deployment", "support")),
+    # a state right after a bare "said": the position described ("the ministry said Germany would not ...")
+    ("The ministry said Germany would not send soldiers to Ukraine.", ("DE", "trainer_deployment", "oppose")),
+    ("Italy, Spain and Poland have ruled out sending troops to Ukraine.", ("ES", "trainer_deployment", "oppose")),
+    # a headline "Name: ..." introduces the speaker's words
+    ("Macron: Europe must be ready to send troops to Ukraine", ("FR", "trainer_deployment", "support")),
+    ("Germany: Taurus will not be used to strike Russian territory", ("DE", "cross_border_strikes", "oppose")),
+    # "cannot be used on Russian territory" = oppose
+    ("Antonio Tajani said the missiles Italy sent cannot be used on Russian territory.", ("IT", "cross_border_strikes", "oppose")),
+    # a named area is a limit: "near Kharkiv"
+    ("The White House said Ukraine may use U.S. weapons against targets in Russia near Kharkiv.",
+     ("US", "cross_border_strikes", "conditional")),
+])
+def test_generalise_wire_copy(text, expected):
+    assert expected in triples(text)
+
+
+def test_deployed_after_the_conflict_is_not_a_rule_out():
+    # "will be deployed" (no negation) is not "will not be deployed"
+    got = triples("“The day the fighting stops, the troops will be deployed to Ukraine,” Emmanuel Macron said.")
+    assert ("FR", "trainer_deployment", "oppose") not in got

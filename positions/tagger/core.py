@@ -182,6 +182,11 @@ class Tagger:
         while i < len(mentions):
             m, res, how = mentions[i]
             after, before = sent[m.end():], sent[:m.start()]
+            if _HEADLINE_COLON.match(after) and not before.strip(" \t\"“‘'"):
+                # "Macron: Europe must be ready to send troops" (a headline or a quote introduced by the name).
+                out.append(Speaker(res, m.start(), m.end(), how if how != "state" else "state", 0))
+                i += 1
+                continue
             if how == "state":
                 # States (and chains "Canada and Finland", "Sweden, Finland, and Canada") as subjects.
                 chain = [(m, res)]
@@ -232,6 +237,7 @@ class Tagger:
         return out
 
 
+_HEADLINE_COLON = re.compile(r":\s+\S")
 _POSSESSIVE = re.compile(r"['’]s\s+")
 
 # A subject right after a subordinating conjunction speaks only in that clause: in "Italy said it
@@ -287,7 +293,7 @@ def _clause_start_ok(lead: str) -> bool:
     if last in ("the",):
         last = words[-2].lower() if len(words) > 1 else ""
     return last.endswith(",") or last in ("that", "as", "and", "but", "from", "while", "after", "when", "since", "including",
-                                          "something", "which",
+                                          "something", "which", "said", "says", "stated", "announced", "added",
                                           "meanwhile", "however", "also", "time", "") or last.endswith(":") or \
         words[-1][-1] in "”\"’"
 
