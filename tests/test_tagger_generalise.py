@@ -139,3 +139,26 @@ def test_deployed_after_the_conflict_is_not_a_rule_out():
     # "will be deployed" (no negation) is not "will not be deployed"
     got = triples("“The day the fighting stops, the troops will be deployed to Ukraine,” Emmanuel Macron said.")
     assert ("FR", "trainer_deployment", "oppose") not in got
+
+
+def test_carried_speaker_sentence_dates_the_speaker():
+    # "he said in the Saturday interview" dates the same speaker's undated statement nearby
+    text = ("Jean-Noël Barrot said Ukraine can fire French missiles into Russia in self-defence. "
+            "The principle is set, he said in the Saturday interview.")
+    recs = tag_text(text, published=date(2024, 11, 24))
+    fr = [r for r in recs if r.affiliation == "FR"]
+    assert fr and fr[0].statement_date == date(2024, 11, 23)
+
+
+def test_no_date_when_the_text_gives_none():
+    recs = tag_text("Olaf Scholz said Germany would not send soldiers to Ukraine.", published=date(2024, 2, 27))
+    assert recs and all(r.statement_date is None for r in recs)
+
+
+def test_he_said_keeps_the_speaker_past_a_quoted_name():
+    # a name inside the quote of "he said" is not the new speaker; the sentence's date is the speaker's
+    text = ("Jean-Noël Barrot said Ukraine can fire French missiles into Russia in self-defence.\n\n"
+            "\"Our messages to Volodymyr Zelensky were well received,\" he said on Saturday.")
+    recs = tag_text(text, published=date(2024, 11, 24))
+    fr = [r for r in recs if r.affiliation == "FR"]
+    assert fr and fr[0].statement_date == date(2024, 11, 23)

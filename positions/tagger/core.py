@@ -363,6 +363,12 @@ def _candidates(self: Tagger, text: str, published: date | None) -> list[Candida
             people = [m.group("person") for m in R.person_scan.finditer(sent)]
             sent_info.append(((), None, ""))
             if not people:
+                if last_speaker is not None and R.dates.gate.search(sent) and R.pronoun_speech.search(sent):
+                    # "..., he said in the Saturday interview": a date of the last speaker's statement.
+                    day, _ = R.dates.resolve(sent, published, last_date)
+                    if day and _near_publication(day, published):
+                        last_date = day
+                        self._speaker_day.setdefault(last_speaker.actor_id or last_speaker.name, []).append((idx, day))
                 continue
             day, _ = R.dates.resolve(sent, published, last_date)
             if day:
@@ -387,7 +393,13 @@ def _candidates(self: Tagger, text: str, published: date | None) -> list[Candida
                         first = None
                         spoke = None
             if first is not None:
-                last_speaker = first
+                if last_speaker is not None and R.pronoun_speech.search(sent):
+                    # '"... our messages to Zelensky were well received," he said on Saturday': the
+                    # pronoun's speaker goes on speaking; the name is only mentioned.
+                    if day and _near_publication(day, published):
+                        self._speaker_day.setdefault(last_speaker.actor_id or last_speaker.name, []).append((idx, day))
+                else:
+                    last_speaker = first
             continue
         day, date_rule = R.dates.resolve(sent, published, last_date)
         if day:
@@ -423,6 +435,9 @@ def _candidates(self: Tagger, text: str, published: date | None) -> list[Candida
                 carried = Speaker(last_speaker, 0, 0, "carried", 0)
         if carried:
             speakers = [carried] + speakers
+            if day and _near_publication(day, published):
+                # "he said in the Saturday interview": a date of the carried speaker's own statement.
+                self._speaker_day.setdefault(carried.res.actor_id or carried.res.name, []).append((idx, day))
         main = [s for s in speakers if not s.nested]
         if main:
             last_speaker = next((s.res for s in reversed(main) if s.res.actor_id and s.how != "state"), last_speaker)
