@@ -162,3 +162,22 @@ def test_he_said_keeps_the_speaker_past_a_quoted_name():
     recs = tag_text(text, published=date(2024, 11, 24))
     fr = [r for r in recs if r.affiliation == "FR"]
     assert fr and fr[0].statement_date == date(2024, 11, 23)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # committing to it / a need to send = support; risks outweighing benefits = oppose; "became ... to express"
+    ("Emmanuel Macron said 26 countries have formally committed to deploy troops in Ukraine.", ("FR", "trainer_deployment", "support")),
+    ("Emmanuel Macron insisted that Europe will need to help Ukraine with boots on the ground.", ("FR", "trainer_deployment", "support")),
+    ("Hanno Pevkur said the risks of sending European troops to Ukraine outweigh the benefits.", ("EE", "trainer_deployment", "oppose")),
+    ("Keir Starmer became the first leader to express his readiness to send peacekeepers to Ukraine.",
+     ("GB", "trainer_deployment", "support")),
+    # transliterated names (registry aliases)
+    ("Kaya Kallas does not rule out that European countries may send military personnel to Ukraine.",
+     ("EU", "trainer_deployment", "undecided")),
+])
+def test_generalise_recall(text, expected):
+    assert expected in triples(text)
+
+
+def test_must_not_send_is_not_support():
+    assert ("PL", "trainer_deployment", "support") not in triples("Donald Tusk said Europe must not send troops to Ukraine.")
