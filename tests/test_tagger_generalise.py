@@ -171,6 +171,9 @@ def test_he_said_keeps_the_speaker_past_a_quoted_name():
     ("Hanno Pevkur said the risks of sending European troops to Ukraine outweigh the benefits.", ("EE", "trainer_deployment", "oppose")),
     ("Keir Starmer became the first leader to express his readiness to send peacekeepers to Ukraine.",
      ("GB", "trainer_deployment", "support")),
+    ("Hanno Pevkur said Estonia is potentially ready to send troops to Ukraine.", ("EE", "trainer_deployment", "undecided")),
+    ("Klaudia Tanner said Austria could deploy troops to Ukraine after the war with Russia ends.",
+     ("AT", "trainer_deployment", "conditional")),
     # transliterated names (registry aliases)
     ("Kaya Kallas does not rule out that European countries may send military personnel to Ukraine.",
      ("EU", "trainer_deployment", "undecided")),
