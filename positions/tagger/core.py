@@ -208,7 +208,7 @@ class Tagger:
                 if in_quote:
                     pass
                 elif (R.speech_after.match(tail) if objects else R.subj_verbs.match(tail)) and _clause_start_ok(lead) \
-                        and not _PASSIVE.match(tail) and not _WISHED.search(lead):
+                        and not _PASSIVE.match(tail) and not _WISHED.search(lead, max(0, len(lead) - 40)):
                     cs, sub = _clause_of(lead, m.start())
                     for cm, cres in chain:
                         out.append(Speaker(cres, cm.start(), cm.end(), "state", cs, sub=sub))
@@ -227,7 +227,7 @@ class Tagger:
             elif R.speech_before.search(before):
                 out.append(Speaker(res, m.start(), m.end(), how, _quote_start(sent, m.start())))
             elif how in ("person", "title") and R.subj_verbs.match(after) and _clause_start_ok(before) \
-                    and not _in_sentence_quote(sent, m.start()) and not _PASSIVE.match(after) and not _WISHED.search(before):
+                    and not _in_sentence_quote(sent, m.start()) and not _PASSIVE.match(after) and not _WISHED.search(before, max(0, len(before) - 40)):
                 # A named person as the subject of a clause ("Biden has authorized Kyiv to ...").
                 cs, sub = _clause_of(before, m.start())
                 out.append(Speaker(res, m.start(), m.end(), "subject", cs, sub=sub))
@@ -363,7 +363,8 @@ def _candidates(self: Tagger, text: str, published: date | None) -> list[Candida
             people = [m.group("person") for m in R.person_scan.finditer(sent)]
             sent_info.append(((), None, ""))
             if not people:
-                if last_speaker is not None and R.dates.gate.search(sent) and R.pronoun_speech.search(sent):
+                if last_speaker is not None and R.pronoun.search(sent) and R.dates.gate.search(sent) \
+                        and R.pronoun_speech.search(sent):
                     # "..., he said in the Saturday interview": a date of the last speaker's statement.
                     day, _ = R.dates.resolve(sent, published, last_date)
                     if day and _near_publication(day, published):
