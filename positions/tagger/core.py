@@ -67,6 +67,7 @@ class Tagger:
     def issues_of(self, sent: str, recent: set, anchored: set | None = None) -> list[tuple[str, str]]:
         """Issues of a sentence; `anchored` (when given) are the issues whose anchors it holds."""
         out = []
+        sent = sent.replace("’", "'")   # one apostrophe for the lexicons ("don’t" = "don't"); same length
         for issue, rx in self.rules.issues.items():
             if anchored is not None and issue not in anchored and issue not in recent:
                 continue
@@ -85,6 +86,7 @@ class Tagger:
     # ------------------------------------------------------------------ stance
     def stance_of(self, clause: str) -> tuple[str | None, str]:
         neg = self.rules.negator
+        clause = clause.replace("’", "'")   # curly apostrophes as straight ones ("don’t think they should")
         for group, stance, negatable, pats, gate in self.rules.stances:
             if not gate.search(clause):
                 continue
@@ -180,6 +182,11 @@ class Tagger:
         while i < len(mentions):
             m, res, how = mentions[i]
             after, before = sent[m.end():], sent[:m.start()]
+            if _HEADLINE_COLON.match(after) and not before.strip(" \t\"“‘'"):
+                # "Macron: Europe must be ready to send troops" (a headline or a quote introduced by the name).
+                out.append(Speaker(res, m.start(), m.end(), how if how != "state" else "state", 0))
+                i += 1
+                continue
             if how == "state":
                 # States (and chains "Canada and Finland", "Sweden, Finland, and Canada") as subjects.
                 chain = [(m, res)]
@@ -188,6 +195,10 @@ class Tagger:
                         _is_list_glue(sent[mentions[j][0].end():mentions[j + 1][0].start()]):
                     j += 1
                     chain.append((mentions[j][0], mentions[j][1]))
+                if len(chain) > 1 and all(sent[a[0].end():b[0].start()].strip() == ","
+                                          for a, b in zip(chain, chain[1:])):
+                    # Commas only, no "and"/"or": not a list ("... a summit in Paris, Czechia announced").
+                    chain, j = chain[:1], i
                 tail = sent[chain[-1][0].end():]
                 lead = sent[:m.start()]
                 in_quote = _in_sentence_quote(sent, m.start()) or (quoted and _quote_still_open(sent, m.start()))
@@ -196,7 +207,8 @@ class Tagger:
                     chain = [c for c in chain if c[1].affiliation not in R.object_states]
                 if in_quote:
                     pass
-                elif (R.speech_after.match(tail) if objects else R.subj_verbs.match(tail)) and _clause_start_ok(lead):
+                elif (R.speech_after.match(tail) if objects else R.subj_verbs.match(tail)) and _clause_start_ok(lead) \
+                        and not _PASSIVE.match(tail) and not _WISHED.search(lead, max(0, len(lead) - 40)):
                     cs, sub = _clause_of(lead, m.start())
                     for cm, cres in chain:
                         out.append(Speaker(cres, cm.start(), cm.end(), "state", cs, sub=sub))
@@ -215,7 +227,7 @@ class Tagger:
             elif R.speech_before.search(before):
                 out.append(Speaker(res, m.start(), m.end(), how, _quote_start(sent, m.start())))
             elif how in ("person", "title") and R.subj_verbs.match(after) and _clause_start_ok(before) \
-                    and not _in_sentence_quote(sent, m.start()) and not _PASSIVE.match(after):
+                    and not _in_sentence_quote(sent, m.start()) and not _PASSIVE.match(after) and not _WISHED.search(before, max(0, len(before) - 40)):
                 # A named person as the subject of a clause ("Biden has authorized Kyiv to ...").
                 cs, sub = _clause_of(before, m.start())
                 out.append(Speaker(res, m.start(), m.end(), "subject", cs, sub=sub))
@@ -225,11 +237,19 @@ class Tagger:
         return out
 
 
+_HEADLINE_COLON = re.compile(r":\s+\S")
 _POSSESSIVE = re.compile(r"['’]s\s+")
 
 # A subject right after a subordinating conjunction speaks only in that clause: in "Italy said it
 # would not send troops after Macron hinted at the possibility", the clause before "after" is not Macron's.
 _SUBORD = re.compile(r"\b(?:after|before|since|because|although|though|until|whereas|while|when|following)\s+(?:the\s+)?$", re.I)
+
+
+# "she stressed that the Netherlands would ...": the named subject is what the pronoun's speaker reports.
+_REPORTED_SUBJECT = re.compile(r"[\s,:]*(?:that\s+)?(?:the\s+)?", re.I)
+# ... unless the verb takes the named one as its object ("he criticized Stoltenberg, who ...").
+_OBJECT_VERB = re.compile(r"\b(?:criticized|criticised|rejected|dismissed|backed|supported|endorsed|opposed|welcomed|"
+                          r"took aim|hit out|lashed out|urged|asked|called|denied)$", re.I)
 
 
 def _clause_of(before: str, pos: int) -> tuple[int, bool]:
@@ -240,7 +260,13 @@ def _clause_of(before: str, pos: int) -> tuple[int, bool]:
 
 # "X was asked whether ...": the subject of a passive report takes no position.
 _PASSIVE = re.compile(r"\W*(?:,[^,]{0,60},\s*)?(?:was|were|is|are|has been|had been|have been)\s+(?:asked|questioned|"
-                      r"criticized|criticised|accused|urged|pressed|told|invited)\b", re.I)
+                      r"criticized|criticised|accused|urged|pressed|told|invited)\b"
+                      r"|\W*(?:is|are|was|were|has been|have been|had been|comes?|came|remains?)\s+under\s+(?:\w+\s+)?pressure\b", re.I)
+
+# A subject after "hoped that", "urged", "expects": someone else's wish, not the subject's position
+# ("Zelensky expressed hope that the United States would lift ...").
+_WISHED = re.compile(r"\b(?:hop(?:e|es|ed|ing)|expect\w*|wish\w*|urg\w*|call\w* on|press\w*|ask\w*|want\w*|demand\w*|"
+                     r"appeal\w* to|lobb\w*)\s+(?:that\s+)?(?:the\s+)?$", re.I)
 
 
 def _in_sentence_quote(sent: str, pos: int) -> bool:
@@ -267,6 +293,7 @@ def _clause_start_ok(lead: str) -> bool:
     if last in ("the",):
         last = words[-2].lower() if len(words) > 1 else ""
     return last.endswith(",") or last in ("that", "as", "and", "but", "from", "while", "after", "when", "since", "including",
+                                          "something", "which", "said", "says", "stated", "announced", "added",
                                           "meanwhile", "however", "also", "time", "") or last.endswith(":") or \
         words[-1][-1] in "”\"’"
 
@@ -336,6 +363,13 @@ def _candidates(self: Tagger, text: str, published: date | None) -> list[Candida
             people = [m.group("person") for m in R.person_scan.finditer(sent)]
             sent_info.append(((), None, ""))
             if not people:
+                if last_speaker is not None and R.pronoun.search(sent) and R.dates.gate.search(sent) \
+                        and R.pronoun_speech.search(sent):
+                    # "..., he said in the Saturday interview": a date of the last speaker's statement.
+                    day, _ = R.dates.resolve(sent, published, last_date)
+                    if day and _near_publication(day, published):
+                        last_date = day
+                        self._speaker_day.setdefault(last_speaker.actor_id or last_speaker.name, []).append((idx, day))
                 continue
             day, _ = R.dates.resolve(sent, published, last_date)
             if day:
@@ -360,7 +394,13 @@ def _candidates(self: Tagger, text: str, published: date | None) -> list[Candida
                         first = None
                         spoke = None
             if first is not None:
-                last_speaker = first
+                if last_speaker is not None and R.pronoun_speech.search(sent):
+                    # '"... our messages to Zelensky were well received," he said on Saturday': the
+                    # pronoun's speaker goes on speaking; the name is only mentioned.
+                    if day and _near_publication(day, published):
+                        self._speaker_day.setdefault(last_speaker.actor_id or last_speaker.name, []).append((idx, day))
+                else:
+                    last_speaker = first
             continue
         day, date_rule = R.dates.resolve(sent, published, last_date)
         if day:
@@ -386,8 +426,19 @@ def _candidates(self: Tagger, text: str, published: date | None) -> list[Candida
                 carried = Speaker(last_speaker, 0, 0, "carried", 0)
             elif (sent[:1] in QUOTES_OPEN or _inside_quote(text, s0)) and idx > 0 and paras[idx - 1] == paras[idx]:
                 carried = Speaker(last_speaker, 0, 0, "carried", 0)
+        elif last_speaker is not None and not any(s.how == "carried" for s in speakers):
+            # "Thus, he criticized X, who ..., as well as Y, who allowed it": the pronoun's clause before
+            # the first named subject is the last speaker's, not the named subject's.
+            first = min(s.clause_start for s in speakers if not s.nested)
+            pm = R.pronoun_speech.search(sent, 0, first) if first > 0 else None
+            if pm and not _in_sentence_quote(sent, pm.start()) and \
+                    (_OBJECT_VERB.search(pm.group()) or not _REPORTED_SUBJECT.fullmatch(sent, pm.end(), first)):
+                carried = Speaker(last_speaker, 0, 0, "carried", 0)
         if carried:
             speakers = [carried] + speakers
+            if day and _near_publication(day, published):
+                # "he said in the Saturday interview": a date of the carried speaker's own statement.
+                self._speaker_day.setdefault(carried.res.actor_id or carried.res.name, []).append((idx, day))
         main = [s for s in speakers if not s.nested]
         if main:
             last_speaker = next((s.res for s in reversed(main) if s.res.actor_id and s.how != "state"), last_speaker)
