@@ -115,22 +115,45 @@ def _legend_entry(fig: go.Figure, label: str, colour: str, symbol: str = "square
 # --------------------------------------------------------------------------------------
 # 1. Supporters over time
 
+def _label_rows(days: list[pd.Timestamp], widths: list[int], max_rows: int = 4) -> list[int]:
+    """Stack event labels in rows so that labels in one row do not overlap (greedy, by date).
+
+    A label is assumed to span about 0.9% of the time axis per character (the chart's usual width).
+    """
+    if not days:
+        return []
+    span = max((max(days) - min(days)).days, 180)
+    ends: list[float] = []  # per row: where its last label ends, in days from the first event
+    rows = [0] * len(days)
+    for i in sorted(range(len(days)), key=lambda k: days[k]):
+        start = (days[i] - min(days)).days
+        row = next((r for r, end in enumerate(ends) if end < start), None)
+        if row is None:
+            row = len(ends) if len(ends) < max_rows else min(range(len(ends)), key=ends.__getitem__)
+            if row == len(ends):
+                ends.append(0.0)
+        ends[row] = start + widths[i] * 0.009 * span
+        rows[i] = row
+    return rows
+
+
 def add_events(fig: go.Figure, events: list[dict]) -> go.Figure:
     """Key events as dotted vertical lines, labelled above the plot (staggered so they don't overlap)."""
     if not events:
         return fig
     # Plain layout dicts in one update: add_vline/add_annotation per event cost ~15 ms each.
     shapes, notes = list(fig.layout.shapes or ()), list(fig.layout.annotations or ())
+    rows = _label_rows([pd.Timestamp(ev["date"]) for ev in events], [len(ev["title"]) for ev in events])
     for i, ev in enumerate(events):
         x = pd.Timestamp(ev["date"]).isoformat()
         shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": x, "x1": x, "y0": 0, "y1": 1,
                        "line": {"color": "#777777", "width": 1, "dash": "dot"}})
-        notes.append({"x": x, "y": 1.0 + 0.055 * (i % 3), "xref": "x", "yref": "paper", "yanchor": "bottom",
+        notes.append({"x": x, "y": 1.0 + 0.055 * rows[i], "xref": "x", "yref": "paper", "yanchor": "bottom",
                       "xanchor": "left", "xshift": -2, "text": "┊ " + esc(ev["title"]), "showarrow": False,
                       "font": {"size": 11, "color": "#444444"},
                       "hovertext": esc(f"{ev['date']}: {ev['title']} ({ev.get('source_url', '')})")})
     # Labels sit above the plot; the legend moves below it.
-    fig.update_layout(shapes=shapes, annotations=notes, margin={"t": 110 + 22 * min(len(events), 3)},
+    fig.update_layout(shapes=shapes, annotations=notes, margin={"t": 110 + 22 * (max(rows) + 1)},
                       legend={"orientation": "h", "y": -0.16, "yanchor": "top", "x": 0, "xanchor": "left"})
     return fig
 

@@ -70,3 +70,14 @@ def test_charts_events_are_sourced():
     assert len(events) >= 5
     for ev in events:
         assert ev["title"] and ev["source_url"].startswith("https://")
+
+
+def test_charts_event_labels_close_in_time_go_to_different_rows():
+    import pandas as pd
+    from positions.charts import _label_rows
+    days = [pd.Timestamp(d) for d in ("2024-05-02", "2024-05-28", "2024-05-30", "2024-09-12", "2025-05-26")]
+    rows = _label_rows(days, [30, 30, 30, 20, 20])
+    assert len({rows[0], rows[1], rows[2]}) == 3      # three labels within a month: three rows
+    assert rows[4] == 0                                # a year later the first row is free again
+    same_day = _label_rows([days[0], days[0]], [10, 10])
+    assert same_day[0] != same_day[1]
