@@ -226,6 +226,8 @@ st.metric(f"States signalling {what} as of {as_of:%d %b %Y}", len(supporters),
 shown = view_figures(DATA_PATH, mtime, query_string)
 if not shown:
     st.info(f"{EMPTY[chosen]} {HINT}")
+elif chosen in ("supporters", "matrix", "map", "changes"):
+    st.caption(figures.OFFICIAL_RULE)
 
 
 def drill_down_from_matrix(choices: frozenset) -> None:

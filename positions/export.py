@@ -438,9 +438,10 @@ def methodology(ex: Export) -> str:
         "Methodology",
         f"Question: {cb.issues[ex.state.issue].question}",
         f"Statements are coded to the positions codebook v{cb.version}. Stances: {stances}.",
-        "A state's position on a day is its latest accepted government statement on or before that day; "
-        "a statement without a date in the text counts from its publication date. Organisations (NATO, EU) "
-        "and unnamed officials are listed but not counted as states.",
+        f"{figures_mod.OFFICIAL_RULE} Only accepted statements made on or before the day count; a statement "
+        "without a date in the text counts from its publication date. Organisations (NATO, EU) and unnamed "
+        "officials are listed but not counted as states. States without any statement show as 'no public "
+        "position found', distinct from 'undecided'.",
         f"Filters: {filters_text(ex.state, cb)}.",
         f"View link query: {'?' + ex.query if ex.query else '(default view)'}",
         ex.source + ".",
@@ -565,7 +566,7 @@ def briefing_pack(ex: Export, progress: Callable[[float, str], None] | None = No
             who = speaker_label(r["actor"], for_name)
             values = [who + (f", {r['role']}" if r["role"] else ""),
                       _iso(r["statement_date"]) or f"{_iso(r['published'])} (reported)",
-                      f"“{_clip(r['evidence'], quote_len)}”",
+                      _clip(r["evidence"], quote_len),  # verbatim: it often carries its own quotation marks
                       _clip(r["source_title"], 90) + (f"\n{r['source_url']}" if r["source_url"] else "")]
             for col, value in enumerate(values):
                 table.cell(row, col).text = value

@@ -118,7 +118,7 @@ def _supporters(df, rows, state, cb, reg):
     return _named("supporters", fig,
                   "Each line counts states whose official position on that day has the given stance; hover to see "
                   f"which states. Undated statements count from their publication date.{cond} Dotted lines mark key "
-                  f"events. {OFFICIAL_RULE}", state)
+                  "events.", state)
 
 
 def _group_key(reg: Registry, code: str, on: date) -> tuple:
@@ -173,7 +173,7 @@ def _matrix(df, rows, state, cb, reg):
     out = _named("matrix", fig,
                  f"Each cell is a state's stance on an issue as of {on:%d %b %Y}. Grey means no public position "
                  "found (distinct from undecided). Rows are sorted by membership (NATO, EU, G7, then others) and "
-                 f"name. {OFFICIAL_RULE}", state)
+                 f"name.", state)
     # Drill-down: with an actor chosen, the matrix view also shows that actor's timeline.
     if state.actor:
         out += _actor(df, rows, state, cb, reg)
@@ -269,7 +269,7 @@ def _map(df, rows, state, cb, reg):
                            subtitle="Each state's official position; grey: no public position found")
     return _named("map", fig,
                   f"Each state is coloured by its official position as of {as_of:%d %b %Y} (grey: no public "
-                  f"position found). Use the slider or ▶ Play to step through month ends. {OFFICIAL_RULE}", state)
+                  f"position found). Use the slider or ▶ Play to step through month ends.", state)
 
 
 def _changes(df, rows, state, cb, reg):
