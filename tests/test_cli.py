@@ -70,8 +70,10 @@ def test_cli_validate_and_show_on_bundled_data():
 def test_cli_help_has_examples():
     out = run("--help")
     assert out.returncode == 0 and "Examples:" in out.stdout
-    for cmd in ("tag", "validate", "show"):
-        assert "Example" in run(cmd, "--help").stdout
+    from positions.cli import cli
+    assert {"tag", "validate", "show", "ingest", "review", "export", "bench"} <= set(cli.commands)
+    for name, command in cli.commands.items():
+        assert command.help and "Example" in command.help, f"{name} --help has no example"
 
 
 @pytest.mark.parametrize("edit,needle", [
