@@ -66,3 +66,20 @@ def test_ingest_cli_tags_folder_into_suggestions(tmp_path):
     assert rows[0].source_url == "https://example.org/a1" and rows[0].affiliation == "GB"
     again = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert again.stdout.startswith("0 new suggestions")
+
+
+def test_review_interactive_edit_then_accept_and_skip(paths):
+    """The prompt loop: edit a field, accept; skip the next; everything lands in the files and the log."""
+    from click.testing import CliRunner
+
+    from positions.cli import cli
+    sugg, data, log = paths
+    answers = "e\nstance\nundecided\na\ns\n"
+    result = CliRunner().invoke(cli, ["review", "--suggestions", str(sugg), "--data", str(data), "--log", str(log),
+                                      "--reviewer", "ana"], input=answers)
+    assert result.exit_code == 0, result.output
+    assert "will set stance = 'undecided'" in result.output and "accepted" in result.output
+    rows = store.load_statements(data)
+    assert [r.stance.value for r in rows][-1] == "undecided" and len(rows) == 2
+    assert [s.status.value for s in store.load_statements(sugg)] == ["accepted", "suggested"]
+    assert json.loads(log.read_text().splitlines()[0])["changes"] == {"stance": ["oppose", "undecided"]}
