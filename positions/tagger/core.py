@@ -507,8 +507,17 @@ def _segment_candidates(self: Tagger, text, span, issues, speakers, published, d
     single = len(bounds) == 1
     for sp, a, b in bounds:
         clause = sent[a:b]
-        if R.unnamed_gate.search(clause) and R.unnamed.search(clause[sp.end - a:] if sp.end > a else clause):
-            continue
+        head = None
+        if R.unnamed_gate.search(clause):
+            off = sp.end - a if sp.end > a else 0
+            um = R.unnamed.search(clause[off:])
+            if um:
+                # The clause reports a position for an unnamed group ("... that Western countries have"):
+                # nothing for it, unless the speaker's own cue comes first ("stressed that Ukraine has every
+                # opportunity ..., and that Western countries ...").
+                head = clause[:off + um.start()]
+                if self.stance_of(head[off:])[0] is None:
+                    continue
         seg_issues = self.issues_of(clause, {i for i, _ in issues}) if not single else issues
         if not seg_issues and sp.nested:
             seg_issues = [(i, c) for i, c in issues]
@@ -524,7 +533,7 @@ def _segment_candidates(self: Tagger, text, span, issues, speakers, published, d
                 seg_issues, criticism = list(issues), (st, cue)
         if not seg_issues:
             continue
-        stance_clause = clause
+        stance_clause = clause if head is None else head
         if not sp.nested:
             inner = [o.start - a for o in speakers if o.nested and a <= o.start < b]
             if inner:

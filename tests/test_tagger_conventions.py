@@ -1,0 +1,33 @@
+"""Tagger: annotator conventions of the fifth pass (issue 3).
+
+Each sentence is written for its pattern (not copied from any corpus or the dataset).
+"""
+from datetime import date
+
+import pytest
+
+from positions.tagger import tag_text
+
+PUB = date(2025, 3, 12)
+
+
+def triples(text, published=PUB):
+    return {(s.affiliation, s.issue.value, s.stance.value) for s in tag_text(text, published=published)}
+
+
+def test_dotted_state_name_is_a_subject():
+    # "the U.K." ends with a period: still a state subject ("\b" after the dot would never match).
+    text = "In London, the U.K. may amend its position on Storm Shadow strikes inside Russia."
+    assert ("GB", "cross_border_strikes", "undecided") in triples(text)
+
+
+def test_own_cue_before_an_unnamed_group():
+    # The speaker's cue comes before the unnamed group ("Western countries"): the speaker's position stands.
+    text = ("Mark Rutte stressed that Ukraine has the right to strike military targets in Russia, and that "
+            "Western countries have set rules for the weapons.")
+    assert ("NATO", "cross_border_strikes", "support") in triples(text)
+
+
+def test_unnamed_group_alone_is_still_skipped():
+    text = "Mark Rutte said that some allies want to lift the restrictions on strikes inside Russia."
+    assert not triples(text)
