@@ -31,3 +31,12 @@ def test_own_cue_before_an_unnamed_group():
 def test_unnamed_group_alone_is_still_skipped():
     text = "Mark Rutte said that some allies want to lift the restrictions on strikes inside Russia."
     assert not triples(text)
+
+
+def test_support_with_a_limit_is_one_conditional_record():
+    # The same speaker backs it in general and with an explicit limit: one record, conditional.
+    text = ("Emmanuel Macron backs Ukraine's right to strike targets in Russia with French missiles. "
+            "Macron said Ukraine may strike Russian military sites only near the border.")
+    got = triples(text)
+    assert ("FR", "cross_border_strikes", "conditional") in got
+    assert ("FR", "cross_border_strikes", "support") not in got

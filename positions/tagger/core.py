@@ -585,6 +585,9 @@ def _records(self: Tagger, cands, text, published, source_url, source_title, off
         cur = best.get(c.key)
         if cur is None or c.score > cur.score:
             best[c.key] = c
+    # The same speaker for it and for it with a limit in one document: the limit is the position
+    # (the plain "supports the right to strike" is the headline of the limited one).
+    best = {k: c for k, c in best.items() if not (k[2] == "support" and (k[0], k[1], "conditional") in best)}
     out = []
     for key, c in best.items():
         res = c.res
