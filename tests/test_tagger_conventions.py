@@ -40,3 +40,16 @@ def test_support_with_a_limit_is_one_conditional_record():
     got = triples(text)
     assert ("FR", "cross_border_strikes", "conditional") in got
     assert ("FR", "cross_border_strikes", "support") not in got
+
+
+def test_states_listed_as_agents_of_one_position():
+    # "neither by X, nor by Y": one record per state named, besides the speaker's own.
+    text = ("Friedrich Merz said there are no range restrictions on weapons sent to Ukraine for strikes on Russia "
+            "- not by us, neither by the Dutch, nor by the Americans.")
+    got = triples(text)
+    assert {("NL", "cross_border_strikes", "support"), ("US", "cross_border_strikes", "support")} <= got
+
+
+def test_a_single_by_state_is_no_list():
+    text = "Friedrich Merz said the restrictions on strikes inside Russia were set by the Americans."
+    assert ("US", "cross_border_strikes", "support") not in triples(text)

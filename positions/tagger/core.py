@@ -560,7 +560,30 @@ def _segment_candidates(self: Tagger, text, span, issues, speakers, published, d
             conf = self.confidence(sp.how, icue, scue, clause)
             out.append(Candidate((sp.res.actor_id or sp.res.name, issue, stance), sp.res, issue, stance,
                                  s0, s1, sday, cues, conf))
+            for res in self.listed_states(stance_clause, sday or published):
+                # "no range restrictions - neither by the British, nor by the French": the position
+                # the speaker describes, one record per state named (undated: the text dates the speaker).
+                if res.affiliation != sp.res.affiliation:
+                    out.append(Candidate((res.actor_id or res.name, issue, stance), res, issue, stance, s0, s1, None,
+                                         [icue, "speaker:listed", scue], self.confidence("reported", icue, scue, clause)))
     return out
+
+
+# "neither by the British, nor by the French, and not by the Americans either": states as the agents of one position.
+_LISTED_BY = re.compile(r"\b(?:neither|nor|not|and not|or)\s+(?:even\s+|yet\s+)?by\s+(?:the\s+)?$", re.I)
+
+
+def _listed_states(self: Tagger, clause: str, on) -> list:
+    """States named in a 'neither by X, nor by Y' list (two or more) of a clause."""
+    if " by " not in clause:
+        return []
+    out = []
+    for m in self.rules.mention.finditer(clause):
+        if m.group("place") and _LISTED_BY.search(clause, max(0, m.start() - 30), m.start()):
+            res = self.registry.resolve(m.group("place"), on)
+            if res is not None and res.role_kind == "state" and res not in out:
+                out.append(res)
+    return out if len(out) >= 2 else []
 
 
 def _confidence(self: Tagger, how, icue, scue, clause) -> float:
@@ -605,3 +628,4 @@ Tagger.candidates = _candidates
 Tagger.segment_candidates = _segment_candidates
 Tagger.confidence = _confidence
 Tagger.records = _records
+Tagger.listed_states = _listed_states
