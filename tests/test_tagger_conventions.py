@@ -53,3 +53,26 @@ def test_states_listed_as_agents_of_one_position():
 def test_a_single_by_state_is_no_list():
     text = "Friedrich Merz said the restrictions on strikes inside Russia were set by the Americans."
     assert ("US", "cross_border_strikes", "support") not in triples(text)
+
+
+def test_decision_reported_as_taken_by_unnamed_officials():
+    # Unnamed officials of a state (actor_type other, the state's affiliation); "such a decision had
+    # already been made" after a sentence about lifting the limits = support.
+    text = ("The Netherlands is reviewing the limits on F-16 strikes inside Russia. "
+            "A newspaper wrote, citing unnamed Dutch officials, that such a decision had already been made.")
+    got = [s for s in tag_text(text, published=PUB) if s.actor_type.value == "other"]
+    assert any(s.affiliation == "NL" and s.stance.value == "support" for s in got)
+
+
+def test_no_decision_made_is_not_support():
+    text = "Dick Schoof said no decision has been made on lifting the limits on strikes inside Russia."
+    got = triples(text)
+    assert ("NL", "cross_border_strikes", "support") not in got
+    assert ("NL", "cross_border_strikes", "undecided") in got
+
+
+def test_not_relevant_after_the_question_is_oppose():
+    # "not relevant" dismisses the deployment raised in the previous sentence (issue from context).
+    text = ("Allies discussed sending ground troops to Ukraine. "
+            "\"It is not relevant at the moment,\" Norway's Prime Minister Jonas Gahr Støre told NRK.")
+    assert ("NO", "trainer_deployment", "oppose") in triples(text)
