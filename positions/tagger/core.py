@@ -507,8 +507,17 @@ def _segment_candidates(self: Tagger, text, span, issues, speakers, published, d
     single = len(bounds) == 1
     for sp, a, b in bounds:
         clause = sent[a:b]
-        if R.unnamed_gate.search(clause) and R.unnamed.search(clause[sp.end - a:] if sp.end > a else clause):
-            continue
+        head = None
+        if R.unnamed_gate.search(clause):
+            off = sp.end - a if sp.end > a else 0
+            um = R.unnamed.search(clause[off:])
+            if um:
+                # The clause reports a position for an unnamed group ("... that Western countries have"):
+                # nothing for it, unless the speaker's own cue comes first ("stressed that Ukraine has every
+                # opportunity ..., and that Western countries ...").
+                head = clause[:off + um.start()]
+                if self.stance_of(head[off:])[0] is None:
+                    continue
         seg_issues = self.issues_of(clause, {i for i, _ in issues}) if not single else issues
         if not seg_issues and sp.nested:
             seg_issues = [(i, c) for i, c in issues]
@@ -524,7 +533,7 @@ def _segment_candidates(self: Tagger, text, span, issues, speakers, published, d
                 seg_issues, criticism = list(issues), (st, cue)
         if not seg_issues:
             continue
-        stance_clause = clause
+        stance_clause = clause if head is None else head
         if not sp.nested:
             inner = [o.start - a for o in speakers if o.nested and a <= o.start < b]
             if inner:
@@ -551,7 +560,30 @@ def _segment_candidates(self: Tagger, text, span, issues, speakers, published, d
             conf = self.confidence(sp.how, icue, scue, clause)
             out.append(Candidate((sp.res.actor_id or sp.res.name, issue, stance), sp.res, issue, stance,
                                  s0, s1, sday, cues, conf))
+            for res in self.listed_states(stance_clause, sday or published):
+                # "no range restrictions - neither by the British, nor by the French": the position
+                # the speaker describes, one record per state named (undated: the text dates the speaker).
+                if res.affiliation != sp.res.affiliation:
+                    out.append(Candidate((res.actor_id or res.name, issue, stance), res, issue, stance, s0, s1, None,
+                                         [icue, "speaker:listed", scue], self.confidence("reported", icue, scue, clause)))
     return out
+
+
+# "neither by the British, nor by the French, and not by the Americans either": states as the agents of one position.
+_LISTED_BY = re.compile(r"\b(?:neither|nor|not|and not|or)\s+(?:even\s+|yet\s+)?by\s+(?:the\s+)?$", re.I)
+
+
+def _listed_states(self: Tagger, clause: str, on) -> list:
+    """States named in a 'neither by X, nor by Y' list (two or more) of a clause."""
+    if " by " not in clause:
+        return []
+    out = []
+    for m in self.rules.mention.finditer(clause):
+        if m.group("place") and _LISTED_BY.search(clause, max(0, m.start() - 30), m.start()):
+            res = self.registry.resolve(m.group("place"), on)
+            if res is not None and res.role_kind == "state" and res not in out:
+                out.append(res)
+    return out if len(out) >= 2 else []
 
 
 def _confidence(self: Tagger, how, icue, scue, clause) -> float:
@@ -576,6 +608,9 @@ def _records(self: Tagger, cands, text, published, source_url, source_title, off
         cur = best.get(c.key)
         if cur is None or c.score > cur.score:
             best[c.key] = c
+    # The same speaker for it and for it with a limit in one document: the limit is the position
+    # (the plain "supports the right to strike" is the headline of the limited one).
+    best = {k: c for k, c in best.items() if not (k[2] == "support" and (k[0], k[1], "conditional") in best)}
     out = []
     for key, c in best.items():
         res = c.res
@@ -593,3 +628,4 @@ Tagger.candidates = _candidates
 Tagger.segment_candidates = _segment_candidates
 Tagger.confidence = _confidence
 Tagger.records = _records
+Tagger.listed_states = _listed_states

@@ -208,7 +208,7 @@ def compile_rules(codebook, registry) -> Rules:
         rf"|(?:\b(?:the\s+|The\s+)?{qual}?{title}(?:\s+of\s+(?:the\s+)?(?P<qual2>{place_rx}))?(?:,?\s+(?:(?i:Lord|Sir|Gen\.|General|Mr\.?|Ms\.?)\s+)?(?P<t_person>{person_rx})|\s+(?P<t_unknown>[A-Z][a-z]+(?:\s+[A-Z][a-z]+){{0,2}}))?\b)"
         rf"|(?:\b(?:(?i:Lord|Sir|Gen\.|General|Mr\.?|Ms\.?|Mrs\.?|President|Chancellor)\s+)?(?P<person>{person_rx})\b)"
         rf"|(?:\b(?:[Aa]n?\s+)?(?:(?i:unnamed|anonymous|senior)\s+)?(?:(?P<aqual>{place_rx})\s+)?(?i:(?P<anon>{anon}))(?:\s+in\s+(?P<aqual2>{place_rx}))?\b)"
-        rf"|(?:\b(?:the\s+|The\s+)?(?P<place>{place_rx})\b(?!['’]s\b)))",
+        rf"|(?:\b(?:the\s+|The\s+)?(?P<place>{place_rx})(?!\w)(?!['’]s\b)))",   # (?!\w): also "U.K." before a space
     )
     speech = "|".join(lex["speech_verbs"])
     subj = "|".join(lex["state_subject_verbs"])
