@@ -4,8 +4,6 @@ Each sentence is written for its pattern (not copied from any corpus or the data
 """
 from datetime import date
 
-import pytest
-
 from positions.tagger import tag_text
 
 PUB = date(2025, 3, 12)
