@@ -25,3 +25,22 @@ def triples(text, published=PUB):
 ])
 def test_refused_presence_is_oppose(text, expected):
     assert expected in triples(text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # two people joined by "and" as one subject: a record for each
+    ("Olaf Scholz and Emmanuel Macron have said that sending ground troops to Ukraine is ruled out for now.",
+     {("DE", "trainer_deployment", "oppose"), ("FR", "trainer_deployment", "oppose")}),
+    ("Polish President Andrzej Duda and Lithuanian President Gitanas Nausėda urged allies to lift the restrictions "
+     "on striking military targets inside Russia.",
+     {("PL", "cross_border_strikes", "support"), ("LT", "cross_border_strikes", "support")}),
+])
+def test_two_people_joined_by_and_both_speak(text, expected):
+    assert expected <= triples(text, date(2024, 6, 1))
+
+
+def test_a_pair_after_a_wish_verb_is_not_a_joint_subject():
+    # The pair is what a third speaker hopes for, not their own position.
+    text = "Volodymyr Zelensky said he hoped Olaf Scholz and Emmanuel Macron would allow strikes inside Russia."
+    got = triples(text, date(2024, 6, 1))
+    assert ("DE", "cross_border_strikes", "support") not in got
