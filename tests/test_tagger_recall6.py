@@ -44,3 +44,14 @@ def test_a_pair_after_a_wish_verb_is_not_a_joint_subject():
     text = "Volodymyr Zelensky said he hoped Olaf Scholz and Emmanuel Macron would allow strikes inside Russia."
     got = triples(text, date(2024, 6, 1))
     assert ("DE", "cross_border_strikes", "support") not in got
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a short parenthesis after the name (party, state) does not hide the verb
+    ("Olaf Scholz (SPD) has ruled out sending German soldiers to Ukraine.", ("DE", "trainer_deployment", "oppose")),
+    # a dateline dash opens the clause of the subject
+    ("OSLO (Wire) - Denmark has allowed Ukraine to use its F-16s against military targets inside Russia.",
+     ("DK", "cross_border_strikes", "support")),
+])
+def test_parenthesis_after_a_name_and_a_dateline_dash(text, expected):
+    assert expected in triples(text, date(2024, 6, 1))

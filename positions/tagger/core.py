@@ -331,7 +331,7 @@ def _clause_start_ok(lead: str) -> bool:
     return last.endswith(",") or last in ("that", "as", "and", "but", "from", "while", "after", "when", "since", "including",
                                           "something", "which", "said", "says", "stated", "announced", "added",
                                           "meanwhile", "however", "also", "time", "") or last.endswith(":") or \
-        words[-1][-1] in "”\"’"
+        words[-1][-1] in "”\"’" or last in ("-", "–", "—")   # a dateline dash ("ROME (Agency) - X said")
 
 
 def _quote_start(sent: str, pos: int) -> int:
