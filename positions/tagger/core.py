@@ -217,6 +217,14 @@ class Tagger:
                         out.append(Speaker(cres, cm.start(), cm.end(), "reported", m.start(), nested=True))
                 i = j + 1
                 continue
+            pair = self._joint_subject(sent, mentions, i, before) if how in ("person", "title") else None
+            if pair:
+                # "X and Y said / have maintained that ...": both people speak the clause.
+                cs, sub, hows = pair
+                for (pm, pres, _), phow in zip(mentions[i:i + 2], hows):
+                    out.append(Speaker(pres, pm.start(), pm.end(), phow, cs, sub=sub))
+                i += 2
+                continue
             if R.proposal_before.match(after):
                 out.append(Speaker(res, m.start(), m.end(), "reported", m.start(), nested=True))
             elif R.according.search(before):
@@ -236,6 +244,34 @@ class Tagger:
             i += 1
         return out
 
+
+def _joint_subject(self: Tagger, sent: str, mentions, i: int, before: str):
+    """Two people joined by "and" as one subject ("X and Y said that ..."): (clause start, subordinate?,
+    (how, how)) when the pair is followed by a speech or subject verb, else None."""
+    if i + 1 >= len(mentions):
+        return None
+    m, res, how = mentions[i]
+    m2, res2, how2 = mentions[i + 1]
+    if how2 not in ("person", "title") or res2.actor_id == res.actor_id or \
+            sent[m.end():m2.start()].strip() not in ("and", ", and", "&"):
+        return None
+    if _in_sentence_quote(sent, m.start()) or not _clause_start_ok(before) or \
+            _WISHED.search(before, max(0, len(before) - 40)) or self.rules.according.search(before):
+        return None
+    tail = sent[m2.end():]
+    if _PASSIVE.match(tail):
+        return None
+    if self.rules.speech_after.match(tail):
+        hows = (how, how2)
+    elif self.rules.subj_verbs.match(tail):
+        hows = ("subject", "subject")
+    else:
+        return None
+    cs, sub = _clause_of(before, m.start())
+    return cs, sub, hows
+
+
+Tagger._joint_subject = _joint_subject
 
 _HEADLINE_COLON = re.compile(r":\s+\S")
 _POSSESSIVE = re.compile(r"['’]s\s+")
@@ -295,7 +331,7 @@ def _clause_start_ok(lead: str) -> bool:
     return last.endswith(",") or last in ("that", "as", "and", "but", "from", "while", "after", "when", "since", "including",
                                           "something", "which", "said", "says", "stated", "announced", "added",
                                           "meanwhile", "however", "also", "time", "") or last.endswith(":") or \
-        words[-1][-1] in "”\"’"
+        words[-1][-1] in "”\"’" or last in ("-", "–", "—")   # a dateline dash ("ROME (Agency) - X said")
 
 
 def _quote_start(sent: str, pos: int) -> int:

@@ -213,7 +213,8 @@ def compile_rules(codebook, registry) -> Rules:
     speech = "|".join(lex["speech_verbs"])
     subj = "|".join(lex["state_subject_verbs"])
     # "General X of the Royal Dutch Air Force stated": a capitalised "of ..." qualifier may follow the name.
-    gap = (r"(?:\s+of\s+(?:the\s+)?(?:[A-Z][\w'’.-]*\s+){0,4}[A-Z][\w'’.-]*)?"
+    # A short parenthesis after the name ("X (Social Democrats) said", "Y (R-Texas) warned") is skipped.
+    gap = (r"(?:\s*\([^()\n]{1,40}\))?(?:\s+of\s+(?:the\s+)?(?:[A-Z][\w'’.-]*\s+){0,4}[A-Z][\w'’.-]*)?"
            r"(?:\s*,[^,“”\"]{1,90},|\s*,)?\s*(?:(?:has|have|had|also|additionally|repeatedly|previously|recently|"
            r"earlier|later|then|now|sharply|strongly|firmly|publicly|pointedly|flatly|once again|again|appeared to|"
            r"seemed to|(?:\w+\s+){1,3}?by(?=\s+\w+ing\b)|long|lengthy|who|which|once|twice|all|both|jointly|on \w+day|\w+ly)\s+){0,3}")
