@@ -81,3 +81,15 @@ def test_charts_event_labels_close_in_time_go_to_different_rows():
     assert rows[4] == 0                                # a year later the first row is free again
     same_day = _label_rows([days[0], days[0]], [10, 10])
     assert same_day[0] != same_day[1]
+
+
+def test_charts_shipped_map_outlines_keep_every_registry_state():
+    """The simplified 50m outlines still draw every state the registry can colour (Malta, Luxembourg...)."""
+    import json
+
+    from positions import registry
+    from positions.charts import TOPOJSON_DIR
+    ids = {g.get("id") for g in json.loads((TOPOJSON_DIR / "world_50m.json").read_text())["objects"]["countries"]["geometries"]
+           if g.get("type")}
+    missing = {s.iso3 for s in registry.load().states.values()} - ids
+    assert not missing, missing
