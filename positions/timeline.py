@@ -55,12 +55,14 @@ def speaker_rank(role: str, actor: str = "", state_name: str = "") -> int:
     return 4
 
 
-def state_statements(df: pd.DataFrame, issue: str) -> pd.DataFrame:
-    """Government statements of states (not organisations, not 'other' speakers) on one issue, with `rank`."""
-    rows = usable(df)
-    rows = rows[(rows["issue"] == issue) & (rows["actor_type"] == "government")
-                & ~rows["affiliation"].isin(["NATO", "EU"])]
-    rows = with_effective_date(rows)
+def state_statements(df: pd.DataFrame, issue: str, columns: list[str] | None = None) -> pd.DataFrame:
+    """Accepted, dated government statements of states (not organisations, not 'other' speakers) on one
+    issue, with `effective_date` and `rank`; only `columns` of them when given (large tables)."""
+    when = df["statement_date"].fillna(df["published"])
+    mask = ((df["status"] == "accepted") & (df["issue"] == issue) & (df["actor_type"] == "government")
+            & ~df["affiliation"].isin(["NATO", "EU"]) & when.notna()).to_numpy()
+    rows = df.loc[mask, columns] if columns else df.loc[mask]
+    rows = rows.assign(effective_date=when[mask])
     if "rank" not in rows.columns:
         # Rank each distinct (role, actor, state) once: large tables repeat few speakers.
         speakers = rows[["role", "actor", "affiliation"]].astype(str)
@@ -99,13 +101,16 @@ def official_positions(df: pd.DataFrame, issue: str, explain: bool = True) -> pd
     fields plus `basis_ids` (the statements that set or confirmed it) and, with `explain`,
     `overruled_ids` (statements in its windows that said otherwise; empty lists without it).
     """
-    rows = state_statements(df, issue)
-    cols = list(rows.columns) + ["overruled_ids", "basis_ids"]
+    # The window logic runs on a few columns; the winners' full rows are taken at the end.
+    rows = state_statements(df, issue, columns=["id", "actor", "affiliation", "role", "stance", "confidence"])
+    cols = list(dict.fromkeys([*df.columns, "effective_date", "rank", "overruled_ids", "basis_ids"]))
     if rows.empty:
         return pd.DataFrame(columns=cols)
     rows = rows.assign(affiliation=rows["affiliation"].astype(str), stance=rows["stance"].astype(str))
     rows = rows.sort_values(["affiliation", "effective_date", "rank", "confidence", "id"],
-                            ascending=[True, True, False, True, True], kind="stable").reset_index(drop=True)
+                            ascending=[True, True, False, True, True], kind="stable")
+    source_index = rows.index
+    rows = rows.reset_index(drop=True)
     n = len(rows)
     # Winner of each window = best (lowest) rank, the latest row among equals: the minimum of
     # rank * n + (n - 1 - position) over a rolling time window per state.
@@ -128,7 +133,8 @@ def official_positions(df: pd.DataFrame, issue: str, explain: bool = True) -> pd
     ids = rows["id"].to_numpy()
     dates = rows["effective_date"].to_numpy()
     first_in_run = new_run.nonzero()[0]
-    result = rows.iloc[win[first_in_run]].copy()
+    result = df.loc[source_index[win[first_in_run]]].copy()
+    result["rank"] = rows["rank"].to_numpy()[win[first_in_run]]
     result["effective_date"] = dates[day_pos[first_in_run]]
     basis: list[list[str]] = [[] for _ in range(len(first_in_run))]
     for run, winner_id in zip(run_id.tolist(), ids[win].tolist()):  # runs are contiguous
