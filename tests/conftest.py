@@ -22,6 +22,12 @@ def make_statement(**overrides) -> Statement:
     return Statement(**values)
 
 
+def tagged_triples(text: str, published) -> set[tuple[str, str, str]]:
+    """(affiliation, issue, stance) of every statement the tagger finds in `text`."""
+    from positions.tagger import tag_text
+    return {(s.affiliation, s.issue.value, s.stance.value) for s in tag_text(text, published=published)}
+
+
 def frame(*rows: dict) -> pd.DataFrame:
     """A statements DataFrame from small dicts of overrides."""
     return store.to_frame([make_statement(**r) for r in rows])

@@ -14,12 +14,13 @@ from positions.tagger.core import get_tagger
 from positions.tagger.text import sentences
 
 from .conftest import DEV_CORPUS, ROOT, SEED_TXT
+from tests.conftest import tagged_triples
 
 PUB = date(2024, 5, 30)  # a Thursday
 
 
 def triples(text, published=PUB):
-    return {(s.affiliation, s.issue.value, s.stance.value) for s in tag_text(text, published=published)}
+    return tagged_triples(text, published)
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -5,12 +5,13 @@ Each sentence is written for its pattern (not copied from any corpus or the data
 from datetime import date
 
 from positions.tagger import tag_text
+from tests.conftest import tagged_triples
 
 PUB = date(2025, 3, 12)
 
 
 def triples(text, published=PUB):
-    return {(s.affiliation, s.issue.value, s.stance.value) for s in tag_text(text, published=published)}
+    return tagged_triples(text, published)
 
 
 def test_dotted_state_name_is_a_subject():

@@ -6,13 +6,13 @@ from datetime import date
 
 import pytest
 
-from positions.tagger import tag_text
+from tests.conftest import tagged_triples
 
 PUB = date(2024, 5, 30)
 
 
 def triples(text, published=PUB):
-    return {(s.affiliation, s.issue.value, s.stance.value) for s in tag_text(text, published=published)}
+    return tagged_triples(text, published)
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from positions.tagger import tag_text
+from tests.conftest import tagged_triples
 
 PUB = date(2024, 5, 30)
 
@@ -16,7 +17,7 @@ def records(text, published=PUB):
 
 
 def triples(text, published=PUB):
-    return {(s.affiliation, s.issue.value, s.stance.value) for s in records(text, published)}
+    return tagged_triples(text, published)
 
 
 @pytest.mark.parametrize("text, expected", [
