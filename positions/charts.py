@@ -48,33 +48,6 @@ def _names(codes: list[str], names: dict[str, str]) -> str:
     return "<br>".join(f"{names.get(c, c)} ({c})" for c in codes)
 
 
-def supporters_over_time(counts: pd.DataFrame, codebook: Codebook, issue: str, names: dict[str, str] | None = None,
-                         stances: list[str] | None = None, subtitle: str = "") -> go.Figure:
-    """Step lines: how many states hold each stance on each day; hover lists the states.
-
-    `counts` is `timeline.daily_counts` output (date, stance, count, states).
-    """
-    names = names or {}
-    stances = stances or STANCE_ORDER
-    fig = go.Figure()
-    for stance in stances:
-        part = counts[counts["stance"] == stance]
-        if part.empty:
-            continue
-        sdef = codebook.stances[stance]
-        fig.add_trace(go.Scatter(
-            x=part["date"], y=part["count"], name=sdef.label, mode="lines",
-            line={"shape": "hv", "color": sdef.colour, "width": 3 if stance == "support" else 2,
-                  "dash": {"support": "solid", "conditional": "dash", "undecided": "dot", "oppose": "dashdot"}[stance]},
-            customdata=[_names(s, names) for s in part["states"]],
-            hovertemplate=f"<b>%{{x|%d %b %Y}}</b><br>{sdef.label}: %{{y}} states<br>%{{customdata}}<extra></extra>",
-        ))
-    base_layout(fig, f"States by stance on {codebook.issue_label(issue).lower()}", subtitle)
-    fig.update_yaxes(title_text="Number of states", rangemode="tozero", dtick=1 if counts["count"].max() <= 12 else None)
-    fig.update_xaxes(title_text="")
-    return fig
-
-
 # --------------------------------------------------------------------------------------
 # Helpers shared by the views below.
 
@@ -97,15 +70,6 @@ def wrap(text, width: int = 70, limit: int = 400) -> str:
     return "<br>".join(esc(line) for line in textwrap.wrap(text, width)) or ""
 
 
-def empty_figure(title: str, message: str) -> go.Figure:
-    """A figure that says there is nothing to draw (never an error)."""
-    fig = go.Figure()
-    base_layout(fig, title)
-    fig.add_annotation(text=esc(message), x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
-                       font={"size": 15})
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return fig
 
 
 def _legend_entry(fig: go.Figure, label: str, colour: str, symbol: str = "square") -> None:

@@ -339,12 +339,6 @@ def _quote_start(sent: str, pos: int) -> int:
     return 0
 
 
-def _has_open_quote(sent: str) -> bool:
-    opens = sum(sent.count(c) for c in "“") + sent.count('"') % 2
-    closes = sum(sent.count(c) for c in "”")
-    return opens > closes or (sent[:1] in QUOTES_OPEN and not any(c in sent[1:] for c in QUOTES_CLOSE))
-
-
 def tag_text(text: str, published: date | None = None, source_url: str = "", source_title: str = "",
              registry=None, codebook=None, tagger: Tagger | None = None, offset: int = 0) -> list[Statement]:
     """Tag one document: one record per (speaker, issue, stance), best sentence as evidence."""
@@ -506,10 +500,6 @@ def _near_publication(day: date, published: date | None) -> bool:
     """A date another sentence of the same speaker may borrow: within a year before publication
     (not a photo caption's old date, a birth date or a date after publication)."""
     return published is None or 0 <= (published - day).days <= 366
-
-
-def _quoteish(sent: str) -> bool:
-    return any(c in sent for c in "“”\"")
 
 
 def _inside_quote(text: str, pos: int) -> bool:
