@@ -1,8 +1,8 @@
 """Streamlit page: who has signalled support over time, and why, in six views.
 
-Thin wiring only: data comes through positions.store, aggregation from positions.aggregate,
-the charts of each view from positions.figures (the same list `export --view` draws), and the
-whole view lives in the URL (positions.view) so a copied link reopens it exactly.
+Thin wiring only: data comes through positions.data.store, aggregation from positions.analysis.aggregate,
+the charts of each view from positions.present.figures (the same list `export --view` draws), and the
+whole view lives in the URL (positions.present.view) so a copied link reopens it exactly.
 """
 from __future__ import annotations
 
@@ -12,7 +12,15 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from positions import aggregate, charts, codebook, export, export_widgets, figures, registry, store, view
+from positions.analysis import aggregate
+from positions.present import charts
+from positions.reference import codebook
+from positions.present import export
+from positions.present import widgets as export_widgets
+from positions.present import figures
+from positions.reference import registry
+from positions.data import store
+from positions.present import view
 from positions.errors import InvalidField, PositionsError
 from positions.model import Issue
 
@@ -108,7 +116,7 @@ def side_table(path: str, mtime: float, query: str) -> pd.DataFrame:
         "source": rows["source_url"].where(rows["source_url"].str.startswith(("http://", "https://")), None),
         "document": rows["source_title"],
         "confidence": rows["confidence"],
-        # The same statement reported by several outlets is one row (positions.dedup).
+        # The same statement reported by several outlets is one row (positions.data.dedup).
         "outlets": rows["n_sources"] if "n_sources" in rows else 1,
     })
 

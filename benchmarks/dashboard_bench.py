@@ -6,7 +6,7 @@ Each case drives the real page (dashboard.py) through streamlit.testing.v1.AppTe
 widget, rerun, time `at.run()` (the whole script: filters, aggregation, figure building and
 serialisation). Every change uses a value not seen before, so the view-level caches miss and
 the aggregation really runs; "cache hit" re-runs an unchanged view. Target: <= 300 ms.
-The synthetic table comes from positions.synthetic (seed 7) and is written to benchmarks/out/.
+The synthetic table comes from positions.data.synthetic (seed 7) and is written to benchmarks/out/.
 Then the same in Chromium (unless --no-browser): wall time from a key press on the "As of" slider
 to the redrawn page, which adds the websocket round trip and plotly.js drawing.
 """
@@ -25,7 +25,8 @@ sys.path.insert(0, str(ROOT))
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from positions import store, synthetic  # noqa: E402
+from positions.data import store  # noqa: E402
+from positions.data import synthetic
 
 OUT = ROOT / "benchmarks" / "out"
 RESULT = ROOT / "benchmarks" / "dashboard_bench.txt"

@@ -17,7 +17,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from positions import codebook, export, figures, registry, store, view  # noqa: E402
+from positions.reference import codebook  # noqa: E402
+from positions.present import export
+from positions.present import figures
+from positions.reference import registry
+from positions.data import store
+from positions.present import view
 
 REPEAT = 15
 

@@ -1,3 +1,3 @@
-from .cli import main
+from positions.cli import main
 
 main()

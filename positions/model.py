@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from enum import Enum
 
-from .errors import InvalidField
+from positions.errors import InvalidField
 
 
 class Issue(str, Enum):

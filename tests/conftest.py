@@ -3,7 +3,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from positions import store
+from positions.data import store
 from positions.model import Statement
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,14 +36,14 @@ def frame(*rows: dict) -> pd.DataFrame:
 @pytest.fixture(name="cb", scope="session")
 def _cb():
     """The bundled codebook."""
-    from positions import codebook
+    from positions.reference import codebook
     return codebook.load()
 
 
 @pytest.fixture(name="reg", scope="session")
 def _reg():
     """The bundled actor registry."""
-    from positions import registry
+    from positions.reference import registry
     return registry.load()
 
 
@@ -55,5 +55,5 @@ def _seed_frame():
 @pytest.fixture(name="kaleido_server", scope="session")
 def _kaleido_server():
     """The one kaleido server (headless Chromium) the whole test session shares for chart images."""
-    from positions import export
+    from positions.present import export
     return export.ensure_kaleido()

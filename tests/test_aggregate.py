@@ -1,10 +1,13 @@
-"""positions.aggregate: the dashboard's fast path agrees with positions.timeline."""
+"""positions.analysis.aggregate: the dashboard's fast path agrees with positions.analysis.timeline."""
 from datetime import date
 
 import pandas as pd
 import pytest
 
-from positions import aggregate, synthetic, store, timeline
+from positions.analysis import aggregate
+from positions.data import synthetic
+from positions.data import store
+from positions.analysis import timeline
 from tests.conftest import frame
 
 

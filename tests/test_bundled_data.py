@@ -5,7 +5,9 @@ from datetime import date
 
 import yaml
 
-from positions import registry, store, timeline
+from positions.reference import registry
+from positions.data import store
+from positions.analysis import timeline
 from tests.conftest import ROOT
 
 

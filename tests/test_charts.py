@@ -1,11 +1,12 @@
-"""positions.charts / positions.figures: one palette, text labels, safe text, every view builds."""
+"""positions.present.charts / positions.present.figures: one palette, text labels, safe text, every view builds."""
 from datetime import date
 
 import plotly.io as pio
 import pytest
 
-from positions import charts, figures
-from positions.view import VIEWS, ViewState
+from positions.present import charts
+from positions.present import figures
+from positions.present.view import VIEWS, ViewState
 from tests.conftest import frame
 
 
@@ -74,7 +75,7 @@ def test_charts_events_are_sourced():
 
 def test_charts_event_labels_close_in_time_go_to_different_rows():
     import pandas as pd
-    from positions.charts import _label_rows
+    from positions.present.charts import _label_rows
     days = [pd.Timestamp(d) for d in ("2024-05-02", "2024-05-28", "2024-05-30", "2024-09-12", "2025-05-26")]
     rows = _label_rows(days, [30, 30, 30, 20, 20])
     assert len({rows[0], rows[1], rows[2]}) == 3      # three labels within a month: three rows
@@ -87,8 +88,8 @@ def test_charts_shipped_map_outlines_keep_every_registry_state():
     """The simplified 50m outlines still draw every state the registry can colour (Malta, Luxembourg...)."""
     import json
 
-    from positions import registry
-    from positions.charts import TOPOJSON_DIR
+    from positions.reference import registry
+    from positions.present.charts import TOPOJSON_DIR
     ids = {g.get("id") for g in json.loads((TOPOJSON_DIR / "world_50m.json").read_text())["objects"]["countries"]["geometries"]
            if g.get("type")}
     missing = {s.iso3 for s in registry.load().states.values()} - ids

@@ -102,7 +102,7 @@ def test_cli_validate_rejects_evidence_not_in_stored_document(tmp_path):
     docs.mkdir()
     (docs / "d1.txt").write_text("Scholz said no to Taurus.", encoding="utf-8")
     (tmp_path / "documents.csv").write_text("doc_id,url,title,published,publisher\nd1,https://example.org/a,T,2024-05-02,X\n")
-    from positions import store
+    from positions.data import store
     from tests.conftest import make_statement
     store.save_statements([make_statement(evidence="Scholz said no to Taurus.", actor_id="olaf-scholz")], tmp_path / "ok.csv")
     store.save_statements([make_statement(evidence="Scholz said yes to Taurus.", actor_id="olaf-scholz")], tmp_path / "bad.csv")

@@ -1,6 +1,6 @@
 import pytest
 
-from positions import codebook
+from positions.reference import codebook
 from positions.errors import CodebookError
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from positions import view
+from positions.present import view
 from tests.conftest import ROOT, SEED_CSV
 
 

@@ -1,7 +1,7 @@
 """Deduplication: the same statement from several outlets becomes one with several sources."""
 import pytest
 
-from positions.dedup import dedupe, similar_quotes
+from positions.data.dedup import dedupe, similar_quotes
 from tests.conftest import frame
 
 QUOTE = "Ukraine has the right to use British weapons to strike targets inside Russia"

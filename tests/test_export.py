@@ -1,4 +1,4 @@
-"""positions.export: formats, contents and formula-injection neutralising of every export."""
+"""positions.present.export: formats, contents and formula-injection neutralising of every export."""
 import io
 import json
 import struct
@@ -12,7 +12,10 @@ import pytest
 from pptx import Presentation
 from pptx.util import Emu
 
-from positions import export, figures, store, view
+from positions.present import export
+from positions.present import figures
+from positions.data import store
+from positions.present import view
 from positions.errors import InputError
 from tests.conftest import SEED_CSV, frame
 
@@ -258,7 +261,7 @@ class TestBriefingPack:
 
 def test_export_merged_statement_lists_other_outlets(cb, reg):
     """A statement several outlets reported is one row whose citation names the others."""
-    from positions.dedup import dedupe
+    from positions.data.dedup import dedupe
     quote = "Ukraine has the right to use British weapons to strike targets inside Russia"
     df = dedupe(frame(
         {"actor": "David Cameron", "actor_id": "david-cameron", "affiliation": "GB", "stance": "support",

@@ -10,7 +10,12 @@ import pytest
 from click.testing import CliRunner
 from pptx import Presentation
 
-from positions import cli, codebook, export, registry, store, view
+from positions import cli
+from positions.reference import codebook
+from positions.present import export
+from positions.reference import registry
+from positions.data import store
+from positions.present import view
 from tests.conftest import ROOT, SEED_CSV
 
 LINK = "http://127.0.0.1:8501/?as_of=2024-05-31"

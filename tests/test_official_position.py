@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from positions import timeline
+from positions.analysis import timeline
 from tests.conftest import frame
 
 ISSUE = "cross_border_strikes"

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from positions import registry
+from positions.reference import registry
 from positions.errors import RegistryError
 from positions.model import ActorType
 

@@ -5,9 +5,9 @@ import sys
 
 import pytest
 
-from positions import store
+from positions.data import store
 from positions.errors import StoreError
-from positions.review import decide
+from positions.data.review import decide
 from tests.conftest import ROOT, make_statement
 
 

@@ -2,7 +2,7 @@ import os
 
 import pytest
 
-from positions import store
+from positions.data import store
 from positions.errors import StoreError
 from tests.conftest import make_statement
 

@@ -1,6 +1,6 @@
 from datetime import date
 
-from positions import timeline
+from positions.analysis import timeline
 from tests.conftest import frame
 
 

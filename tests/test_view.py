@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from positions import view
+from positions.present import view
 from positions.errors import InvalidField
 
 

@@ -1,4 +1,4 @@
 """Stance tagger: text -> Statements following CODEBOOK.md. See `tag_text`."""
-from .core import tag_text
+from positions.tagger.core import tag_text
 
 __all__ = ["tag_text"]

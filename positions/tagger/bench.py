@@ -14,8 +14,9 @@ from datetime import date
 from pathlib import Path
 
 import click
+from positions import paths
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = paths.ROOT
 DEV = ROOT.parent / "shared" / "corpus" / "dev"
 
 # Sentences written for the benchmark (not from any corpus): about one in twenty is on an issue,
@@ -62,9 +63,9 @@ def synthetic_text(n_bytes: int, seed: int = 1) -> str:
 
 
 def throughput(mb: float, repeats: int = 3) -> dict:
-    from .core import get_tagger
-    from .io import CHUNK_BYTES
-    from .text import sentences
+    from positions.tagger.core import get_tagger
+    from positions.tagger.io import CHUNK_BYTES
+    from positions.tagger.text import sentences
 
     tagger = get_tagger()
     text = synthetic_text(int(mb * 1e6))
@@ -121,7 +122,7 @@ def half_of(doc_id: str) -> str:
 
 def score_dev(corpus: Path, half: str | None = None) -> tuple[dict, list]:
     """Scorer logic of ../shared/eval/score.py, in process; plus (confidence, correct) per triple."""
-    from .core import get_tagger
+    from positions.tagger.core import get_tagger
 
     tagger = get_tagger()
     tp = fp = fn = dn = dok = evn = evok = 0

@@ -19,12 +19,12 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 
-from .. import codebook as codebook_mod
-from .. import registry as registry_mod
-from ..model import Statement
-from ..registry import Resolution
-from .rules import compile_rules
-from .text import paragraph_ids, sentences
+from positions.reference import codebook as codebook_mod
+from positions.reference import registry as registry_mod
+from positions.model import Statement
+from positions.reference.registry import Resolution
+from positions.tagger.rules import compile_rules
+from positions.tagger.text import paragraph_ids, sentences
 
 QUOTES_OPEN = "“\"‘"
 QUOTES_CLOSE = "”\"’"

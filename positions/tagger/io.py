@@ -9,8 +9,8 @@ import os
 import sys
 from pathlib import Path
 
-from .. import store
-from ..errors import InputError, PositionsError
+from positions.data import store
+from positions.errors import InputError, PositionsError
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -107,7 +107,7 @@ def is_large(name: str) -> bool:
 
 def tag_source(name: str, published=None, encoding: str = "utf-8", tagger=None) -> list[dict]:
     """Tag one input (file or '-'); returns JSON-ready records. Large files go chunk by chunk."""
-    from .core import get_tagger
+    from positions.tagger.core import get_tagger
 
     tagger = tagger or get_tagger()
     title = "stdin" if name == "-" else Path(name).name

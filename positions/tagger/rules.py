@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..errors import CodebookError
-from .dates import DateRules
+from positions.errors import CodebookError
+from positions.tagger.dates import DateRules
 
 I = re.I
 

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from positions.view import VIEWS
+from positions.present.view import VIEWS
 
 from .conftest import ARTIFACTS
 

@@ -10,11 +10,13 @@ from pathlib import Path
 
 import click
 
-from . import codebook as codebook_mod
-from . import registry as registry_mod
-from . import cli_export, store
-from .errors import InvalidField, PositionsError
-from .model import CSV_COLUMNS, Issue, parse_date
+from positions.reference import codebook as codebook_mod
+from positions.reference import registry as registry_mod
+from positions.cli import export as cli_export
+from positions.data import store
+from positions import __version__
+from positions.errors import InvalidField, PositionsError
+from positions.model import CSV_COLUMNS, Issue, parse_date
 
 EXIT_USER_ERROR = 2
 
@@ -75,6 +77,7 @@ class Group(click.Group):
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="positions")
 def cli():
     """Tag, check and show stances on cross-border strikes and trainer deployments.
 
@@ -104,7 +107,7 @@ def tag(files, published, fmt, encoding, jobs):
         python -m positions tag article.txt --published 2024-05-30 --format json
         python -m positions tag articles/ --format jsonl > statements.jsonl
     """
-    from .tagger.io import expand, tag_many
+    from positions.tagger.io import expand, tag_many
 
     day = parse_day(published, "--published")
     names = expand(files)
@@ -160,7 +163,7 @@ def validate(csv_path, documents):
         text = texts.get(s.source_url)
         if text is not None and s.evidence not in text:
             fail(f"{csv_path}:{line}: column evidence is not a verbatim substring of the stored document for {s.source_url}")
-    from .dedup import dedupe
+    from positions.data.dedup import dedupe
     merged = len(statements) - len(dedupe(store.to_frame(statements)))
     extra = f"; {merged} reports of the same statement by several outlets are merged when shown" if merged else ""
     click.echo(f"OK: {len(statements)} statements in {csv_path}{extra}")
@@ -168,7 +171,7 @@ def validate(csv_path, documents):
 
 def document_texts(documents: Path) -> dict[str, str]:
     """source URL -> stored text, for documents listed in documents.csv with a text file beside it."""
-    from .review import read_documents
+    from positions.data.review import read_documents
 
     folder = documents.parent / "documents"
     out = {}
@@ -208,7 +211,7 @@ def show(issue, as_of, data):
     Example:
         python -m positions show --issue cross_border_strikes --as-of 2024-06-15
     """
-    from . import timeline  # lazy: pandas is not needed by `tag`
+    from positions.analysis import timeline  # lazy: pandas is not needed by `tag`
 
     check_issue(issue)
     day = parse_day(as_of, "--as-of") or date.today()
@@ -232,8 +235,8 @@ def show(issue, as_of, data):
 
 
 # Commands that live in their own modules (none imports pandas/plotly at load, so `tag` starts fast).
-from .cli_review import ingest, review  # noqa: E402
-from .tagger.bench import bench  # noqa: E402
+from positions.cli.review import ingest, review  # noqa: E402
+from positions.tagger.bench import bench  # noqa: E402
 
 cli.add_command(ingest)
 cli.add_command(review)
@@ -242,4 +245,6 @@ cli.add_command(bench)
 
 
 def main():
-    cli(prog_name="python -m positions")
+    """Entry point of both `positions` (console script) and `python -m positions`."""
+    invoked_as_script = Path(sys.argv[0]).name == "positions"
+    cli(prog_name="positions" if invoked_as_script else "python -m positions")

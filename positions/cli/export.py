@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from . import store
-from .errors import InputError, InvalidField
+from positions.data import store
+from positions.errors import InputError, InvalidField
 
 
 @click.command("export")
@@ -31,10 +31,10 @@ def export(view_text, fmt, out, data, chart):
         python -m positions export --view "http://localhost:8501/?issue=trainer_deployment" --out pack.pptx
         python -m positions export --view "?as_of=2024-06-15" --format xlsx --out statements.xlsx
     """
-    from . import codebook as codebook_mod
-    from . import export as export_mod
-    from . import registry as registry_mod
-    from . import view as view_mod
+    from positions.reference import codebook as codebook_mod
+    from positions.present import export as export_mod
+    from positions.reference import registry as registry_mod
+    from positions.present import view as view_mod
 
     fmt = (fmt or Path(out).suffix.lstrip(".")).lower()
     if fmt not in export_mod.FORMATS:

@@ -12,7 +12,7 @@ from datetime import date
 
 import pandas as pd
 
-from .codebook import STANCE_ORDER
+from positions.reference.codebook import STANCE_ORDER
 
 
 def with_effective_date(df: pd.DataFrame) -> pd.DataFrame:
@@ -78,7 +78,7 @@ def _speaker_key_rank(role: str, actor: str, affiliation: str) -> int:
 
 def _state_actor_rank(actor: str, affiliation: str) -> int:
     """A state named as a whole ("Canada", "the U.K.") speaks at minister level; unnamed roles rank 4."""
-    from . import registry as registry_mod  # lazy: timeline stays usable without the registry files
+    from positions.reference import registry as registry_mod  # lazy: timeline stays usable without the registry files
     try:
         who = registry_mod.load().resolve(actor)
     except Exception:  # a broken registry must not hide positions; fall back to the lowest rank

@@ -1,4 +1,4 @@
-"""Streamlit download widgets for positions.export (the page calls these; no logic of their own).
+"""Streamlit download widgets for positions.present.export (the page calls these; no logic of their own).
 
 - `chart_downloads(named, ...)`: PNG / SVG / PDF buttons under a chart.
 - `downloads_section(...)`: the view's data (CSV, XLSX, JSON) and the briefing pack.
@@ -12,9 +12,9 @@ import threading
 
 import streamlit as st
 
-from . import export
-from .errors import InputError
-from .figures import NamedFigure
+from positions.present import export
+from positions.errors import InputError
+from positions.present.figures import NamedFigure
 
 _PACK = "_positions_briefing_pack"   # session_state: (view query, pptx bytes, pdf bytes | None)
 

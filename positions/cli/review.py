@@ -5,10 +5,10 @@ from pathlib import Path
 
 import click
 
-from . import store
-from .errors import PositionsError
-from .model import parse_date
-from .review import EDITABLE, decide, load_or_empty, read_documents
+from positions.data import store
+from positions.errors import PositionsError
+from positions.model import parse_date
+from positions.data.review import EDITABLE, decide, load_or_empty, read_documents
 
 DATA_DIR = store.DEFAULT_PATH.parent
 TEXT_SUFFIXES = {".txt", ".md", ".html", ".htm"}
@@ -29,7 +29,7 @@ def ingest(folder, documents, out, data):
     Example:
         python -m positions ingest articles/ --documents data/documents.csv
     """
-    from .tagger import tag_text
+    from positions.tagger import tag_text
 
     folder = Path(folder)
     if not folder.is_dir():

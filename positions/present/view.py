@@ -10,8 +10,8 @@ from datetime import date
 from typing import Mapping
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from .errors import InvalidField
-from .model import Issue, Stance, parse_date
+from positions.errors import InvalidField
+from positions.model import Issue, Stance, parse_date
 
 VIEWS = ("supporters", "matrix", "actor", "map", "changes", "evidence")
 GROUPS = ("NATO", "EU", "G7", "Nordic", "Baltic", "other")

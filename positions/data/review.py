@@ -11,9 +11,9 @@ from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import store
-from .errors import InvalidField, StoreError
-from .model import Statement
+from positions.data import store
+from positions.errors import InvalidField, StoreError
+from positions.model import Statement
 
 EDITABLE = ("actor", "actor_id", "affiliation", "actor_type", "role", "issue", "stance", "statement_date", "note")
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import yaml
 
-from .errors import CodebookError
-from .model import Issue, Stance
+from positions.errors import CodebookError
+from positions.model import Issue, Stance
 
 DEFAULT_PATH = Path(__file__).with_name("codebook.yaml")
 HEX_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")

@@ -14,13 +14,16 @@ import pandas as pd
 import plotly.graph_objects as go
 import yaml
 
-from . import aggregate, charts, timeline
-from .codebook import STANCE_ORDER, Codebook
-from .model import Issue
-from .registry import Registry
-from .view import ViewState
+from positions.analysis import aggregate
+from positions.present import charts
+from positions.analysis import timeline
+from positions.reference.codebook import STANCE_ORDER, Codebook
+from positions.model import Issue
+from positions.reference.registry import Registry
+from positions.present.view import ViewState
+from positions.paths import DATA_DIR
 
-EVENTS_PATH = Path(__file__).resolve().parent.parent / "data" / "events.yaml"
+EVENTS_PATH = DATA_DIR / "events.yaml"
 EVIDENCE_ROWS = 30  # rows drawn in the evidence figure (plotly tables get slow to draw); the page table has more
 MAP_MAX_FRAMES = 24  # months in the map's slider / animation (the latest ones)
 ACTOR_MAX_POINTS = 1500  # statements drawn in an actor timeline (the latest ones)

@@ -14,11 +14,12 @@ from pathlib import Path
 
 import yaml
 
-from .errors import RegistryError
-from .model import ActorType, parse_date
-from .errors import InvalidField
+from positions.errors import RegistryError
+from positions.model import ActorType, parse_date
+from positions.errors import InvalidField
+from positions.paths import DATA_DIR
 
-DEFAULT_DIR = Path(__file__).resolve().parent.parent / "data" / "actors"
+DEFAULT_DIR = DATA_DIR / "actors"
 
 GOVERNMENT_KINDS = {
     "head_of_state", "head_of_government", "deputy_head_of_government", "foreign_minister",

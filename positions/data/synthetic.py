@@ -1,6 +1,6 @@
 """Synthetic statements for benchmarks (never the default data).
 
-    python -m positions.synthetic 100000 benchmarks/out/synthetic-100k.csv
+    python -m positions.data.synthetic 100000 benchmarks/out/synthetic-100k.csv
 
 Writes a CSV with the columns of data/statements.csv: registry states and their office
 holders make statements on both issues from 2022-02-24 to 2025-12-31, each state's stance
@@ -17,8 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from . import registry as registry_mod
-from .model import CSV_COLUMNS, Issue, statement_id
+from positions.reference import registry as registry_mod
+from positions.model import CSV_COLUMNS, Issue, statement_id
 
 STANCES = ["oppose", "undecided", "conditional", "support"]
 VOCABULARY = [a + b for a in ("al", "ber", "cor", "dun", "em", "fal", "gir", "hol", "ist", "jor", "kel", "lum",

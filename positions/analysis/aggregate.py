@@ -16,9 +16,9 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from . import timeline
-from .codebook import STANCE_ORDER
-from .registry import Registry
+from positions.analysis import timeline
+from positions.reference.codebook import STANCE_ORDER
+from positions.reference.registry import Registry
 
 CORE_GROUPS = ("NATO", "EU", "G7", "Nordic", "Baltic")
 STANCE_CODE = {s: i for i, s in enumerate(STANCE_ORDER)}  # support 0, conditional 1, undecided 2, oppose 3

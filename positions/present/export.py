@@ -1,6 +1,6 @@
 """Exports for briefings: chart images, data with citations and a PowerPoint pack.
 
-Pure functions, no Streamlit: the page (positions.export_widgets) and the command line
+Pure functions, no Streamlit: the page (positions.present.widgets) and the command line
 (`python -m positions export`) call the same code, so a shared link gives the same files.
 
 - Chart images (PNG at 2x, SVG, PDF) are rendered by plotly + kaleido through one
@@ -31,15 +31,15 @@ from typing import Callable
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import figures as figures_mod
-from .codebook import Codebook
-from .errors import InputError
-from .figures import NamedFigure, data_range, figures_for_view
-from .registry import Registry
-from .view import ViewState, query_string, to_query
+from positions.present import figures as figures_mod
+from positions.reference.codebook import Codebook
+from positions.errors import InputError
+from positions.present.figures import NamedFigure, data_range, figures_for_view
+from positions.reference.registry import Registry
+from positions.present.view import ViewState, query_string, to_query
+from positions.paths import STATIC_DIR
 
-ROOT = Path(__file__).resolve().parent.parent
-TOPOJSON_DIR = ROOT / "static" / "topojson"
+TOPOJSON_DIR = STATIC_DIR / "topojson"
 
 IMAGE_FORMATS = ("png", "svg", "pdf")
 DATA_FORMATS = ("csv", "xlsx", "json")
@@ -243,7 +243,7 @@ def citation_tables(rows: pd.DataFrame, reg: Registry) -> tuple[pd.DataFrame, pd
             "source_url": r["source_url"], "published": published, "confidence": float(r["confidence"]),
             "origin": r["origin"], "status": r["status"],
             "citation": citation(r["actor"], for_name, day, published, r["evidence"], r["source_title"], r["source_url"]),
-            # The same statement reported by other outlets (merged by positions.dedup).
+            # The same statement reported by other outlets (merged by positions.data.dedup).
             "also_reported_by": " ".join(src["url"] or src["title"] for src in (r.get("sources") or [])[1:]),
         })
     st_cols = ["statement_id", "date", "counts_from", "speaker", "actor_id", "for", "for_name", "role", "actor_type",

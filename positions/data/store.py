@@ -9,13 +9,14 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import InvalidField, StoreError
-from .model import CSV_COLUMNS, Statement
+from positions.errors import InvalidField, StoreError
+from positions.model import CSV_COLUMNS, Statement
+from positions.paths import DATA_DIR
 
 if TYPE_CHECKING:  # pandas is imported lazily: `tag` starts without it
     import pandas as pd
 
-DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "statements.csv"
+DEFAULT_PATH = DATA_DIR / "statements.csv"
 REQUIRED_COLUMNS = ["actor", "affiliation", "actor_type", "issue", "stance", "statement_date", "evidence"]
 
 
@@ -100,7 +101,7 @@ def load_frame(path: str | Path = DEFAULT_PATH, merge_duplicates: bool = True) -
     is merged into one row with a `sources` list (see dedup.dedupe)."""
     df = to_frame(load_statements(path))
     if merge_duplicates:
-        from .dedup import dedupe
+        from positions.data.dedup import dedupe
         df = dedupe(df)
     return df
 

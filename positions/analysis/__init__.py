@@ -1,0 +1,1 @@
+"""Analysis: positions over time (the official-position rule) and view filters."""

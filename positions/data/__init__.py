@@ -1,0 +1,1 @@
+"""Data: the statement store, source documents, review decisions and duplicates."""

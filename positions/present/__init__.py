@@ -1,0 +1,1 @@
+"""Presentation: view state, figures, charts, page widgets and exports."""

@@ -1,0 +1,1 @@
+"""Reference data: the codebook and the actor registry with roles over time."""
