@@ -66,7 +66,7 @@ def view_export(path: str, mtime: float, query: str) -> export.Export:
     """The view's statements, labels and figures for the download buttons, once per view
     (an hour at most, so the source line's "generated" date stays current)."""
     cb, reg = load_reference()
-    return export.prepare(load_frame(path, mtime), view.parse_query_string(query), cb, reg,
+    return export.build_export(load_frame(path, mtime), view.parse_query_string(query), cb, reg,
                           figures=view_figures(path, mtime, query))
 
 

@@ -47,7 +47,7 @@ def main() -> None:
     out = []
     df, cb, reg = store.load_frame(), codebook.load(), registry.load()
     state = view.parse_query_string("as_of=2024-05-31")
-    ex = export.prepare(df, state, cb, reg)
+    ex = export.build_export(df, state, cb, reg)
     chromium = subprocess.run(["/usr/bin/chromium", "--version"], capture_output=True, text=True).stdout.strip()
     out.append(f"exports benchmark, {date.today().isoformat()}: {platform.python_version()}, {os.cpu_count()} cores, "
                f"plotly {version('plotly')}, kaleido {version('kaleido')}, python-pptx {version('python-pptx')}, "
@@ -64,7 +64,7 @@ def main() -> None:
         out.append(line(f"warm chart image {fmt.upper()} (1200x640{', 2x' if fmt == 'png' else ''})",
                         timed(lambda: export.export_bytes(ex, fmt)), target=0.3))
     # The map view (once figures.py draws one): local topojson, 50m world, heavier than line charts.
-    map_ex = export.prepare(df, view.parse_query_string("view=map&as_of=2024-12-31"), cb, reg)
+    map_ex = export.build_export(df, view.parse_query_string("view=map&as_of=2024-12-31"), cb, reg)
     maps = [f for f in map_ex.figures if f.key == "map"]
     if maps:
         export.chart_image(maps[0], "png", map_ex.period, map_ex.source)
@@ -79,7 +79,7 @@ def main() -> None:
                                       ("cross_border_strikes", "2024-12-31")]):
         named = figures.figures_for_view(df, view.parse_query_string(f"issue={issue}&as_of={day}"), cb, reg)[0]
         five.append(figures.NamedFigure(f"{named.key}{i}", named.title, named.figure, named.caption))
-    pack_ex = export.prepare(df, state, cb, reg, figures=five)
+    pack_ex = export.build_export(df, state, cb, reg, figures=five)
     pptx = export.briefing_pack(pack_ex)
     out.append(line("briefing pack PPTX, 5 charts (incl. rendering)", timed(lambda: export.briefing_pack(pack_ex), 5),
                     target=3.0))

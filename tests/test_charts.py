@@ -52,8 +52,12 @@ def test_charts_empty_view_is_an_empty_list(cb, reg):
     assert figures.figures_for_view(df, ViewState(view="evidence", q="nothing-like-this"), cb, reg) == []
 
 
-def test_charts_topojson_is_local_for_exports():
-    assert str(pio.defaults.topojson).startswith("file://")
+def test_charts_import_leaves_plotly_defaults_alone():
+    """Map outlines are passed per render (kaleido) and per chart (page config), never set globally."""
+    assert "positions" not in str(pio.defaults.topojson or "")
+
+
+def test_charts_topojson_ships_with_the_repo():
     assert (charts.TOPOJSON_DIR / "world_50m.json").exists() and (charts.TOPOJSON_DIR / "world_110m.json").exists()
 
 
@@ -62,7 +66,8 @@ def test_charts_map_exports_offline_with_kaleido(seed_frame, cb, reg, tmp_path):
     if not shutil.which("chromium"):
         pytest.skip("no chromium for kaleido")
     fig = figures.figures_for_view(seed_frame, ViewState(view="map", as_of=date(2024, 6, 15)), cb, reg)[0].figure
-    png = fig.to_image(format="png", width=800, height=600)
+    from positions.present import export
+    png = export.render(fig, "png", width=800, height=600, scale=1)
     assert png[:4] == b"\x89PNG" and len(png) > 20_000
 
 

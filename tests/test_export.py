@@ -31,7 +31,7 @@ def _seed():
 @pytest.fixture(name="seed_export", scope="module")
 def _seed_export(seed, cb, reg):
     """The dashboard's default link on the seed data: as of 31 May 2024 (one chart, 10 statements)."""
-    return export.prepare(seed, view.parse_query_string("as_of=2024-05-31"), cb, reg, today=TODAY)
+    return export.build_export(seed, view.parse_query_string("as_of=2024-05-31"), cb, reg, today=TODAY)
 
 
 @pytest.fixture(name="five_charts", scope="module")
@@ -90,7 +90,7 @@ class TestChartImages:
         assert export.image_size(named) == (export.WIDTH, export.HEIGHT)
 
     def test_export_empty_view_has_no_chart(self, seed, cb, reg):
-        ex = export.prepare(seed, view.parse_query_string("as_of=2024-01-02"), cb, reg)
+        ex = export.build_export(seed, view.parse_query_string("as_of=2024-01-02"), cb, reg)
         with pytest.raises(InputError, match="no charts"):
             export.export_bytes(ex, "png")
 
@@ -177,7 +177,7 @@ class TestFormulaInjection:
     def _evil_export(self, cb, reg):
         df = frame(*({"evidence": e, "actor": f"Speaker {i}", "source_title": "=cmd|' /C calc'!A0"}
                      for i, e in enumerate(EVIL)))
-        return export.prepare(df, view.parse_query_string("as_of=2024-05-31"), cb, reg, figures=[])
+        return export.build_export(df, view.parse_query_string("as_of=2024-05-31"), cb, reg, figures=[])
 
     def test_export_csv_cells_are_neutralised(self, evil_export):
         df = pd.read_csv(io.BytesIO(export.export_bytes(evil_export, "csv")), keep_default_na=False)
@@ -201,7 +201,7 @@ class TestFormulaInjection:
 @pytest.fixture(name="pack", scope="module")
 def _pack(kaleido_server, seed, cb, reg, five_charts):
     """A pack of five charts for the seed data as of 31 May 2024, with its progress reports."""
-    ex = export.prepare(seed, view.parse_query_string("as_of=2024-05-31"), cb, reg, today=TODAY, figures=five_charts)
+    ex = export.build_export(seed, view.parse_query_string("as_of=2024-05-31"), cb, reg, today=TODAY, figures=five_charts)
     steps = []
     data = export.briefing_pack(ex, progress=lambda f, m: steps.append((f, m)))
     return Presentation(io.BytesIO(data)), steps, data
@@ -247,7 +247,7 @@ class TestBriefingPack:
         assert any("Chart 5 of 5" in m for _, m in steps)
 
     def test_export_pack_of_empty_view(self, seed, cb, reg):
-        ex = export.prepare(seed, view.parse_query_string("as_of=2024-01-02"), cb, reg)
+        ex = export.build_export(seed, view.parse_query_string("as_of=2024-01-02"), cb, reg)
         prs = Presentation(io.BytesIO(export.briefing_pack(ex)))
         assert [s.shapes.title.text for s in prs.slides][-1] == "Key quotes"
         assert len(prs.slides) == 2
@@ -269,7 +269,7 @@ def test_export_merged_statement_lists_other_outlets(cb, reg):
         {"actor": "David Cameron", "actor_id": "david-cameron", "affiliation": "GB", "stance": "support",
          "statement_date": "2024-05-03", "evidence": f"“{quote},” he said.", "source_url": "https://b.example/2"},
     ))
-    ex = export.prepare(df, view.parse_query_string("as_of=2024-05-31"), cb, reg, today=TODAY)
+    ex = export.build_export(df, view.parse_query_string("as_of=2024-05-31"), cb, reg, today=TODAY)
     statements, _ = export.citation_tables(ex.rows, reg)
     assert len(statements) == 1
     assert statements.iloc[0]["also_reported_by"] == "https://b.example/2"

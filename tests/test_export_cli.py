@@ -39,7 +39,7 @@ def test_export_cli_writes_each_format(kaleido_server, tmp_path, fmt):
 
 def test_export_cli_matches_page_exports(kaleido_server, tmp_path):
     """Same link, same bytes as the functions the page's buttons call."""
-    ex = export.prepare(store.load_frame(), view.parse_query_string(LINK), codebook.load(), registry.load())
+    ex = export.build_export(store.load_frame(), view.parse_query_string(LINK), codebook.load(), registry.load())
     for fmt in ("csv", "json", "xlsx", "svg"):
         out = tmp_path / f"v.{fmt}"
         assert invoke("--view", LINK, "--out", str(out)).exit_code == 0

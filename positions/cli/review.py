@@ -11,7 +11,6 @@ from positions.model import parse_date
 from positions.data.review import EDITABLE, decide, load_or_empty, read_documents
 
 DATA_DIR = store.DEFAULT_PATH.parent
-TEXT_SUFFIXES = {".txt", ".md", ".html", ".htm"}
 
 
 @click.command()
@@ -30,6 +29,7 @@ def ingest(folder, documents, out, data):
         python -m positions ingest articles/ --documents data/documents.csv
     """
     from positions.tagger import tag_text
+    from positions.tagger.io import HTML_SUFFIXES, TEXT_SUFFIXES, read_document
 
     folder = Path(folder)
     if not folder.is_dir():
@@ -38,14 +38,14 @@ def ingest(folder, documents, out, data):
     known = {s.id for s in load_or_empty(Path(data))}
     suggestions = load_or_empty(Path(out))
     known |= {s.id for s in suggestions}
-    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in TEXT_SUFFIXES)
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in TEXT_SUFFIXES | HTML_SUFFIXES)
     added = 0
     for path in files:
         meta = docs.get(path.stem, {})
         published = parse_date(meta.get("published") or None, f"{documents}: {path.stem}.published")
         if published is None:
             click.echo(f"warning: {path.name}: no publication date in {documents}; relative dates stay unresolved", err=True)
-        text = store.read_text_file(path)
+        text = read_document(str(path))  # HTML reduced to its article body, as `tag` does
         for s in tag_text(text, published=published, source_url=meta.get("url", ""),
                           source_title=meta.get("title") or path.name):
             if s.id not in known:

@@ -4,8 +4,6 @@ from __future__ import annotations
 import html
 import textwrap
 
-from pathlib import Path
-
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -20,8 +18,6 @@ FONT = "Liberation Sans, Arial, sans-serif"
 # image exports (kaleido) read them from disk.
 TOPOJSON_DIR = STATIC_DIR / "topojson"
 TOPOJSON_URL = "app/static/topojson/"
-if pio.defaults.topojson is None or "cdn.plot.ly" in str(pio.defaults.topojson):
-    pio.defaults.topojson = TOPOJSON_DIR.as_uri() + "/"
 
 
 # plotly_white's layout only: assigning the full template (with defaults for every trace

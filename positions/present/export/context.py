@@ -1,0 +1,98 @@
+"""What an export of one view needs: its statements, figures, period and source line."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from positions.present import figures as figures_mod
+from positions.reference.codebook import Codebook
+from positions.present.figures import as_of_date, NamedFigure, figures_for_view
+from positions.reference.registry import Registry
+from positions.present.view import ViewState, query_string
+
+# --------------------------------------------------------------------------- the view's statements
+
+def period_label(df: pd.DataFrame, state: ViewState) -> str:
+    """'As of 31 May 2024' or '1 Jan 2024 to 31 May 2024' (the view's date or range)."""
+    last = as_of_date(df, state)
+    if state.start:
+        return f"{state.start:%-d %b %Y} to {last:%-d %b %Y}"
+    return f"As of {last:%-d %b %Y}"
+
+
+def statements_for_view(df: pd.DataFrame, state: ViewState, reg: Registry) -> pd.DataFrame:
+    """The statements behind a view: the page's own table (figures.filtered + figures.evidence_rows,
+    so page and exports cannot drift apart), narrowed to the actor on the actor view."""
+    rows = figures_mod.evidence_rows(figures_mod.filtered(df, state, reg), state, as_of_date(df, state))
+    if state.view == "actor" and state.actor:
+        rows = rows[(rows["actor_id"].astype(str) == state.actor) | (rows["affiliation"].astype(str) == state.actor)]
+    return rows.reset_index(drop=True)
+
+
+def source_line(n_statements: int, today: date | None = None) -> str:
+    today = today or date.today()
+    return f"Source: positions dataset, {n_statements} statements, generated {today.isoformat()}"
+
+
+
+
+# --------------------------------------------------------------------------- export context
+
+@dataclass(frozen=True)
+class Export:
+    """Everything an export of one view needs, computed once."""
+
+    state: ViewState
+    figures: list[NamedFigure]
+    rows: pd.DataFrame          # statements behind the view
+    period: str
+    source: str
+    today: date
+    codebook: Codebook
+    registry: Registry
+
+    stem: str                   # file-name stem, e.g. positions-cross_border_strikes-2024-05-31
+
+    @property
+    def query(self) -> str:
+        return query_string(self.state)
+
+
+def build_export(df: pd.DataFrame, state: ViewState, cb: Codebook, reg: Registry,
+            today: date | None = None, figures: list[NamedFigure] | None = None) -> Export:
+    """Resolve a view into its figures, its statements and its labels."""
+    today = today or date.today()
+    rows = statements_for_view(df, state, reg)
+    figs = figures_for_view(df, state, cb, reg) if figures is None else figures
+    last = as_of_date(df, state)
+    days = f"{state.start.isoformat()}_{last.isoformat()}" if state.start else last.isoformat()
+    return Export(state, figs, rows, period_label(df, state), source_line(len(rows), today), today, cb, reg,
+                  f"positions-{state.issue}-{days}")
+
+
+METHOD_SHORT = ("Statements are coded to the positions codebook. A state's position on a day is its latest "
+                "accepted government statement on or before that day; undated statements count from their "
+                "publication date.")
+
+
+def filters_text(state: ViewState, cb: Codebook) -> str:
+    parts = [f"Issue: {cb.issue_label(state.issue)}", f"View: {state.view}"]
+    if state.start or state.end:
+        parts.append(f"Range: {state.start or 'start'} to {state.end or 'latest'}")
+    if state.as_of:
+        parts.append(f"As of: {state.as_of}")
+    parts.append(f"Groups: {', '.join(state.groups) if state.groups else 'all'}")
+    parts.append(f"Stances: {', '.join(cb.stances[s].label for s in state.stances) if state.stances else 'all'}")
+    if state.min_conf:
+        parts.append(f"Minimum confidence: {state.min_conf:g}")
+    if state.reviewed:
+        parts.append("Reviewed statements only")
+    if state.count_conditional:
+        parts.append("Conditional counted as support")
+    if state.actor:
+        parts.append(f"Actor: {state.actor}")
+    if state.q:
+        parts.append(f"Search: {state.q}")
+    return "; ".join(parts)

@@ -1,0 +1,180 @@
+"""Chart images: one persistent kaleido server, and page figures with a period and source line."""
+from __future__ import annotations
+
+import asyncio
+import atexit
+import threading
+
+import plotly.graph_objects as go
+
+from positions.errors import InputError
+from positions.present.figures import NamedFigure
+from positions.present.charts import TOPOJSON_DIR
+from positions.present.export.formats import FOOTER_MARGIN, HEIGHT, IMAGE_FORMATS, SCALE, WIDTH
+from positions.present.export.context import Export
+
+# --------------------------------------------------------------------------- kaleido
+
+def _fast_kaleido_class():
+    import kaleido
+
+    class FastKaleido(kaleido.Kaleido):
+        """Kaleido that reloads a used tab in the background instead of before returning the image.
+
+        Stock kaleido reloads the page (plotly.js) after every render and only then hands back
+        the bytes: ~0.2 s per image. Here the next render waits for the reload only if it comes
+        sooner (~0.07 s warm). Overrides a private hook; if kaleido drops it, this is a no-op.
+        """
+
+        async def _return_kaleido_tab(self, tab):
+            pending = self.__dict__.setdefault("_positions_pending", set())
+            task = asyncio.create_task(super()._return_kaleido_tab(tab))
+            pending.add(task)
+            task.add_done_callback(pending.discard)
+
+        async def settle(self):
+            await asyncio.gather(*self.__dict__.get("_positions_pending", ()), return_exceptions=True)
+
+    return FastKaleido
+
+
+def _topojson_uri() -> str | None:
+    """The shipped map outlines, so maps render offline (passed per call: no global plotly default)."""
+    return TOPOJSON_DIR.as_uri() + "/" if TOPOJSON_DIR.is_dir() else None
+
+
+class KaleidoServer:
+    """One headless Chromium with `tabs` plotly tabs, on its own event-loop thread.
+
+    Thread-safe (each call is a coroutine submitted to the loop), so Streamlit sessions and
+    deferred download callbacks can share it. Start once per process with `ensure_kaleido`.
+    """
+
+    def __init__(self, tabs: int = 2, timeout: float = 60):
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="kaleido-server", daemon=True)
+        self._thread.start()
+        self._kaleido = None
+        try:
+            self._kaleido = self._call(self._open(tabs, timeout))
+        except BaseException:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            raise
+        atexit.register(self.close)
+
+    async def _open(self, tabs, timeout):
+        k = _fast_kaleido_class()(n=tabs, timeout=timeout, mathjax=False)
+        await k.open()
+        return k
+
+    def _call(self, coro, timeout: float | None = 120):
+        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout)
+
+    @property
+    def running(self) -> bool:
+        return self._kaleido is not None
+
+    def calc(self, fig_dict: dict, fmt: str, width: int, height: int, scale: float) -> bytes:
+        opts = {"format": fmt, "width": width, "height": height, "scale": scale}
+        return self._call(self._kaleido.calc_fig(fig_dict, opts=opts, topojson=_topojson_uri()))
+
+    def calc_many(self, jobs: list[tuple[dict, str, int, int, float]]) -> list[bytes]:
+        """Render several figures concurrently (one per tab)."""
+        async def run_all():
+            return await asyncio.gather(*(self._kaleido.calc_fig(
+                d, opts={"format": f, "width": w, "height": h, "scale": sc},
+                topojson=_topojson_uri())
+                for d, f, w, h, sc in jobs))
+        return self._call(run_all())
+
+    def close(self) -> None:
+        if self._kaleido is None:
+            return
+        k, self._kaleido = self._kaleido, None
+        try:
+            self._call(k.settle(), timeout=10)
+            self._call(k.close(), timeout=20)
+        except Exception:  # noqa: BLE001 - shutting down anyway
+            pass
+        self._loop.call_soon_threadsafe(self._loop.stop)
+
+
+_server: KaleidoServer | None = None
+_server_lock = threading.Lock()
+
+
+def ensure_kaleido() -> KaleidoServer:
+    """The process's kaleido server, started on first use (about 1.5 s); reused afterwards."""
+    global _server
+    with _server_lock:
+        if _server is None or not _server.running:
+            from kaleido.errors import ChromeNotFoundError
+            try:
+                _server = KaleidoServer()
+            except ChromeNotFoundError:
+                raise InputError("chart images need Chromium; install it with: apt-get install -y chromium") from None
+        return _server
+
+
+def _job(fig: go.Figure, fmt: str, width: int, height: int, scale: float):
+    if fmt not in IMAGE_FORMATS:
+        raise InputError(f"image format {fmt!r} is unknown; use one of {', '.join(IMAGE_FORMATS)}")
+    return fig.to_dict(), fmt, width, height, scale if fmt == "png" else 1
+
+
+def render(fig: go.Figure, fmt: str, width: int = WIDTH, height: int = HEIGHT, scale: float = SCALE) -> bytes:
+    """Figure -> image bytes through the shared kaleido server (PNG at `scale`x, SVG, PDF)."""
+    job = _job(fig, fmt, width, height, scale)
+    return ensure_kaleido().calc(*job)
+
+
+def render_many(figs: list[go.Figure], fmt: str, width: int = WIDTH, height: int = HEIGHT,
+                scale: float = SCALE) -> list[bytes]:
+    jobs = [_job(f, fmt, width, height, scale) for f in figs]
+    return ensure_kaleido().calc_many(jobs) if jobs else []
+
+
+# --------------------------------------------------------------------------- chart images
+
+def export_figure(named: NamedFigure, period: str, source: str) -> go.Figure:
+    """A copy of the page figure with a title and a footer line: period and source."""
+    fig = go.Figure(named.figure)
+    # A still image cannot play: drop animation frames, sliders and buttons (the shown state stays).
+    fig.frames, fig.layout.sliders, fig.layout.updatemenus = (), (), ()
+    if not (fig.layout.title and fig.layout.title.text):
+        fig.update_layout(title={"text": named.title, "x": 0.01, "xanchor": "left"})
+    margin_b = max(fig.layout.margin.b or 0, FOOTER_MARGIN)
+    margin_l = fig.layout.margin.l if fig.layout.margin.l is not None else 80
+    fig.update_layout(margin={"b": margin_b}, width=None, height=None)
+    # Footer under the x axis, left-aligned with the title (which sits at 1% of the width).
+    fig.add_annotation(text=f"{period}  ·  {source}", xref="paper", yref="paper", x=0, y=0,
+                       xanchor="left", yanchor="top", xshift=-(margin_l - 0.01 * WIDTH), yshift=-(margin_b - 45),
+                       showarrow=False, align="left",
+                       font={"size": 12, "color": "#555555"})
+    return fig
+
+
+def image_size(named: NamedFigure, width: int = WIDTH, height: int = HEIGHT) -> tuple[int, int]:
+    """Layout size of a chart's export: the figure's own height if it sets one (tall tables and
+    matrices), plus room for the source line; else width x height."""
+    own = named.figure.layout.height
+    return width, (int(own) + FOOTER_MARGIN - (named.figure.layout.margin.b or 0) if own else height)
+
+
+def chart_image(named: NamedFigure, fmt: str, period: str, source: str,
+                width: int = WIDTH, height: int = HEIGHT) -> bytes:
+    """PNG (2x scale), SVG or PDF bytes of one chart, with its period and source line."""
+    return render(export_figure(named, period, source), fmt, *image_size(named, width, height))
+
+
+def chart_bytes(ex: Export, key: str | None, fmt: str) -> bytes:
+    """One chart of a prepared view by key (None = the first chart)."""
+    if not ex.figures:
+        raise InputError("the view has no charts to export (no dated statements for this issue and date); "
+                         "try a later --view as_of or the other issue")
+    named = ex.figures[0] if key is None else next((f for f in ex.figures if f.key == key), None)
+    if named is None:
+        raise InputError(f"--chart {key!r} is not in this view; use one of {', '.join(f.key for f in ex.figures)}")
+    return chart_image(named, fmt, ex.period, ex.source)
+
+

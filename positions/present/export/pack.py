@@ -1,0 +1,199 @@
+"""The 16:9 PowerPoint briefing pack, and its PDF through LibreOffice."""
+from __future__ import annotations
+
+import io
+import shutil
+import struct
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from positions.present import figures as figures_mod
+from positions.errors import InputError
+from positions.present.figures import NamedFigure
+from positions.present.export.formats import PACK_HEIGHT, PACK_WIDTH
+from positions.present.export.images import export_figure, image_size
+from positions.present.export.tables import _iso, citation, speaker_label
+from positions.present.export.context import Export, filters_text
+from positions.present.export.images import render_many
+
+# --------------------------------------------------------------------------- briefing pack
+
+def methodology(ex: Export) -> str:
+    cb = ex.codebook
+    stances = "; ".join(f"{s.label}: {s.description}" for s in cb.stances.values())
+    return "\n".join([
+        "Methodology",
+        f"Question: {cb.issues[ex.state.issue].question}",
+        f"Statements are coded to the positions codebook v{cb.version}. Stances: {stances}.",
+        f"{figures_mod.OFFICIAL_RULE} Only accepted statements made on or before the day count; a statement "
+        "without a date in the text counts from its publication date. Organisations (NATO, EU) and unnamed "
+        "officials are listed but not counted as states. States without any statement show as 'no public "
+        "position found', distinct from 'undecided'.",
+        f"Filters: {filters_text(ex.state, cb)}.",
+        f"View link query: {'?' + ex.query if ex.query else '(default view)'}",
+        ex.source + ".",
+    ])
+
+
+def key_quotes(rows: pd.DataFrame, limit: int = 6) -> pd.DataFrame:
+    """The latest statement of each speaker, newest first (at most `limit`)."""
+    if rows.empty:
+        return rows
+    rows = rows.sort_values(["effective_date", "confidence"], ascending=False, kind="stable")
+    actor_id, actor = rows["actor_id"].astype(str), rows["actor"].astype(str)
+    speaker = actor_id.where(actor_id != "", actor)
+    latest = rows.assign(_speaker=speaker).drop_duplicates("_speaker", keep="first")
+    return latest.head(limit).drop(columns="_speaker")
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def _clip(text: str, n: int) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+def briefing_pack(ex: Export, progress: Callable[[float, str], None] | None = None,
+                  images: dict[str, bytes] | None = None) -> bytes:
+    """A 16:9 PPTX: title slide (filters, date), one slide per chart, key quotes; methodology in the notes.
+
+    `progress(fraction, message)` is called as the pack is built; `images` may hold
+    already rendered PNGs by figure key.
+    """
+    from pptx import Presentation
+    from pptx.dml.color import RGBColor
+    from pptx.util import Emu, Inches, Pt
+
+    report = progress or (lambda fraction, message: None)
+    images = dict(images or {})
+    cb = ex.codebook
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
+    layout = prs.slide_layouts[5]   # Title Only; the title placeholder is moved to fit 16:9
+    grey = RGBColor(0x55, 0x55, 0x55)
+    notes = methodology(ex)
+
+    def new_slide(title: str, size: int = 30):
+        slide = prs.slides.add_slide(layout)
+        t = slide.shapes.title
+        t.left, t.top, t.width, t.height = Inches(0.5), Inches(0.3), Inches(12.333), Inches(0.9)
+        t.text = title
+        para = t.text_frame.paragraphs[0]
+        para.font.size, para.font.bold = Pt(size), True
+        para.alignment = 1  # left
+        footer = slide.shapes.add_textbox(Inches(0.5), Inches(7.0), Inches(12.333), Inches(0.35))
+        footer.text_frame.text = f"{ex.period}  ·  {ex.source}"
+        footer.text_frame.paragraphs[0].font.size = Pt(11)
+        footer.text_frame.paragraphs[0].font.color.rgb = grey
+        return slide
+
+    def text_box(slide, left, top, width, height, lines, size=18, color=None):
+        box = slide.shapes.add_textbox(left, top, width, height)
+        tf = box.text_frame
+        tf.word_wrap = True
+        for i, line in enumerate(lines):
+            para = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
+            para.text = line
+            para.font.size = Pt(size)
+            if color is not None:
+                para.font.color.rgb = color
+            para.space_after = Pt(6)
+        return box
+
+    total = len(ex.figures) + 2
+    missing = [f for f in ex.figures if f.key not in images]
+    if missing:
+        report(0.0, f"Rendering {len(missing)} chart{'s' if len(missing) != 1 else ''}")
+        by_size: dict[tuple[int, int], list[NamedFigure]] = {}
+        for f in missing:
+            by_size.setdefault(image_size(f, PACK_WIDTH, PACK_HEIGHT), []).append(f)
+        for (w, h), group in by_size.items():   # concurrent renders, one batch per size
+            pngs = render_many([export_figure(f, ex.period, ex.source) for f in group], "png", w, h)
+            images.update(zip((f.key for f in group), pngs))
+    report(1 / (total + 1), "Title slide")
+    slide = new_slide(f"Positions briefing: {cb.issue_label(ex.state.issue)}", size=36)
+    slide.shapes.title.top = Inches(1.6)
+    text_box(slide, Inches(0.5), Inches(2.7), Inches(12.333), Inches(3.8), [
+        cb.issues[ex.state.issue].question,
+        ex.period,
+        "Filters: " + filters_text(ex.state, cb),
+        f"Generated {ex.today:%-d %B %Y}  ·  {_plural(len(ex.rows), 'statement')}  ·  {_plural(len(ex.figures), 'chart')}",
+    ], size=18)
+    slide.notes_slide.notes_text_frame.text = notes
+
+    for i, named in enumerate(ex.figures, start=1):
+        report((i + 1) / (total + 1), f"Chart {i} of {len(ex.figures)}: {named.title}")
+        png = images[named.key]
+        slide = new_slide(named.title, size=26)
+        # The picture keeps its aspect ratio inside a 12.3 x 5.3 in box.
+        box_w, box_h = Inches(12.333), Inches(5.3)
+        px_w, px_h = struct.unpack(">II", png[16:24])
+        ratio = px_w / px_h
+        w, h = (box_w, Emu(int(box_w / ratio))) if box_w / ratio <= box_h else (Emu(int(box_h * ratio)), box_h)
+        slide.shapes.add_picture(io.BytesIO(png), Inches(0.5) + (box_w - w) // 2, Inches(1.25), w, h)
+        text_box(slide, Inches(0.5), Inches(6.55), Inches(12.333), Inches(0.45), [named.caption], size=12, color=grey)
+        slide.notes_slide.notes_text_frame.text = f"{named.caption}\n\n{notes}"
+
+    report(total / (total + 1), "Key quotes")
+    slide = new_slide("Key quotes", size=30)
+    quotes = key_quotes(ex.rows)
+    if quotes.empty:
+        text_box(slide, Inches(0.5), Inches(1.4), Inches(12.333), Inches(1), ["No statements in this view."])
+    else:
+        n = len(quotes)
+        table = slide.shapes.add_table(n + 1, 4, Inches(0.5), Inches(1.3), Inches(12.333), Inches(0.4) * (n + 1)).table
+        for col, (head, width) in enumerate((("Speaker", 2.3), ("Date", 1.2), ("Quote", 5.8), ("Source", 3.033))):
+            table.columns[col].width = Inches(width)
+            table.cell(0, col).text = head
+        quote_len = 260 if n <= 4 else 180
+        for row, (_, r) in enumerate(quotes.iterrows(), start=1):
+            for_name = ex.registry.name_of(r["affiliation"])
+            who = speaker_label(r["actor"], for_name)
+            values = [who + (f", {r['role']}" if r["role"] else ""),
+                      _iso(r["statement_date"]) or f"{_iso(r['published'])} (reported)",
+                      _clip(r["evidence"], quote_len),  # verbatim: it often carries its own quotation marks
+                      _clip(r["source_title"], 90) + (f"\n{r['source_url']}" if r["source_url"] else "")]
+            for col, value in enumerate(values):
+                table.cell(row, col).text = value
+        for row in range(n + 1):
+            for col in range(4):
+                for para in table.cell(row, col).text_frame.paragraphs:
+                    para.font.size = Pt(12 if row else 13)
+    all_quotes = "\n".join(
+        f"- {citation(r['actor'], ex.registry.name_of(r['affiliation']), _iso(r['statement_date']), _iso(r['published']), r['evidence'], r['source_title'], r['source_url'])}"
+        for _, r in quotes.iterrows())
+    slide.notes_slide.notes_text_frame.text = f"Quotes in full:\n{all_quotes or '(none)'}\n\n{notes}"
+
+    buf = io.BytesIO()
+    prs.save(buf)
+    report(1.0, "Done")
+    return buf.getvalue()
+
+
+def soffice_path() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def pack_pdf(pptx: bytes, timeout: float = 120) -> bytes:
+    """Convert a PPTX to PDF with LibreOffice (InputError if soffice is not installed or fails)."""
+    exe = soffice_path()
+    if not exe:
+        raise InputError("PDF of the briefing pack needs LibreOffice (soffice), which is not installed")
+    with tempfile.TemporaryDirectory(prefix="positions-pack-") as tmp:
+        src = Path(tmp) / "briefing.pptx"
+        src.write_bytes(pptx)
+        profile = (Path(tmp) / "profile").as_uri()   # own profile: no clash with a running LibreOffice
+        proc = subprocess.run([exe, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
+                               "--outdir", tmp, str(src)], capture_output=True, text=True, timeout=timeout)
+        out = Path(tmp) / "briefing.pdf"
+        if proc.returncode != 0 or not out.exists():
+            raise InputError(f"LibreOffice could not convert the pack: {(proc.stderr or proc.stdout).strip()[:200]}")
+        return out.read_bytes()
+
+

@@ -1,0 +1,134 @@
+"""Data exports (CSV, XLSX, JSON) with citations; spreadsheet formulas neutralised."""
+from __future__ import annotations
+
+import io
+import json
+
+import pandas as pd
+
+from positions.reference.registry import Registry
+from positions.present.view import to_query
+from positions.present.export.formats import FORMULA_PREFIXES
+from positions.present.export.context import METHOD_SHORT, Export, filters_text
+
+
+def _iso(value) -> str:
+    return "" if value is None or pd.isna(value) else pd.Timestamp(value).date().isoformat()
+
+
+def _source_key(row) -> str:
+    return row["source_url"] or row["source_title"]
+
+
+def speaker_label(speaker: str, for_name: str) -> str:
+    return speaker if speaker == for_name else f"{speaker} ({for_name})"
+
+
+def citation(speaker: str, for_name: str, day: str, published: str, quote: str, title: str, url: str) -> str:
+    """'Speaker (State), 2024-05-30: "quote" (Source title, 2024-05-30, URL)'."""
+    when = day or (f"undated (reported {published})" if published else "undated")
+    where = ", ".join(p for p in (title, published, url) if p)
+    return f'{speaker_label(speaker, for_name)}, {when}: "{quote}"' + (f" ({where})" if where else "")
+
+
+def citation_tables(rows: pd.DataFrame, reg: Registry) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(statements, sources) tables for data exports; every statement carries its citation
+    and a source_ref into the sources table."""
+    keys = list(dict.fromkeys(_source_key(r) for _, r in rows.iterrows()))
+    refs = {k: f"S{i}" for i, k in enumerate(keys, start=1)}
+    statements = []
+    for _, r in rows.iterrows():
+        for_name = reg.name_of(r["affiliation"])
+        day, published = _iso(r["statement_date"]), _iso(r["published"])
+        statements.append({
+            "statement_id": r["id"], "date": day, "counts_from": _iso(r["effective_date"]),
+            "speaker": r["actor"], "actor_id": r["actor_id"], "for": r["affiliation"], "for_name": for_name,
+            "role": r["role"], "actor_type": r["actor_type"], "issue": r["issue"], "stance": r["stance"],
+            "quote": r["evidence"], "source_ref": refs[_source_key(r)], "source_title": r["source_title"],
+            "source_url": r["source_url"], "published": published, "confidence": float(r["confidence"]),
+            "origin": r["origin"], "status": r["status"],
+            "citation": citation(r["actor"], for_name, day, published, r["evidence"], r["source_title"], r["source_url"]),
+            # The same statement reported by other outlets (merged by positions.data.dedup).
+            "also_reported_by": " ".join(src["url"] or src["title"] for src in (r.get("sources") or [])[1:]),
+        })
+    st_cols = ["statement_id", "date", "counts_from", "speaker", "actor_id", "for", "for_name", "role", "actor_type",
+               "issue", "stance", "quote", "source_ref", "source_title", "source_url", "published", "confidence",
+               "origin", "status", "citation", "also_reported_by"]
+    statements_df = pd.DataFrame(statements, columns=st_cols)
+    sources = []
+    for key in keys:
+        part = rows[rows.apply(_source_key, axis=1) == key]
+        first = part.iloc[0]
+        sources.append({"source_ref": refs[key], "source_title": first["source_title"], "source_url": first["source_url"],
+                        "published": _iso(first["published"]), "statements": len(part),
+                        "statement_ids": " ".join(part["id"])})
+    sources_df = pd.DataFrame(sources, columns=["source_ref", "source_title", "source_url", "published", "statements",
+                                                "statement_ids"])
+    return statements_df, sources_df
+
+
+
+# --------------------------------------------------------------------------- formula injection
+
+def neutralise(value):
+    """A spreadsheet-safe cell: text starting with = + - @ tab or CR gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    out.columns = [neutralise(c) for c in out.columns]
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(neutralise)
+    return out
+
+
+
+# --------------------------------------------------------------------------- data
+
+def data_csv(ex: Export) -> bytes:
+    statements, _ = citation_tables(ex.rows, ex.registry)
+    # CRLF (RFC 4180): the csv writer then quotes every field holding a CR or LF.
+    return neutralise_frame(statements).to_csv(index=False, lineterminator="\r\n").encode("utf-8")
+
+
+def _about(ex: Export) -> list[tuple[str, str]]:
+    return [("title", f"Positions: {ex.codebook.issue_label(ex.state.issue)}"), ("period", ex.period),
+            ("filters", filters_text(ex.state, ex.codebook)), ("view", "?" + ex.query if ex.query else "(default view)"),
+            ("source", ex.source), ("codebook version", ex.codebook.version),
+            ("method", METHOD_SHORT)]
+
+
+def data_xlsx(ex: Export) -> bytes:
+    """Workbook with sheets statements, sources and about (all text cells neutralised)."""
+    statements, sources = citation_tables(ex.rows, ex.registry)
+    about = pd.DataFrame(_about(ex), columns=["field", "value"])
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xl:
+        for name, frame, widths in (("statements", statements, {"quote": 80, "citation": 80, "source_title": 40}),
+                                    ("sources", sources, {"source_title": 60, "source_url": 40, "statement_ids": 40}),
+                                    ("about", about, {"field": 18, "value": 100})):
+            neutralise_frame(frame).to_excel(xl, sheet_name=name, index=False)
+            ws = xl.sheets[name]
+            ws.freeze_panes = "A2"
+            for i, col in enumerate(frame.columns, start=1):
+                ws.column_dimensions[ws.cell(1, i).column_letter].width = widths.get(col, 14)
+    return buf.getvalue()
+
+
+def data_json(ex: Export) -> bytes:
+    """The statements with citations plus their sources, and the view that selected them (raw text)."""
+    statements, sources = citation_tables(ex.rows, ex.registry)
+    doc = {"generated": ex.today.isoformat(), "source": ex.source, "period": ex.period,
+           "view": to_query(ex.state), "issue": ex.state.issue,
+           "statements": statements.to_dict(orient="records"), "sources": sources.to_dict(orient="records")}
+    return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def data_bytes(ex: Export, fmt: str) -> bytes:
+    return {"csv": data_csv, "xlsx": data_xlsx, "json": data_json}[fmt](ex)
+
+
