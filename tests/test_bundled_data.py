@@ -1,6 +1,4 @@
 """The bundled dataset meets the promises of data/SOURCES.md (issue 6)."""
-import subprocess
-import sys
 from datetime import date
 
 import yaml
@@ -8,13 +6,12 @@ import yaml
 from positions.reference import registry
 from positions.data import store
 from positions.analysis import timeline
-from tests.conftest import ROOT
+from tests.conftest import ROOT, invoke
 
 
 def test_bundled_data_validates_with_verbatim_evidence():
-    out = subprocess.run([sys.executable, "-m", "positions", "validate"], cwd=ROOT, capture_output=True, text=True,
-                         timeout=120)
-    assert out.returncode == 0, out.stderr
+    out = invoke("validate")
+    assert out.exit_code == 0, out.stderr
     assert out.stdout.startswith("OK: ")
 
 
