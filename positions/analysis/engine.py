@@ -44,7 +44,7 @@ def period_bounds(day: pd.Series, precision: pd.Series) -> tuple[pd.Series, pd.S
     """First and last day of each date's period (day, Monday-Sunday week, month, quarter, year)."""
     start, end = day.copy(), day.copy()
     week = precision == "week"
-    start[week] = day[week] - pd.to_timedelta(day[week].dt.weekday, unit="D")
+    start[week] = day[week] - pd.to_timedelta(day[week].dt.day_of_week, unit="D")
     end[week] = start[week] + pd.Timedelta(days=6)
     for name, freq in _PERIOD.items():
         mask = (precision == name) & day.notna()
@@ -141,7 +141,10 @@ def prepare(df: pd.DataFrame, registry=None, outlets: pd.DataFrame | None = None
     out["date_precision"] = precision.where(dated, None)
     out["attribution"] = out["attribution"].fillna("direct").replace("", "direct")
     start, end = period_bounds(out["statement_date"], precision)
-    capped = end.where(out["published"].isna() | (end <= out["published"]), out["published"])
+    # A coarse date counts from its period's end, or from publication when that comes first
+    # (a day-precision date is exact and never moved).
+    pub = out["published"]
+    capped = end.where((precision == "day") | pub.isna() | (end <= pub) | (pub < start), pub)
     out["date_start"], out["date_end"] = start, end
     out["effective_date"] = capped.where(dated, out["published"])
     out["dated"] = dated
@@ -169,7 +172,8 @@ def winner_order(rows: pd.DataFrame, hold_days: int) -> np.ndarray:
     undated = ~rows["dated"].to_numpy(dtype=bool)
     held = eff - hold_days * undated
     tier = rows["tier"].to_numpy() * 2 + undated
-    rep = rows.sort_values(["confidence", "published", "id"], ascending=[True, False, False], kind="stable").index
+    rep = rows.sort_values(["confidence", "published", "id"], ascending=[True, False, False], kind="stable",
+                           na_position="first").index
     rep_pos = pd.Series(np.arange(len(rows)), index=rep).reindex(rows.index).to_numpy()
     order = np.lexsort((rep_pos, rows["caution"].to_numpy(), -rows["rank"].to_numpy(), eff, -tier, held))
     key = np.empty(len(rows), dtype=np.int64)
