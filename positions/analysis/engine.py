@@ -31,7 +31,8 @@ from positions.reference import codebook as codebook_mod
 AS_OF_ORDER = ["effective_date", "confidence", "id"]  # the order prepared rows are kept in
 CATEGORY_COLUMNS = ("affiliation", "actor_type", "issue", "stance", "origin", "status")
 STANCE_CODE = {s: i for i, s in enumerate(STANCE_ORDER)}  # support 0 ... oppose 3 (more cautious)
-NO_POSITION = -1  # the code of "no public position found" in daily series; never a stance
+NO_POSITION = "no_position"  # "no public position found" in tables; distinct from undecided
+NO_POSITION_CODE = -1  # the same in daily series' stance codes
 _PERIOD = {"month": "M", "quarter": "Q", "year": "Y"}
 _EPOCH = pd.Timestamp("1900-01-01")
 
@@ -183,7 +184,7 @@ def winner_order(rows: pd.DataFrame, hold_days: int) -> np.ndarray:
 
 @dataclass(frozen=True)
 class DailyStances:
-    """Stance code (STANCE_CODE, or NO_POSITION) of each state on each day."""
+    """Stance code (STANCE_CODE, or NO_POSITION_CODE) of each state on each day."""
 
     days: pd.DatetimeIndex
     states: list[str]
@@ -198,7 +199,7 @@ class DailyStances:
         i = self.days.searchsorted(pd.Timestamp(day), side="right") - 1
         if i < 0:
             return {}
-        return {s: STANCE_ORDER[c] for s, c in zip(self.states, self.codes[i]) if c != NO_POSITION}
+        return {s: STANCE_ORDER[c] for s, c in zip(self.states, self.codes[i]) if c != NO_POSITION_CODE}
 
 
 @dataclass(frozen=True)
@@ -259,7 +260,7 @@ class Official:
                              "c": ev["stance"].astype(str).map(STANCE_CODE).astype(float).to_numpy()})
         wide = wide.pivot(index="d", columns="a", values="c")
         wide = wide.reindex(wide.index.union(days)).ffill().reindex(days).dropna(axis=1, how="all")
-        return DailyStances(days, [str(c) for c in wide.columns], wide.fillna(NO_POSITION).to_numpy(dtype=np.int8))
+        return DailyStances(days, [str(c) for c in wide.columns], wide.fillna(NO_POSITION_CODE).to_numpy(dtype=np.int8))
 
     def changes(self, frm: date, to: date) -> pd.DataFrame:
         """States whose stance on `to` differs from `frm`: the `as_of(to)` row plus from_stance

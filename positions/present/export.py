@@ -23,7 +23,7 @@ import struct
 import subprocess
 import tempfile
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Callable
@@ -31,6 +31,7 @@ from typing import Callable
 import pandas as pd
 import plotly.graph_objects as go
 
+from positions.analysis import engine
 from positions.present import figures as figures_mod
 from positions.reference.codebook import Codebook
 from positions.errors import InputError
@@ -226,9 +227,12 @@ def citation(speaker: str, for_name: str, day: str, published: str, quote: str, 
     return f'{speaker_label(speaker, for_name)}, {when}: "{quote}"' + (f" ({where})" if where else "")
 
 
-def citation_tables(rows: pd.DataFrame, reg: Registry) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(statements, sources) tables for data exports; every statement carries its citation
-    and a source_ref into the sources table."""
+def citation_tables(rows: pd.DataFrame, reg: Registry,
+                    position_flags: dict[str, str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(statements, sources) tables for data exports; every statement carries its citation, a
+    source_ref into the sources table, its date precision and range, attribution, outlet type, and
+    `position_flag`: its state's official position on the view's day rests only on state media/mirrors."""
+    position_flags = position_flags or {}
     keys = list(dict.fromkeys(_source_key(r) for _, r in rows.iterrows()))
     refs = {k: f"S{i}" for i, k in enumerate(keys, start=1)}
     statements = []
@@ -242,13 +246,17 @@ def citation_tables(rows: pd.DataFrame, reg: Registry) -> tuple[pd.DataFrame, pd
             "quote": r["evidence"], "source_ref": refs[_source_key(r)], "source_title": r["source_title"],
             "source_url": r["source_url"], "published": published, "confidence": float(r["confidence"]),
             "origin": r["origin"], "status": r["status"],
+            "date_precision": r.get("date_precision") or "", "date_start": _iso(r.get("date_start")),
+            "date_end": _iso(r.get("date_end")), "attribution": r.get("attribution") or "direct",
+            "source_type": r.get("source_type") or "", "position_flag": position_flags.get(str(r["affiliation"]), ""),
             "citation": citation(r["actor"], for_name, day, published, r["evidence"], r["source_title"], r["source_url"]),
             # The same statement reported by other outlets (merged by positions.data.dedup).
             "also_reported_by": " ".join(src["url"] or src["title"] for src in (r.get("sources") or [])[1:]),
         })
     st_cols = ["statement_id", "date", "counts_from", "speaker", "actor_id", "for", "for_name", "role", "actor_type",
                "issue", "stance", "quote", "source_ref", "source_title", "source_url", "published", "confidence",
-               "origin", "status", "citation", "also_reported_by"]
+               "origin", "status", "date_precision", "date_start", "date_end", "attribution", "source_type",
+               "position_flag", "citation", "also_reported_by"]
     statements_df = pd.DataFrame(statements, columns=st_cols)
     sources = []
     for key in keys:
@@ -296,6 +304,7 @@ class Export:
     registry: Registry
 
     stem: str                   # file-name stem, e.g. positions-cross_border_strikes-2024-05-31
+    position_flags: dict = field(default_factory=dict)  # state -> "single source: state media" ... on the view's day
 
     @property
     def query(self) -> str:
@@ -306,12 +315,15 @@ def prepare(df: pd.DataFrame, state: ViewState, cb: Codebook, reg: Registry,
             today: date | None = None, figures: list[NamedFigure] | None = None) -> Export:
     """Resolve a view into its figures, its statements and its labels."""
     today = today or date.today()
+    df = engine.prepare(df, reg)  # once: every step below reuses it
     rows = statements_for_view(df, state, reg)
     figs = figures_for_view(df, state, cb, reg) if figures is None else figures
     last = end_day(df, state)
     days = f"{state.start.isoformat()}_{last.isoformat()}" if state.start else last.isoformat()
+    pos = engine.official(figures_mod.filtered(df, state, reg), state.issue).as_of(last)
+    flags = {a: f for a, f in zip(pos["affiliation"], pos["source_flag"]) if isinstance(f, str) and f}
     return Export(state, figs, rows, period_label(df, state), source_line(len(rows), today), today, cb, reg,
-                  f"positions-{state.issue}-{days}")
+                  f"positions-{state.issue}-{days}", flags)
 
 
 # --------------------------------------------------------------------------- chart images
@@ -361,7 +373,7 @@ def chart_bytes(ex: Export, key: str | None, fmt: str) -> bytes:
 # --------------------------------------------------------------------------- data
 
 def data_csv(ex: Export) -> bytes:
-    statements, _ = citation_tables(ex.rows, ex.registry)
+    statements, _ = citation_tables(ex.rows, ex.registry, ex.position_flags)
     # CRLF (RFC 4180): the csv writer then quotes every field holding a CR or LF.
     return neutralise_frame(statements).to_csv(index=False, lineterminator="\r\n").encode("utf-8")
 
@@ -375,7 +387,7 @@ def _about(ex: Export) -> list[tuple[str, str]]:
 
 def data_xlsx(ex: Export) -> bytes:
     """Workbook with sheets statements, sources and about (all text cells neutralised)."""
-    statements, sources = citation_tables(ex.rows, ex.registry)
+    statements, sources = citation_tables(ex.rows, ex.registry, ex.position_flags)
     about = pd.DataFrame(_about(ex), columns=["field", "value"])
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xl:
@@ -392,7 +404,7 @@ def data_xlsx(ex: Export) -> bytes:
 
 def data_json(ex: Export) -> bytes:
     """The statements with citations plus their sources, and the view that selected them (raw text)."""
-    statements, sources = citation_tables(ex.rows, ex.registry)
+    statements, sources = citation_tables(ex.rows, ex.registry, ex.position_flags)
     doc = {"generated": ex.today.isoformat(), "source": ex.source, "period": ex.period,
            "view": to_query(ex.state), "issue": ex.state.issue,
            "statements": statements.to_dict(orient="records"), "sources": sources.to_dict(orient="records")}
@@ -405,9 +417,7 @@ def data_bytes(ex: Export, fmt: str) -> bytes:
 
 # --------------------------------------------------------------------------- briefing pack
 
-METHOD_SHORT = ("Statements are coded to the positions codebook. A state's position on a day is its latest "
-                "accepted government statement on or before that day; undated statements count from their "
-                "publication date.")
+METHOD_SHORT = ("Statements are coded to the positions codebook. " + figures_mod.OFFICIAL_RULE)
 
 
 def filters_text(state: ViewState, cb: Codebook) -> str:
@@ -438,10 +448,9 @@ def methodology(ex: Export) -> str:
         "Methodology",
         f"Question: {cb.issues[ex.state.issue].question}",
         f"Statements are coded to the positions codebook v{cb.version}. Stances: {stances}.",
-        f"{figures_mod.OFFICIAL_RULE} Only accepted statements made on or before the day count; a statement "
-        "without a date in the text counts from its publication date. Organisations (NATO, EU) and unnamed "
-        "officials are listed but not counted as states. States without any statement show as 'no public "
-        "position found', distinct from 'undecided'.",
+        f"{figures_mod.OFFICIAL_RULE} Organisations (NATO, EU) are listed but not counted as states. States "
+        "without any statement show as 'no public position found', distinct from 'undecided'. A position "
+        "resting only on state-aligned media or mirror sites is marked 'single source: ...' (position_flag).",
         f"Filters: {filters_text(ex.state, cb)}.",
         f"View link query: {'?' + ex.query if ex.query else '(default view)'}",
         ex.source + ".",
