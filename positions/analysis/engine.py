@@ -33,6 +33,8 @@ CATEGORY_COLUMNS = ("affiliation", "actor_type", "issue", "stance", "origin", "s
 STANCE_CODE = {s: i for i, s in enumerate(STANCE_ORDER)}  # support 0 ... oppose 3 (more cautious)
 NO_POSITION = "no_position"  # "no public position found" in tables; distinct from undecided
 NO_POSITION_CODE = -1  # the same in daily series' stance codes
+ADDED_COLUMNS = ("effective_date", "date_start", "date_end", "dated", "rank", "tier", "counts", "signal", "caution",
+                 "source_type", "weak_source")
 _PERIOD = {"month": "M", "quarter": "Q", "year": "Y"}
 _EPOCH = pd.Timestamp("1900-01-01")
 
@@ -129,8 +131,8 @@ def prepare(df: pd.DataFrame, registry=None, outlets: pd.DataFrame | None = None
     signal (relayed / other speaker), caution, source_type, weak_source. Defaults: the bundled
     registry, data/outlets.csv (absent: every source 'unknown') and codebook rule.
     """
-    if df.attrs.get("engine"):
-        return df
+    if df.attrs.get("engine") and set(ADDED_COLUMNS) <= set(df.columns):
+        return df  # already prepared (a row subset of a prepared frame is too)
     rule = _rule(rule)
     out = df.copy()
     if "date_precision" not in out.columns:
