@@ -15,7 +15,7 @@ from positions.model import Issue
 
 ALWAYS = ("UA", "RU", "BY")  # shown on the page whatever their memberships
 COLUMNS = ["affiliation", "issue", "stance", "id", "since", "statement_date", "date_precision", "date_start",
-           "date_end", "source_type", "source_flag", "signal_stance", "note", "searched_on"]
+           "date_end", "source_type", "source_flag", "signal_stance", "coverage_note", "searched_on"]
 
 
 def covered_states(rows: pd.DataFrame, reg, on: date) -> list[str]:
@@ -37,7 +37,8 @@ def state_coverage(rows: pd.DataFrame, issue: str, on: date, states: list[str],
     if notes is not None and len(notes):
         mine = notes[(notes["issue"] == issue) & (notes["searched_on"] <= pd.Timestamp(on))]
         mine = mine.sort_values("searched_on").drop_duplicates("affiliation", keep="last")
-        table = table.merge(mine[["affiliation", "note", "searched_on"]], on="affiliation", how="left")
+        table = table.merge(mine[["affiliation", "note", "searched_on"]].rename(columns={"note": "coverage_note"}),
+                            on="affiliation", how="left")
     for col in COLUMNS:
         if col not in table.columns:
             table[col] = None
@@ -57,8 +58,8 @@ def _day(value) -> str:
 def cell(r) -> str:
     """One table cell: 'support · 2024-05-28 (day) · wire', a note, or 'no public position found'."""
     if r.stance == NO_POSITION:
-        if isinstance(r.note, str) and r.note:
-            return f"none found (searched {_day(r.searched_on)}: {r.note})"
+        if isinstance(r.coverage_note, str) and r.coverage_note:
+            return f"none found (searched {_day(r.searched_on)}: {r.coverage_note})"
         signal = f"; signal: {r.signal_stance}" if isinstance(r.signal_stance, str) else ""
         return f"**no public position found, no search note**{signal}"
     when = _day(r.statement_date) or f"undated, reported {_day(r.since)}"
@@ -85,7 +86,7 @@ def coverage_markdown(table: pd.DataFrame, reg, on: date, caption: str) -> str:
 def summary_lines(table: pd.DataFrame) -> list[str]:
     """Counts: positions, notes, gaps; and the share of positions resting only on state media."""
     has = table["stance"] != NO_POSITION
-    noted = ~has & table["note"].notna() & (table["note"].astype(str) != "")
+    noted = ~has & table["coverage_note"].notna() & (table["coverage_note"].astype(str) != "")
     gaps = table[~has & ~noted]
     state_only = table[has & (table["source_flag"] == engine.SINGLE_SOURCE["state_aligned"])]
     weak = table[has & table["source_flag"].fillna("").astype(str).ne("")]

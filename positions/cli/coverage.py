@@ -36,7 +36,7 @@ def report_lines(data: str, on: date | None = None) -> list[str]:
     for code, part in table.groupby("affiliation", sort=True):
         bits = []
         for r in part.itertuples():
-            value = r.stance if r.stance != NO_POSITION else ("note" if isinstance(r.note, str) and r.note else "-")
+            value = r.stance if r.stance != NO_POSITION else ("note" if isinstance(r.coverage_note, str) and r.coverage_note else "-")
             bits.append(f"{short[r.issue]}={value}" + ("(state media only)" if r.source_flag == "single source: state media" else ""))
         lines.append(f"  {code} {reg.name_of(code)}: " + ", ".join(bits))
     return lines
