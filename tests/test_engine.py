@@ -218,3 +218,11 @@ def test_engine_same_day_direct_words_outrank_a_summary_or_past_position(attribu
          "statement_date": "2024-07-10", "evidence": "We allow it, the spokesman said."},
     )
     assert engine.official(prepared(df), ISSUE).as_of(date(2024, 7, 10)).iloc[0]["stance"] == "support"
+
+
+def test_engine_changes_between_quiet_dates_is_empty():
+    df = frame({"actor": "Olaf Scholz", "affiliation": "DE", "role": "Chancellor", "stance": "oppose",
+                "statement_date": "2024-05-01", "evidence": "a"})
+    off = engine.official(prepared(df), ISSUE)
+    assert off.changes(date(2024, 6, 1), date(2024, 7, 1)).empty
+    assert off.changes(date(2024, 4, 1), date(2024, 4, 2)).empty

@@ -258,6 +258,12 @@ class Official:
         ev = self.events[self.events["since"] <= pd.Timestamp(on)]
         return ev.drop_duplicates("affiliation", keep="last").reset_index(drop=True)
 
+    def flags_on(self, on: date) -> dict[str, str]:
+        """{state: 'single source: ...'} for the positions on `on` resting only on state media/mirrors."""
+        c = self.counted[self.counted["day"].to_numpy() <= _day_number(on)]
+        basis = self._basis(c, self.stances_on(on))
+        return {a: f for a, f in zip(basis["affiliation"], basis["source_flag"]) if f}
+
     def _basis(self, c: pd.DataFrame, positions: pd.DataFrame) -> pd.DataFrame:
         """Per state: `basis_ids`, the counted statements of its current stance since it began, and
         `source_flag` when every one of them was reported only by state media and/or mirrors."""
@@ -312,8 +318,8 @@ class Official:
         after = after[after["since"] > pd.Timestamp(frm)]
         out = after.assign(from_stance=after["affiliation"].map(before).fillna(""))
         out = out[out["from_stance"] != out["stance"]].rename(columns={"stance": "to_stance"})
-        old = out["from_stance"].map(STANCE_CODE)
-        new = out["to_stance"].map(STANCE_CODE)
+        old = out["from_stance"].map(STANCE_CODE).astype("float64")
+        new = out["to_stance"].map(STANCE_CODE).astype("float64")
         out["direction"] = np.sign(old - new).fillna(0).astype(int)
         return out.sort_values(["direction", "since", "affiliation"]).reset_index(drop=True)
 

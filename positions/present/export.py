@@ -23,7 +23,7 @@ import struct
 import subprocess
 import tempfile
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Callable
@@ -304,7 +304,8 @@ class Export:
     registry: Registry
 
     stem: str                   # file-name stem, e.g. positions-cross_border_strikes-2024-05-31
-    position_flags: dict = field(default_factory=dict)  # state -> "single source: state media" ... on the view's day
+    # () -> {state: "single source: state media" ...} on the view's day; run when a data file is built.
+    position_flags: Callable[[], dict] = dict
 
     @property
     def query(self) -> str:
@@ -320,8 +321,7 @@ def prepare(df: pd.DataFrame, state: ViewState, cb: Codebook, reg: Registry,
     figs = figures_for_view(df, state, cb, reg) if figures is None else figures
     last = end_day(df, state)
     days = f"{state.start.isoformat()}_{last.isoformat()}" if state.start else last.isoformat()
-    pos = engine.official(figures_mod.filtered(df, state, reg), state.issue).as_of(last)
-    flags = {a: f for a, f in zip(pos["affiliation"], pos["source_flag"]) if isinstance(f, str) and f}
+    flags = lambda: engine.official(figures_mod.filtered(df, state, reg), state.issue).flags_on(last)  # noqa: E731
     return Export(state, figs, rows, period_label(df, state), source_line(len(rows), today), today, cb, reg,
                   f"positions-{state.issue}-{days}", flags)
 
@@ -373,7 +373,7 @@ def chart_bytes(ex: Export, key: str | None, fmt: str) -> bytes:
 # --------------------------------------------------------------------------- data
 
 def data_csv(ex: Export) -> bytes:
-    statements, _ = citation_tables(ex.rows, ex.registry, ex.position_flags)
+    statements, _ = citation_tables(ex.rows, ex.registry, ex.position_flags())
     # CRLF (RFC 4180): the csv writer then quotes every field holding a CR or LF.
     return neutralise_frame(statements).to_csv(index=False, lineterminator="\r\n").encode("utf-8")
 
@@ -387,7 +387,7 @@ def _about(ex: Export) -> list[tuple[str, str]]:
 
 def data_xlsx(ex: Export) -> bytes:
     """Workbook with sheets statements, sources and about (all text cells neutralised)."""
-    statements, sources = citation_tables(ex.rows, ex.registry, ex.position_flags)
+    statements, sources = citation_tables(ex.rows, ex.registry, ex.position_flags())
     about = pd.DataFrame(_about(ex), columns=["field", "value"])
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xl:
@@ -404,7 +404,7 @@ def data_xlsx(ex: Export) -> bytes:
 
 def data_json(ex: Export) -> bytes:
     """The statements with citations plus their sources, and the view that selected them (raw text)."""
-    statements, sources = citation_tables(ex.rows, ex.registry, ex.position_flags)
+    statements, sources = citation_tables(ex.rows, ex.registry, ex.position_flags())
     doc = {"generated": ex.today.isoformat(), "source": ex.source, "period": ex.period,
            "view": to_query(ex.state), "issue": ex.state.issue,
            "statements": statements.to_dict(orient="records"), "sources": sources.to_dict(orient="records")}

@@ -176,10 +176,8 @@ def flag_text(position: dict) -> str:
 def flagged_names(off: engine.Official, reg: Registry, on: date) -> dict[str, str]:
     """State names for chart hovers, '⚠ single source: ...' appended where the position on `on` is flagged."""
     names = names_of(reg)
-    pos = off.as_of(on)
-    for code, flag in zip(pos["affiliation"], pos["source_flag"]):
-        if isinstance(flag, str) and flag:
-            names[code] = f"{names.get(code, code)} ⚠ {flag}"
+    for code, flag in off.flags_on(on).items():
+        names[code] = f"{names.get(code, code)} ⚠ {flag}"
     return names
 
 
