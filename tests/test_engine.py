@@ -218,3 +218,35 @@ def test_engine_same_day_direct_words_outrank_a_summary_or_past_position(attribu
          "statement_date": "2024-07-10", "evidence": "We allow it, the spokesman said."},
     )
     assert engine.official(prepared(df), ISSUE).as_of(date(2024, 7, 10)).iloc[0]["stance"] == "support"
+
+
+def test_engine_changes_between_quiet_dates_is_empty():
+    df = frame({"actor": "Olaf Scholz", "affiliation": "DE", "role": "Chancellor", "stance": "oppose",
+                "statement_date": "2024-05-01", "evidence": "a"})
+    off = engine.official(prepared(df), ISSUE)
+    assert off.changes(date(2024, 6, 1), date(2024, 7, 1)).empty
+    assert off.changes(date(2024, 4, 1), date(2024, 4, 2)).empty
+
+
+@pytest.mark.parametrize("edit,needle", [
+    (("tie_break: [oppose, undecided, conditional, support]", "tie_break: [oppose, conditional, undecided, support]"),
+     "tie_break"),
+    (("evidence_tier: {direct: 0, summary: 1, past: 2}", "evidence_tier: {direct: 0, summary: 1}"), "evidence_tier"),
+    (("{rank: 3, kinds: [spokesperson], titles: '", "{rank: 3, kinds: [spokesperson], titles: '(("), r"speaker_rank\[0\]\.titles"),
+])
+def test_engine_rule_is_checked_when_the_codebook_loads(tmp_path, edit, needle):
+    from positions.errors import CodebookError
+    from positions.reference import codebook
+
+    text = codebook.DEFAULT_PATH.read_text(encoding="utf-8")
+    assert edit[0] in text
+    path = tmp_path / "codebook.yaml"
+    path.write_text(text.replace(edit[0], edit[1]), encoding="utf-8")
+    with pytest.raises(CodebookError, match=needle):
+        codebook.load(path)
+
+
+def test_engine_registry_role_kinds_rank_by_the_one_table(reg, cb):
+    """A registered speaker without a role title ranks by their role kind on that day."""
+    df = frame({"actor": "Olaf Scholz", "actor_id": "olaf-scholz", "role": "", "statement_date": "2024-05-01"})
+    assert engine.speaker_ranks(df, reg).tolist() == [cb.rule.rank_of_kind("head_of_government")] == [1]

@@ -17,16 +17,15 @@ no loop per row. tests/test_engine.py checks it against a slow reference impleme
 """
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 import pandas as pd
 
+from positions.analysis.rule_inputs import rule_or_default, period_bounds, source_classes, speaker_ranks
 from positions.data import outlets as outlets_mod
 from positions.model import STANCE_ORDER
-from positions.reference import codebook as codebook_mod
 
 AS_OF_ORDER = ["effective_date", "confidence", "id"]  # the order prepared rows are kept in
 CATEGORY_COLUMNS = ("affiliation", "actor_type", "issue", "stance", "origin", "status")
@@ -36,100 +35,7 @@ NO_POSITION_CODE = -1  # the same in daily series' stance codes
 WEAK_CODE = {"": 0, "state_aligned": 1, "aggregator": 2, "weak": 3}  # engine.source_classes' weak_source
 ADDED_COLUMNS = ("effective_date", "date_start", "date_end", "dated", "rank", "tier", "counts", "signal", "caution",
                  "source_type", "weak_source", "rep", "day", "weak_code")
-_PERIOD = {"month": "M", "quarter": "Q", "year": "Y"}
 _EPOCH = pd.Timestamp("1900-01-01")
-
-
-def _rule(rule):
-    return rule or codebook_mod.load().rule
-
-
-def period_bounds(day: pd.Series, precision: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """First and last day of each date's period (day, Monday-Sunday week, month, quarter, year)."""
-    start, end = day.copy(), day.copy()
-    week = precision == "week"
-    start[week] = day[week] - pd.to_timedelta(day[week].dt.day_of_week, unit="D")
-    end[week] = start[week] + pd.Timedelta(days=6)
-    for name, freq in _PERIOD.items():
-        mask = (precision == name) & day.notna()
-        if mask.any():
-            period = day[mask].dt.to_period(freq)
-            start[mask] = period.dt.start_time.dt.normalize()
-            end[mask] = period.dt.end_time.dt.normalize()
-    return start, end
-
-
-def speaker_ranks(df: pd.DataFrame, registry=None, rule=None) -> pd.Series:
-    """Speaker rank of each row (lower wins): the role title by the rule's title patterns, else
-    the registry's role kind of the speaker on that day ('state' for a state named as a whole)."""
-    rule = _rule(rule)
-    role = df["role"].fillna("").astype(str)
-    titles = pd.Series(role.unique())  # few distinct titles: match each once
-    by_title = pd.Series(np.nan, index=titles.index)
-    for value, pattern, unless in rule.title_rules:
-        hit = _matches(titles, pattern)
-        if unless:
-            hit &= ~_matches(titles, unless)
-        by_title[hit & by_title.isna()] = value
-    rank = role.map(dict(zip(titles, by_title))).astype("float64")
-    untitled = rank.isna() & (role.str.strip() == "")
-    if untitled.any():
-        rank[untitled] = _registry_ranks(df[untitled], registry, rule)
-    return rank.fillna(rule.default_rank).astype("int64")
-
-
-def _matches(text: pd.Series, pattern: str) -> pd.Series:
-    with warnings.catch_warnings():  # the codebook's patterns group words; pandas warns about groups
-        warnings.simplefilter("ignore", UserWarning)
-        return text.str.contains(pattern, case=False, regex=True)
-
-
-def _registry_ranks(rows: pd.DataFrame, registry, rule) -> pd.Series:
-    """Ranks from the registry: a state named as a whole by its code; people and other names
-    looked up once per distinct (speaker, day)."""
-    from positions.reference import registry as registry_mod
-
-    reg = registry if registry is not None else registry_mod.load()
-    actor_id = rows["actor_id"].fillna("").astype(str)
-    kind = pd.Series("state", index=rows.index, dtype=object)
-    rest = ~((actor_id == rows["affiliation"].astype(str)) | actor_id.isin(list(reg.states)))
-    if rest.any():
-        key = pd.DataFrame({"id": actor_id[rest], "actor": rows.loc[rest, "actor"].astype(str),
-                            "day": rows.loc[rest, "statement_date"].fillna(rows.loc[rest, "published"])})
-        distinct = key.drop_duplicates()
-        distinct = distinct.assign(kind=[_kind_of(reg, k.id, k.actor, k.day) for k in distinct.itertuples(index=False)])
-        kind[rest] = key.merge(distinct, on=["id", "actor", "day"], how="left")["kind"].to_numpy()
-    return kind.map(rule.kind_rank).astype("float64").fillna(rule.default_rank)
-
-
-def _kind_of(reg, actor_id: str, actor: str, day) -> str:
-    """The registry role kind of a speaker on a day ('' when unknown)."""
-    on = None if pd.isna(day) else day.date()
-    if actor_id in reg.people:
-        role = reg.people[actor_id].role_on(on)
-        return role.kind if role else ""
-    who = reg.resolve(actor, on=on)
-    return who.role_kind if who is not None else ""
-
-
-def source_classes(df: pd.DataFrame, outlets: pd.DataFrame) -> pd.DataFrame:
-    """Per row: `source_type` (its own source's outlet type) and `weak_source` ('state_aligned' or
-    'aggregator' when every outlet that reported it is of that kind, 'weak' for a mix of both, else '')."""
-    if "sources" in df.columns:
-        urls = df["sources"].map(lambda s: [x["url"] for x in s] if isinstance(s, list) and s else [])
-        urls = urls.where(urls.map(len) > 0, df["source_url"].map(lambda u: [u]))
-    else:
-        urls = df["source_url"].map(lambda u: [u])
-    long = urls.explode()
-    domains = outlets_mod.domains_of(long.fillna(""))
-    types = domains.map(outlets_mod.type_by_domain(outlets, domains.unique()))
-    flags = pd.DataFrame({"state": types == "state_aligned", "aggr": types == "aggregator",
-                          "weak": types.isin(outlets_mod.WEAK_TYPES)}).groupby(level=0).all()
-    weak = np.select([flags["state"], flags["aggr"], flags["weak"]], ["state_aligned", "aggregator", "weak"], "")
-    own = outlets_mod.domains_of(df["source_url"].fillna(""))
-    return pd.DataFrame({"source_type": own.map(outlets_mod.type_by_domain(outlets, own.unique())),
-                         "weak_source": pd.Series(weak, index=flags.index).reindex(df.index).fillna("")},
-                        index=df.index)
 
 
 def prepare(df: pd.DataFrame, registry=None, outlets: pd.DataFrame | None = None, rule=None) -> pd.DataFrame:
@@ -141,7 +47,7 @@ def prepare(df: pd.DataFrame, registry=None, outlets: pd.DataFrame | None = None
     """
     if df.attrs.get("engine") and set(ADDED_COLUMNS) <= set(df.columns):
         return df  # already prepared (a row subset of a prepared frame is too)
-    rule = _rule(rule)
+    rule = rule_or_default(rule)
     out = df.copy()
     if "date_precision" not in out.columns:
         out["date_precision"] = None
@@ -258,6 +164,12 @@ class Official:
         ev = self.events[self.events["since"] <= pd.Timestamp(on)]
         return ev.drop_duplicates("affiliation", keep="last").reset_index(drop=True)
 
+    def flags_on(self, on: date) -> dict[str, str]:
+        """{state: 'single source: ...'} for the positions on `on` resting only on state media/mirrors."""
+        c = self.counted[self.counted["day"].to_numpy() <= _day_number(on)]
+        basis = self._basis(c, self.stances_on(on))
+        return {a: f for a, f in zip(basis["affiliation"], basis["source_flag"]) if f}
+
     def _basis(self, c: pd.DataFrame, positions: pd.DataFrame) -> pd.DataFrame:
         """Per state: `basis_ids`, the counted statements of its current stance since it began, and
         `source_flag` when every one of them was reported only by state media and/or mirrors."""
@@ -312,8 +224,8 @@ class Official:
         after = after[after["since"] > pd.Timestamp(frm)]
         out = after.assign(from_stance=after["affiliation"].map(before).fillna(""))
         out = out[out["from_stance"] != out["stance"]].rename(columns={"stance": "to_stance"})
-        old = out["from_stance"].map(STANCE_CODE)
-        new = out["to_stance"].map(STANCE_CODE)
+        old = out["from_stance"].map(STANCE_CODE).astype("float64")
+        new = out["to_stance"].map(STANCE_CODE).astype("float64")
         out["direction"] = np.sign(old - new).fillna(0).astype(int)
         return out.sort_values(["direction", "since", "affiliation"]).reset_index(drop=True)
 

@@ -139,7 +139,9 @@ def _group_label(reg: Registry, code: str, on: date) -> str:
 def matrix_cells(rows: pd.DataFrame, state: ViewState, reg: Registry, on: date) -> pd.DataFrame:
     """Long table row_label, code, issue, stance, hover for the matrix (rows sorted by group)."""
     issues = [i.value for i in Issue]
-    pos = {i: engine.positions_as_of(rows, i, on) for i in issues}
+    offs = {i: engine.official(rows, i) for i in issues}
+    pos = {i: off.as_of(on) for i, off in offs.items()}
+    signals = {i: {r["affiliation"]: r for r in off.latest_signals(on).to_dict("records")} for i, off in offs.items()}
     codes = set().union(*(set(p["affiliation"]) for p in pos.values()))
     if state.groups:
         codes |= aggregate.states_in_groups(reg, state.groups, on)
@@ -152,12 +154,12 @@ def matrix_cells(rows: pd.DataFrame, state: ViewState, reg: Registry, on: date) 
         for issue in issues:
             r = latest[issue].get(code)
             if r is None:
-                records.append((label, code, issue, "", "No public position found"))
+                records.append((label, code, issue, "", "No public position found" + signal_text(signals[issue].get(code))))
                 continue
             if state.stances and r["stance"] not in state.stances:
                 continue
             hover = (f"{r['stance']} since {r['since']:%d %b %Y}{flag_text(r)}<br>{charts.esc(r['actor'])}: "
-                     f"“{charts.wrap(r['evidence'])}”")
+                     f"“{charts.wrap(r['evidence'])}”" + signal_text(signals[issue].get(code), after=r["since"]))
             records.append((label, code, issue, r["stance"], hover))
     return pd.DataFrame.from_records(records, columns=["row_label", "code", "issue", "stance", "hover"])
 
@@ -173,13 +175,19 @@ def flag_text(position: dict) -> str:
     return f" ⚠ {flag}" if isinstance(flag, str) and flag else ""
 
 
+def signal_text(signal: dict | None, after=None) -> str:
+    """'<br>signal: support (relayed/other: Officials, 11 Sep 2024)' for a state's latest signal, if newer."""
+    if not signal or (after is not None and signal["signal_date"] <= after):
+        return ""
+    return (f"<br>signal, not counted: {signal['signal_stance']} ({charts.esc(str(signal['signal_actor']))}, "
+            f"{pd.Timestamp(signal['signal_date']):%d %b %Y})")
+
+
 def flagged_names(off: engine.Official, reg: Registry, on: date) -> dict[str, str]:
     """State names for chart hovers, '⚠ single source: ...' appended where the position on `on` is flagged."""
     names = names_of(reg)
-    pos = off.as_of(on)
-    for code, flag in zip(pos["affiliation"], pos["source_flag"]):
-        if isinstance(flag, str) and flag:
-            names[code] = f"{names.get(code, code)} ⚠ {flag}"
+    for code, flag in off.flags_on(on).items():
+        names[code] = f"{names.get(code, code)} ⚠ {flag}"
     return names
 
 

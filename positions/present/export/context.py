@@ -100,6 +100,8 @@ def filters_text(state: ViewState, cb: Codebook) -> str:
         parts.append(f"Minimum confidence: {state.min_conf:g}")
     if state.reviewed:
         parts.append("Reviewed statements only")
+    if state.sources:
+        parts.append(f"Source types: {', '.join(state.sources)}")
     if state.count_conditional:
         parts.append("Conditional counted as support")
     if state.actor:
