@@ -237,11 +237,14 @@ def show(issue, as_of, data):
 # Commands that live in their own modules (none imports pandas/plotly at load, so `tag` starts fast).
 from positions.cli.review import ingest, review  # noqa: E402
 from positions.tagger.bench import bench  # noqa: E402
+from positions.cli.tagging import corpus, evaluate, train  # noqa: E402
 
 cli.add_command(ingest)
 cli.add_command(review)
 cli.add_command(cli_export.export)
 cli.add_command(bench)
+for _cmd in (corpus, train, evaluate):
+    cli.add_command(_cmd)
 
 
 def main():
