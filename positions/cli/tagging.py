@@ -115,7 +115,7 @@ def evaluate(corpus_dir, model_path, dev_dir, out, mb):
     click.echo("fitting the model-only ablation (no rule features) ...", err=True)
     model_only = training.release(tagger, docs["train"], docs["validation"], model.card["settings"]["seed"], use_rules=False)
     click.echo("measuring throughput ...", err=True)
-    speed = bench.throughput(mb, repeats=1)
+    speed = bench.throughput(mb, repeats=3)
     lines = [f"# python -m positions evaluate ({datetime.date.today().isoformat()}, {os.cpu_count()} cores, "
              f"Python {platform.python_version()})"]
     lines += evaluation.report(tagger, model, docs, evaluation.dev_documents(Path(dev_dir)), model_only, speed)
@@ -123,3 +123,22 @@ def evaluate(corpus_dir, model_path, dev_dir, out, mb):
     click.echo(text, nl=False)
     if out:
         corpus_mod.atomic_write(Path(out), text)
+
+
+def tag_with_llm(names, published, encoding, url, model) -> list[dict]:
+    """Records of an OpenAI-compatible endpoint for each input; what it dropped goes to stderr."""
+    from positions.tagger import llm
+    from positions.tagger.core import get_tagger
+    from positions.tagger.io import read_document
+
+    tagger = get_tagger(mode="rules")
+    out = []
+    for name in names:
+        text = read_document(name, encoding)
+        recs, report = llm.tag(tagger, text, published, url, model, "" if name == "-" else Path(name).resolve().as_uri(),
+                               "stdin" if name == "-" else Path(name).name)
+        out += [r.to_record() for r in recs]
+        reasons = Counter(report.dropped)
+        click.echo(f"{name}: kept {report.kept} records from {url}; dropped {len(report.dropped)}"
+                   + (f" ({', '.join(f'{k}: {v}' for k, v in reasons.most_common())})" if reasons else ""), err=True)
+    return out

@@ -18,9 +18,13 @@ from positions.tagger.text import sentences
 # (Broader than the rules' anchors on purpose: the classifiers decide, this only saves time.)
 GATE = re.compile(
     r"\b(?:troops?|soldiers?|instructors?|trainers?|training mission|personnel|boots|contingent|peacekeep\w*|"
-    r"reassurance|deploy\w*|forces?|presence|mission|coalition of the willing|backstop|security guarantees?|"
-    r"strikes?|striking|missiles?|weapons?|arms|ATACMS|Storm Shadows?|SCALP|Taurus|Tomahawks?|HIMARS|F-16s?|"
+    r"reassurance|deploy\w*|coalition of the willing|backstop|security guarantees?|"
+    r"missiles?|weapons?|ATACMS|Storm Shadows?|SCALP|Taurus|Tomahawks?|HIMARS|F-16s?|"
     r"long[- ]range|restrictions?|red lines?|deep (?:in|into) Russia|Russian (?:territory|soil))\b", re.I)
+# Words common outside the issues ("a strike of train drivers", "police forces"): they count only
+# in a sentence that also names Russia or Ukraine.
+WEAK = re.compile(r"\b(?:strikes?|striking|forces?|presence|mission|arms)\b", re.I)
+WAR = re.compile(r"\b(?:Russia|Russian|Ukraine|Ukrainian|Kyiv|Kiev|Moscow|Kremlin)\b")
 CONTEXT = 2    # sentences after a gated one that are candidates too ("Moscow rejected the idea.")
 KIND_RANK = {"person": 0, "title": 1, "anonymous": 2, "state": 3, "carried": 4}
 
@@ -68,7 +72,7 @@ def generate(tagger, text: str, published: date | None) -> list[Sentence]:
     prev_gated = last_on = -10
     for idx, (s0, s1) in enumerate(spans):
         sent = text[s0:s1]
-        on_vocab = bool(GATE.search(sent))
+        on_vocab = bool(GATE.search(sent)) or bool(WEAK.search(sent) and WAR.search(sent))
         if not on_vocab and idx - last_on > CONTEXT:
             continue
         last_on = idx if on_vocab else last_on

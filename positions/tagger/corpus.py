@@ -55,8 +55,9 @@ def read_document(meta: Path) -> Document:
     try:
         doc = json.loads(meta.read_text(encoding="utf-8"))
         text = meta.with_suffix(".txt").read_text(encoding="utf-8")
-        return Document(doc["doc_id"], doc["url"], doc.get("outlet") or "", date.fromisoformat(doc["published"]),
-                        text, list(doc["statements"]), split_of(doc["url"]), str(meta))
+        url = doc.get("url") or doc["doc_id"]   # a dev file without URL splits by its id
+        return Document(doc["doc_id"], url, doc.get("outlet") or "", date.fromisoformat(doc["published"]),
+                        text, list(doc["statements"]), split_of(url), str(meta))
     except FileNotFoundError:
         raise InputError(f"{meta}: no .txt beside it; write <doc_id>.txt next to the JSON") from None
     except (json.JSONDecodeError, KeyError, ValueError, TypeError) as e:

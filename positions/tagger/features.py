@@ -73,6 +73,8 @@ def rule_view(tagger, sents: list[Sentence], records) -> dict:
     view: dict = {"sent": {}, "rec": {}, "doc": {}}
     by_start = {s.start: s.idx for s in sents}
     for s in sents:
+        if not s.candidates:
+            continue
         toks = []
         for issue, label in tagger.issues_of(s.text, set(ISSUES) if s.context else set()):
             toks.append(f"ri:{ISSUE_TAG[issue]}:{'ctx' if label.endswith(':context') else 'cue'}")

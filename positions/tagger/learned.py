@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zlib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -24,17 +25,37 @@ MODEL_DIR = Path(__file__).resolve().parent / "models"
 DEFAULT_MODEL = MODEL_DIR / "tagger.npz"
 
 
-def hasher(n_features: int):
-    from sklearn.feature_extraction import FeatureHasher  # stateless: same tokens, same columns
+@dataclass
+class Rows:
+    """Hashed feature rows in CSR layout (numpy only: tagging never imports scipy or scikit-learn)."""
 
-    return FeatureHasher(n_features=n_features, input_type="string", alternate_sign=False)
+    indptr: np.ndarray
+    indices: np.ndarray
+    data: np.ndarray
+    n_features: int
+
+    def to_scipy(self):
+        """The same rows as a scipy CSR matrix (for training)."""
+        from scipy.sparse import csr_matrix
+
+        return csr_matrix((self.data, self.indices, self.indptr), shape=(len(self.indptr) - 1, self.n_features))
 
 
-def vectorize(token_lists, n_features: int):
-    """Hashed, L2-normalised rows (CSR) for lists of tokens."""
-    from sklearn.preprocessing import normalize
-
-    return normalize(hasher(n_features).transform(token_lists))
+def vectorize(token_lists, n_features: int) -> Rows:
+    """Token counts hashed into `n_features` columns (crc32, stable across runs and machines), each
+    row scaled to unit length."""
+    indptr, indices, data = [0], [], []
+    for toks in token_lists:
+        counts: dict[int, float] = {}
+        for t in toks:
+            h = zlib.crc32(t.encode("utf-8")) % n_features
+            counts[h] = counts.get(h, 0.0) + 1.0
+        norm = sum(v * v for v in counts.values()) ** 0.5 or 1.0
+        for h in sorted(counts):
+            indices.append(h)
+            data.append(counts[h] / norm)
+        indptr.append(len(indices))
+    return Rows(np.array(indptr, np.int64), np.array(indices, np.int64), np.array(data, np.float32), n_features)
 
 
 @dataclass
@@ -45,8 +66,15 @@ class Linear:
     coef: np.ndarray
     intercept: np.ndarray
 
-    def proba(self, X) -> np.ndarray:
-        z = np.asarray(X @ self.coef.T) + self.intercept
+    def proba(self, X: Rows) -> np.ndarray:
+        """Class probabilities per row (sigmoid for binary, softmax otherwise)."""
+        n = len(X.indptr) - 1
+        contrib = self.coef[:, X.indices] * X.data             # k × nnz
+        z = np.zeros((self.coef.shape[0], n), np.float64)
+        nonempty = np.nonzero(np.diff(X.indptr))[0]
+        if len(nonempty):
+            z[:, nonempty] = np.add.reduceat(contrib, X.indptr[nonempty], axis=1)
+        z = z.T + self.intercept
         if len(self.classes) == 2:
             p = 1.0 / (1.0 + np.exp(-z[:, 0]))
             return np.column_stack([1 - p, p])
@@ -143,7 +171,7 @@ def score(model: Model, pairs, toks) -> list[Scored]:
     out = []
     for issue, lin in model.issue.items():
         p_issue = lin.proba(X)[:, 1]
-        keep = np.nonzero(p_issue >= 0.05)[0]
+        keep = np.nonzero(p_issue >= model.threshold)[0]   # score = p_issue × p_stance: below it, never kept
         if not len(keep):
             continue
         Xs = vectorize([feat.with_issue(toks[i], issue) for i in keep], model.n_features)

@@ -55,7 +55,7 @@ def fit(examples: list[Example], n_features: int = N_FEATURES, seed: int = SEED,
     """Fit the issue models and the stance model on examples (deterministic for a seed)."""
     from sklearn.linear_model import LogisticRegression
 
-    X = learned.vectorize([e.tokens for e in examples], n_features)
+    X = learned.vectorize([e.tokens for e in examples], n_features).to_scipy()
     issue = {}
     for i in feat.ISSUES:
         y = np.array([e.labels[i] is not None for e in examples], dtype=int)
@@ -66,12 +66,12 @@ def fit(examples: list[Example], n_features: int = N_FEATURES, seed: int = SEED,
         lr = LogisticRegression(C=c_issue, solver="liblinear", random_state=seed, max_iter=2000).fit(X, y)
         issue[i] = learned.Linear((0, 1), lr.coef_.astype(np.float32), lr.intercept_.astype(np.float32))
     rows = [(feat.with_issue(e.tokens, i), e.labels[i]) for e in examples for i in feat.ISSUES if e.labels[i]]
-    Xs = learned.vectorize([r[0] for r in rows], n_features)
     ys = np.array([learned.STANCES.index(r[1]) for r in rows])
     coef = np.zeros((len(learned.STANCES), n_features), np.float32)
     icpt = np.full(len(learned.STANCES), -10.0, np.float32)
     present = sorted(set(ys.tolist()))
     if len(present) > 1:
+        Xs = learned.vectorize([r[0] for r in rows], n_features).to_scipy()
         lr = LogisticRegression(C=c_stance, solver="lbfgs", random_state=seed, max_iter=3000).fit(Xs, ys)
         if len(lr.classes_) == 2:     # binary: softmax of (0, z) is the sigmoid of z
             coef[lr.classes_[1]], icpt[lr.classes_[1]], icpt[lr.classes_[0]] = lr.coef_[0], lr.intercept_[0], 0.0
