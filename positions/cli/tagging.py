@@ -16,7 +16,12 @@ DEV_DIR = next((p / "shared" / "corpus" / "dev" for p in (paths.ROOT.parent, pat
 
 @click.group()
 def corpus():
-    """Build the coded corpus in data/corpus/ from folders of coded documents."""
+    """Build the coded corpus in data/corpus/ from folders of coded documents.
+
+    \b
+    Example:
+        python -m positions corpus build ../scratch/corpus/c1 --partial ../scratch/corpus/recode
+    """
 
 
 @corpus.command("build")

@@ -55,6 +55,7 @@ class Sentence:
     day: date | None
     candidates: list = field(default_factory=list)
     context: bool = False     # not on the vocabulary itself, only after a sentence that is
+    unnamed_at: int = -1      # where a position is reported for an unnamed group ("said that some allies")
 
 
 def _kind_of(m, how: str) -> str:
@@ -106,7 +107,8 @@ def generate(tagger, text: str, published: date | None) -> list[Sentence]:
         people = [c.res for c in found.values() if c.kind == "person"]
         if people:
             last_person = people[-1]
-        out.append(Sentence(idx, s0, s1, sent, day, list(found.values()), not on_vocab))
+        um = R.unnamed.search(sent) if found and R.unnamed_gate.search(sent) else None
+        out.append(Sentence(idx, s0, s1, sent, day, list(found.values()), not on_vocab, um.start() if um else -1))
     return out
 
 

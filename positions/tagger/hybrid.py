@@ -21,6 +21,8 @@ def model_records(scored: list[learned.Scored], text: str, published, threshold:
     """One record per (affiliation, issue): its best stance if its score reaches the threshold."""
     best: dict[tuple, learned.Scored] = {}
     for s in scored:
+        if s.sent.unnamed_at >= 0 and (not s.cand.spans or s.cand.spans[0][0] < s.sent.unnamed_at):
+            continue   # the speaker reports an unnamed group's position (codebook: not annotated)
         key = (s.cand.affiliation, s.issue)
         if s.score >= threshold and (key not in best or s.score > best[key].score):
             best[key] = s
