@@ -10,8 +10,8 @@ from positions.tagger import learned
 
 SEED = 13
 N_FEATURES = 1 << 18
-C_ISSUE = 4.0
-C_STANCE = 4.0
+C_ISSUE = 32.0
+C_STANCE = 16.0
 
 
 @dataclass
@@ -51,7 +51,7 @@ def doc_examples(tagger, doc, k: int, use_rules: bool = True) -> list[Example]:
 
 
 def fit(examples: list[Example], n_features: int = N_FEATURES, seed: int = SEED,
-        c_issue: float = C_ISSUE, c_stance: float = C_STANCE) -> learned.Model:
+        c_issue: float = C_ISSUE, c_stance: float = C_STANCE, weight=None) -> learned.Model:
     """Fit the issue models and the stance model on examples (deterministic for a seed)."""
     from sklearn.linear_model import LogisticRegression
 
@@ -63,7 +63,8 @@ def fit(examples: list[Example], n_features: int = N_FEATURES, seed: int = SEED,
             issue[i] = learned.Linear((0, 1), np.zeros((1, n_features), np.float32),
                                       np.array([10.0 if y[0] else -10.0], np.float32))
             continue
-        lr = LogisticRegression(C=c_issue, solver="liblinear", random_state=seed, max_iter=2000).fit(X, y)
+        lr = LogisticRegression(C=c_issue, solver="liblinear", random_state=seed, max_iter=2000,
+                                class_weight=weight).fit(X, y)
         issue[i] = learned.Linear((0, 1), lr.coef_.astype(np.float32), lr.intercept_.astype(np.float32))
     rows = [(feat.with_issue(e.tokens, i), e.labels[i]) for e in examples for i in feat.ISSUES if e.labels[i]]
     ys = np.array([learned.STANCES.index(r[1]) for r in rows])
@@ -102,7 +103,7 @@ def predict_doc(tagger, model, doc, mode: str = "both", use_rules: bool = True, 
         return [r.to_record() for r in rules]
     pairs, toks = learned.featurize(tagger, doc.text, doc.published, rules if use_rules else [])
     th = model.threshold if threshold is None else threshold
-    mr = hybrid.model_records(learned.score(model, pairs, toks), doc.text, doc.published, th, rules)
+    mr = hybrid.model_records(learned.score(model, pairs, toks, th), doc.text, doc.published, th, rules)
     recs = mr if mode == "model" else hybrid.merge_rules_first(mr, rules)
     return [r.to_record() for r in recs]
 
