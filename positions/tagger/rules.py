@@ -1,6 +1,7 @@
 """Compile the codebook's `lexicons` and the actor registry into the tagger's regexes (once)."""
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -87,7 +88,7 @@ class Rules:
     abbreviations: str
     issues: dict            # issue -> dict(topic, scope, exclude, context) compiled
     context_window: int
-    stances: list           # (group, stance, negatable, [(i, compiled)])
+    stances: list           # (group, stance, negatable, [(cue id, compiled)], gate)
     negator: re.Pattern
     concessive: re.Pattern
     question: re.Pattern     # an indirect question just before a cue ("whether we are in favour of")
@@ -114,6 +115,17 @@ class Rules:
     person_scan: re.Pattern  # named people only (cheap history for sentences off the issues)
     speech_any: re.Pattern   # any speech verb
     anchor_issues: dict      # anchor text -> issues it is an anchor of
+
+
+def cue_id(pattern: str) -> str:
+    """Stable id of a stance cue: from its text, not its place in the list (inserting a cue renames
+    no other; editing a cue gives it a new id, which the snapshot test of the ids reports)."""
+    return hashlib.sha1(pattern.encode("utf-8")).hexdigest()[:6]
+
+
+def cue_ids(codebook) -> dict[str, list[str]]:
+    """Stance group -> ids of its cues, in order (for the snapshot in tests/data/tagger_cue_ids.json)."""
+    return {g: [cue_id(p) for p in codebook.lexicons["stances"][g]] for g, _, _ in STANCE_GROUPS}
 
 
 def _alts(words) -> str:
@@ -163,7 +175,7 @@ def compile_rules(codebook, registry) -> Rules:
         }
     stances = []
     for group, stance, negatable in STANCE_GROUPS:
-        stances.append((group, stance, negatable, [(i, re.compile(_fast(p), I)) for i, p in enumerate(lex["stances"][group])],
+        stances.append((group, stance, negatable, [(cue_id(p), re.compile(_fast(p), I)) for p in lex["stances"][group]],
                         AnyOf(lex["stances"][group])))   # a group with no cue is skipped after one test
 
     person_surface = set()
