@@ -106,7 +106,7 @@ def fit(examples: list[Example], n_features: int = N_FEATURES, seed: int = SEED,
 
 
 THRESHOLDS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5)
-MIN_PRECISION = 0.8
+MIN_PRECISION = 0.85   # CV on train runs ~0.05 below validation in precision: keep a margin over 0.80
 
 
 def examples_of(tagger, docs, use_rules: bool = True) -> list[Example]:
