@@ -11,6 +11,8 @@ from positions.tagger.dates import DateRules
 I = re.I
 
 # Stance groups: (codebook key, stance it signals, whether a negator just before cancels/flips it).
+# Grammar, not vocabulary: the order is the precedence (a strong or negated cue is read before a
+# plain one), which is why it is code and the cues themselves are data (codebook.yaml).
 STANCE_GROUPS = [
     ("undecided_strong", "undecided", False),
     ("support_negated", "support", False),
@@ -190,9 +192,13 @@ def compile_rules(codebook, registry) -> Rules:
     for code, o in registry.organisations.items():
         for a in (o.id, *o.aliases):
             bare = re.sub(r"^(the|The)\s+", "", a)
+            # "the alliance" names NATO in prose about NATO but is as often any alliance ("the
+            # alliance of Western states"): as a speaker it is too ambiguous, so it is no alias here.
             if bare.lower() not in ("alliance",):
                 place_surface[bare] = code
-    place_surface["Kremlin"] = "RU"
+    # The codebook's own example of a place name speaking for a government ("the Kremlin"); the
+    # registry lists it under RU as well when present, so this only guarantees the example.
+    place_surface.setdefault("Kremlin", "RU")
     titles = lex["titles"]
     kinds = {}
     title_alts = []
