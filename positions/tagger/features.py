@@ -47,6 +47,8 @@ def tokens(sent: Sentence, cand: Candidate, rule_view: dict) -> list[str]:
         out += [f"R:{w[:STEM]}" for w in words[i + 1:i + 1 + WINDOW]]
         out.append(f"pos:{min(i // 5, 6)}")
     out += [f"k:{k}" for k in sorted(cand.kinds)]
+    if cand.subordinate:
+        out.append("k:subordinate")
     out.append(f"aff:{cand.affiliation}")
     out.append(f"n:{min(len(sent.candidates), 3)}")
     if sent.context:
