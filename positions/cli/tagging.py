@@ -90,7 +90,8 @@ def train(corpus_dir, out, seed):
     model.card = {"description": "positions learned layer: issue (one binary model per issue) and stance (4-way) "
                                  "logistic regressions over hashed features of sentence x actor candidates",
                   "trained_at": datetime.date.today().isoformat(),
-                  "corpus": str(manifest), "corpus_manifest_sha256":
+                  "corpus": _relative(manifest), "held_out_scores": "benchmarks/tagger.txt (python -m positions evaluate)",
+                  "corpus_manifest_sha256":
                       hashlib.sha256(manifest.read_bytes()).hexdigest() if manifest.exists() else None,
                   **model.card}
     path = Path(out) if out else learned.DEFAULT_MODEL
@@ -99,6 +100,14 @@ def train(corpus_dir, out, seed):
     click.echo(f"wrote {path} ({path.stat().st_size // 1024} KiB) and {path.with_suffix('.json').name}: "
                f"threshold {model.threshold}; validation " +
                ", ".join(f"{k} F1 {v['f1']} (P {v['precision']})" for k, v in val.items()))
+
+
+def _relative(path: Path) -> str:
+    """A path relative to the project root where it is inside it (the card names no machine's folders)."""
+    try:
+        return str(Path(path).resolve().relative_to(paths.ROOT))
+    except ValueError:
+        return str(path)
 
 
 @click.command()
