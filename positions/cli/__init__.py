@@ -237,11 +237,15 @@ def show(issue, as_of, data):
 # Commands that live in their own modules (none imports pandas/plotly at load, so `tag` starts fast).
 from positions.cli.review import ingest, review  # noqa: E402
 from positions.tagger.bench import bench  # noqa: E402
+from positions.cli.db import db_group  # noqa: E402
+from positions.cli.users import users_group  # noqa: E402
 
 cli.add_command(ingest)
 cli.add_command(review)
 cli.add_command(cli_export.export)
 cli.add_command(bench)
+cli.add_command(db_group)
+cli.add_command(users_group)
 
 
 def main():
