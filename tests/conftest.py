@@ -76,3 +76,4 @@ def pytest_collection_modifyitems(config, items):
 
 # A real PostgreSQL server for the database-store tests (tests/pg_server.py).
 from tests.pg_server import pg_server, pg_url  # noqa: E402,F401
+from tests.db_fixtures import seeded_sqlite, team_db  # noqa: E402,F401
