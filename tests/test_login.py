@@ -83,10 +83,11 @@ def test_login_form_logs_in_and_out(team_db):
 
 
 def test_login_session_expires(team_db):
-    at = app(secrets={"positions": {"session_minutes": 0.0005}}).run()  # 30 ms
+    at = app(secrets={"positions": {"session_minutes": 0.05}}).run()  # 3 s
     login_as(at, "ana")
+    assert "Logged in as **ana**" in texts(at)
     import time
-    time.sleep(0.1)
+    time.sleep(3.5)
     at.run()
     assert "Your session expired" in texts(at)
     assert not any(b.label == "Find statements" for b in at.button)
