@@ -247,6 +247,9 @@ login.login_box(eng, user)
 cb, reg = reference()
 
 st.title("Review and history")
+if store.default_source() != db.configured_url():
+    st.warning(f"The dashboard reads {store.default_source()} (POSITIONS_DATA), not this page's database: "
+               "statements accepted here will not show there until POSITIONS_DATA is unset.")
 flash = st.session_state.pop("flash", None)
 if flash:
     st.success(flash)

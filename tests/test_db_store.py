@@ -280,3 +280,16 @@ def test_db_cli_history_and_as_of_export(tmp_path):
     assert bad.exit_code == 2 and "--as-of 'last tuesday' is not a moment" in bad.output
     old = invoke("db", "export", str(tmp_path / "old.csv"), "--db", url, "--as-of", "2000-01-01")
     assert old.exit_code == 0 and "wrote 0 statements" in old.output
+
+
+def test_db_validate_accepts_actors_added_in_review(tmp_path):
+    url = db.sqlite_url(tmp_path / "v.sqlite")
+    engine = db.open_store(url, seed=False)
+    newcomer = make_statement(actor="Ottilie Marchetti", affiliation="IT", actor_type="government",
+                              evidence="Marchetti said no.")
+    changelog.create(engine, newcomer, "ana")
+    refused = invoke("validate", url)
+    assert refused.exit_code == 2 and "'Ottilie Marchetti' is not in the actor registry" in refused.output
+    inbox.add_actor(engine, "Ottilie Marchetti", "IT", "government", "Deputy Foreign Minister", "adm")
+    engine.dispose()
+    assert invoke("validate", url).exit_code == 0

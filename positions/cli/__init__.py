@@ -152,9 +152,10 @@ def validate(csv_path, documents):
     statements = store.load_statements(csv_path)
     reg = registry_mod.load()
     texts = document_texts(Path(documents))
+    added = _added_actors(csv_path)
     seen = {}
     for line, s in enumerate(statements, start=2):
-        problem = registry_problem(reg, s)
+        problem = _actor_problem(reg, added, s) if added else registry_problem(reg, s)
         if problem:
             fail(f"{csv_path}:{line}: {problem}")
         if s.id in seen:
@@ -167,6 +168,23 @@ def validate(csv_path, documents):
     merged = len(statements) - len(dedupe(store.to_frame(statements)))
     extra = f"; {merged} reports of the same statement by several outlets are merged when shown" if merged else ""
     click.echo(f"OK: {len(statements)} statements in {csv_path}{extra}")
+
+
+def _added_actors(source: str) -> dict:
+    """Actors added in review, when validating a database (they join the registry there)."""
+    if not store.is_db_url(source):
+        return {}
+    from positions.data import db, inbox
+    engine = db.open_store(source)
+    try:
+        return inbox.added_actors(engine)
+    finally:
+        engine.dispose()
+
+
+def _actor_problem(reg, added, s):
+    from positions.data.inbox import actor_problem
+    return actor_problem(reg, added, s)
 
 
 def document_texts(documents: Path) -> dict[str, str]:
