@@ -14,6 +14,7 @@ from positions.errors import InputError, PositionsError
 from positions.model import parse_date
 from positions.present import login
 from positions.present import review_forms as forms
+from positions.present.highlight import escape
 from positions.reference import codebook, registry
 
 st.set_page_config(page_title="positions: review and history", layout="wide")
@@ -31,7 +32,7 @@ def tag_document(eng, who: str, text: str, kind: str, meta: dict) -> None:
     try:
         published = parse_date(meta["published"] or None, "published")
     except PositionsError as e:
-        st.error(f"Publication date: {e}")
+        st.error(escape(f"Publication date: {e}"))
         return
     doc_id = inbox.add_document(eng, text, who, kind, meta["url"], meta["title"], meta["published"], meta["publisher"])
     found = tag_text(text, published=published, source_url=meta["url"] or f"doc:{doc_id}",
@@ -56,7 +57,7 @@ def source_text(kind: str) -> str | None:
             return intake.read_upload(up.name, up.getvalue())
         return intake.fetch_url(st.session_state.get("source_url_input", ""))
     except InputError as e:
-        st.error(str(e))
+        st.error(escape(str(e)))
         return None
 
 
@@ -108,7 +109,7 @@ def suggestion_card(eng, who: str, sug: inbox.Suggestion, text: str, cb, reg, ad
             try:
                 inbox.reject(eng, s.id, label, who)
             except PositionsError as e:
-                st.error(str(e))
+                st.error(escape(str(e)))
                 return
             st.session_state["flash"] = f"Rejected {s.actor}'s suggestion; kept with your label."
             st.rerun()
@@ -126,8 +127,8 @@ def review_queue(eng, who: str, cb, reg) -> None:
                           format_func=lambda d: f"{inbox.document(eng, d)['title'] or d} "
                                                 f"({sum(p.document_id == d for p in pending)} waiting)")
     doc = inbox.document(eng, doc_id)
-    st.caption(f"{doc['kind']} · {doc['url'] or 'no URL'} · published {doc['published'] or 'unknown'} · "
-               f"added by {doc['added_by']}")
+    st.caption(escape(f"{doc['kind']} · {doc['url'] or 'no URL'} · published {doc['published'] or 'unknown'} · "
+                      f"added by {doc['added_by']}"))
     added = inbox.added_actors(eng)
     for sug in (p for p in pending if p.document_id == doc_id):
         suggestion_card(eng, who, sug, doc["text"], cb, reg, added)
@@ -232,9 +233,9 @@ def admin(eng, user) -> None:
         if st.form_submit_button("Add or reset user"):
             try:
                 users_mod.add(eng, name, role, password, by=user.name)
-                st.success(f"{name}: {role}")
+                st.success(escape(f"{name}: {role}"))
             except PositionsError as e:
-                st.error(str(e))
+                st.error(escape(str(e)))
     st.markdown("**Actors added in review**")
     st.dataframe([{"name": k, **v} for k, v in inbox.added_actors(eng).items()], width="stretch")
     forms.add_actor_form(eng, user.name, "admin")
@@ -248,11 +249,11 @@ cb, reg = reference()
 
 st.title("Review and history")
 if store.default_source() != db.configured_url():
-    st.warning(f"The dashboard reads {store.default_source()} (POSITIONS_DATA), not this page's database: "
-               "statements accepted here will not show there until POSITIONS_DATA is unset.")
+    st.warning(escape(f"The dashboard reads {store.default_source()} (POSITIONS_DATA), not this page's database: "
+                      "statements accepted here will not show there until POSITIONS_DATA is unset."))
 flash = st.session_state.pop("flash", None)
 if flash:
-    st.success(flash)
+    st.success(escape(flash))
 tabs = ["Review an article", "Statement history", "Data as of a moment"] + (["Users and actors"]
                                                                              if user and user.is_admin() else [])
 parts = st.tabs(tabs)

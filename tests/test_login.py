@@ -83,11 +83,14 @@ def test_login_form_logs_in_and_out(team_db):
 
 
 def test_login_session_expires(team_db):
-    at = app(secrets={"positions": {"session_minutes": 0.05}}).run()  # 3 s
+    at = app(secrets={"positions": {"session_minutes": 60}}).run()
     login_as(at, "ana")
     assert "Logged in as **ana**" in texts(at)
-    import time
-    time.sleep(3.5)
+    logged = at.session_state["positions_login"]
+    at.session_state["positions_login"] = {**logged, "at": logged["at"] - 59 * 60}  # 59 minutes ago
+    at.run()
+    assert "Logged in as **ana**" in texts(at)
+    at.session_state["positions_login"] = {**logged, "at": logged["at"] - 61 * 60}  # 61 minutes ago
     at.run()
     assert "Your session expired" in texts(at)
     assert not any(b.label == "Find statements" for b in at.button)

@@ -22,6 +22,7 @@ from sqlalchemy.engine import Engine
 
 from positions.data import users
 from positions.data.users import User
+from positions.present.highlight import escape
 
 SESSION_KEY = "positions_login"
 
@@ -86,7 +87,7 @@ def _password_form(engine: Engine) -> None:
             try:
                 user = users.login(engine, name, password)
             except users.LoginRefused as e:
-                st.error(str(e))
+                st.error(escape(str(e)))
             else:
                 st.session_state[SESSION_KEY] = {"name": user.name, "at": time.time()}
                 st.rerun()
@@ -100,7 +101,7 @@ def login_box(engine: Engine, user: User | None) -> None:
         if note:
             st.warning(note)
         if user is not None:
-            st.write(f"Logged in as **{user.name}** ({user.role})")
+            st.markdown(f"Logged in as **{escape(user.name)}** ({user.role})")
             if st.button("Log out", key="logout"):
                 st.session_state.pop(SESSION_KEY, None)
                 if _oidc_user() is not None:
