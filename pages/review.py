@@ -136,15 +136,17 @@ def review_queue(eng, who: str, cb, reg) -> None:
 
 
 def pick_statement(eng):
-    rows = db.read_statements(eng)
+    """A search box and a list of matching statements, deleted ones (which can be reverted) last."""
+    rows, gone = db.read_statements(eng), changelog.deleted(eng)
     q = st.text_input("Find a statement (speaker, quote, id)", key="stmt_q").strip().lower()
-    hits = [s for s in rows if not q or q in s.actor.lower() or q in s.evidence.lower() or s.id.startswith(q)]
+    match = lambda s: not q or q in s.actor.lower() or q in s.evidence.lower() or s.id.startswith(q)  # noqa: E731
+    hits = [s for s in rows if match(s)][-200:][::-1] + [s for s in gone if match(s)][:50]
     if not hits:
         st.info("No statement matches.")
         return None
-    hits = hits[-200:][::-1]
+    gone_ids = {s.id for s in gone}
     options = {s.id: f"{s.statement_date or 'undated'} · {s.actor} · {s.issue.value} · {s.stance.value} · {s.id}"
-               for s in hits}
+                     + (" · DELETED" if s.id in gone_ids else "") for s in hits}
     return st.selectbox("Statement", list(options), format_func=options.get, key="stmt_pick")
 
 
@@ -194,7 +196,9 @@ def statement_history(eng, user, cb, reg) -> None:
     st.dataframe(forms.history_table(entries), hide_index=True, width="stretch")
     if user is None or not user.can_edit():
         return
-    revertible = [e for e in entries if e["target"] == "statement" and e["after"] is not None][:-1]
+    revertible = [e for e in entries if e["target"] == "statement" and e["after"] is not None]
+    if stored is not None:
+        revertible = revertible[:-1]  # the last one is the current version
     if revertible:
         c1, c2 = st.columns([3, 1])
         to = c1.selectbox("Revert to the version after change", [e["id"] for e in revertible], key="revert_to",

@@ -191,3 +191,18 @@ def test_highlight_escapes_everything_but_the_marker():
     assert "<script>" not in md and "\\<script\\>" in md
     assert "\\:red\\[fake\\]" in md and "\\$x\\$" in md and "\\*\\*bold\\*\\*" in md and "\\[a\\]\\(" in md
     assert highlighted("short text", "not there").startswith("> ")
+
+
+def test_review_page_delete_then_revert_brings_it_back(editor, team_db):
+    target = db.read_statements(team_db)[5]
+    at = open_statement(editor, target.id)
+    next(b for b in at.button if b.label == "Delete statement").click()
+    at.run()
+    assert "Deleted." in texts(at) and target.id not in {s.id for s in db.read_statements(team_db)}
+    at = open_statement(at, target.id)  # still listed, marked deleted, with its history
+    assert at.selectbox(key="stmt_pick").value == target.id
+    assert list(at.dataframe[0].value["action"]) == ["create", "delete"]
+    next(b for b in at.button if b.label == "Revert").click()
+    at.run()
+    assert target in db.read_statements(team_db)
+    assert [e["action"] for e in changelog.history(team_db, target.id)] == ["create", "delete", "revert"]
