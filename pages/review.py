@@ -39,6 +39,8 @@ def tag_document(eng, who: str, text: str, kind: str, meta: dict) -> None:
                      source_title=meta["title"] or doc_id)
     added = inbox.suggest(eng, doc_id, found, who)
     st.session_state["doc_id"] = doc_id
+    if added:
+        st.session_state["doc_pick"] = doc_id  # show the new document's suggestions next
     st.success(f"The tagger found {len(found)} statement(s); {added} new suggestion(s) to review.")
 
 
@@ -102,7 +104,11 @@ def suggestion_card(eng, who: str, sug: inbox.Suggestion, text: str, cb, reg, ad
             if problem:
                 forms.show_problem(problem, similar)
                 return
-            inbox.accept(eng, s.id, new, who, label)
+            try:
+                inbox.accept(eng, s.id, new, who, label)
+            except PositionsError as e:  # decided meanwhile by someone else, or already in the data
+                st.error(escape(str(e)))
+                return
             st.session_state["flash"] = f"Accepted: {new.actor} on {new.issue.value} ({new.stance.value})."
             st.rerun()
         if reject:

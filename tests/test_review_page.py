@@ -206,3 +206,21 @@ def test_review_page_delete_then_revert_brings_it_back(editor, team_db):
     at.run()
     assert target in db.read_statements(team_db)
     assert [e["action"] for e in changelog.history(team_db, target.id)] == ["create", "delete", "revert"]
+
+
+def test_review_page_second_article_is_shown_next_and_a_stale_card_cannot_undo_a_decision(editor, team_db):
+    at = paste_and_tag(editor)
+    first_doc = at.selectbox(key="doc_pick").value
+    at.text_area(key="paste_text").input("Rome, 2 June 2024. Italian Prime Minister Giorgia Meloni said on Sunday "
+                                         "that Italy will not send soldiers to Ukraine.")
+    at.text_input(key="meta_published").input("2024-06-02")
+    next(b for b in at.button if b.label == "Find statements").click()
+    at.run()
+    assert at.selectbox(key="doc_pick").value not in (None, first_doc)
+    meloni = pending(team_db)["Giorgia Meloni"]
+    inbox.reject(team_db, meloni.id, "decided in another session", "adm")  # someone else, meanwhile
+    next(b for b in at.button if b.label == "Accept" and meloni.id in b.key).click()
+    at.run()  # the rerun reads the database again: the card is gone, the rejection stands
+    assert not at.exception and not any(meloni.id in b.key for b in at.button)
+    assert [d["decision"] for d in inbox.training_data(team_db) if d["id"] == meloni.id] == ["rejected"]
+    assert meloni.id not in {s.id for s in db.read_statements(team_db)}

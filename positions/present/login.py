@@ -9,6 +9,7 @@ Secrets (all optional), e.g. .streamlit/secrets.toml:
     public_read = true          # false: even reading needs a login
     session_minutes = 480       # a self-hosted login lasts this long
     oidc_default_role = "viewer"
+    oidc_provider = "google"    # only with several [auth.NAME] providers
     [positions.oidc_roles]      # e-mail -> role for OIDC users
     "ana@example.org" = "admin"
 """
@@ -109,7 +110,9 @@ def login_box(engine: Engine, user: User | None) -> None:
                 st.rerun()
             return
         if oidc_configured():
-            st.button("Log in with your organisation", key="oidc_login", on_click=st.login)
+            provider = settings().get("oidc_provider")  # for [auth.NAME] sections; None: plain [auth]
+            st.button("Log in with your organisation", key="oidc_login", on_click=st.login,
+                      args=(provider,) if provider else ())
             st.caption("or with a team account:")
         _password_form(engine)
 
