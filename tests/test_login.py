@@ -137,3 +137,19 @@ def test_share_link_uses_the_public_address(team_db, monkeypatch):
     links = [c.value for c in at.code]
     assert any(v.startswith("https://positions.example.org/?") for v in links), links
     assert not any("127.0.0.1" in v for v in links)
+
+
+AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "test-cookie-secret",
+        "client_id": "positions-test", "client_secret": "not-a-real-secret",
+        "server_metadata_url": "https://login.example.org/.well-known/openid-configuration"}
+
+
+@pytest.mark.parametrize("email, role, can_edit", [
+    ("lena@example.org", "editor", True), ("someone@example.org", "viewer", False)])
+def test_login_oidc_user_gets_the_role_the_secrets_give(team_db, email, role, can_edit):
+    at = app(secrets={"auth": AUTH, "positions": {"oidc_roles": {"lena@example.org": "editor"}}})
+    at.user = {"is_logged_in": True, "email": email, "name": "Test Person"}
+    at.run()
+    assert not at.exception
+    assert f"Logged in as **{email}** ({role})" in texts(at)
+    assert any(b.label == "Find statements" for b in at.button) == can_edit
