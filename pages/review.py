@@ -249,6 +249,14 @@ def admin(eng, user) -> None:
     st.markdown("**Actors added in review**")
     st.dataframe([{"name": k, **v} for k, v in inbox.added_actors(eng).items()], width="stretch")
     forms.add_actor_form(eng, user.name, "admin")
+    added = inbox.added_actors(eng)  # again: the form may just have added one
+    if added:
+        c1, c2 = st.columns([3, 1])
+        name = c1.selectbox("Remove an added actor", list(added), key="remove_actor")
+        if c2.button("Remove actor", key="remove_actor_go"):
+            inbox.remove_actor(eng, name, user.name)
+            st.session_state["flash"] = f"Removed {name} from the added actors."
+            st.rerun()
 
 
 eng = forms.engine()

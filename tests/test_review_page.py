@@ -224,3 +224,20 @@ def test_review_page_second_article_is_shown_next_and_a_stale_card_cannot_undo_a
     assert not at.exception and not any(meloni.id in b.key for b in at.button)
     assert [d["decision"] for d in inbox.training_data(team_db) if d["id"] == meloni.id] == ["rejected"]
     assert meloni.id not in {s.id for s in db.read_statements(team_db)}
+
+
+def test_review_page_admin_adds_and_removes_an_actor(team_db):
+    at = app().run()
+    login_as(at, "adm")
+    at.text_input(key="admin_actor_name").input("Ilse Vandermeer")
+    at.text_input(key="admin_actor_aff").input("NL")
+    at.text_input(key="admin_actor_role").input("Defence Minister")
+    next(b for b in at.button if b.label == "Add actor" and "admin" in (b.form_id or "")).click()
+    at.run()
+    assert "Ilse Vandermeer" in inbox.added_actors(team_db)
+    at.selectbox(key="remove_actor").select("Ilse Vandermeer")
+    next(b for b in at.button if b.label == "Remove actor").click()
+    at.run()
+    assert "Ilse Vandermeer" not in inbox.added_actors(team_db)
+    assert [(e["who"], e["action"]) for e in changelog.history(team_db, "Ilse Vandermeer")] == [
+        ("adm", "create"), ("adm", "delete")]
