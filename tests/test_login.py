@@ -153,3 +153,22 @@ def test_login_oidc_user_gets_the_role_the_secrets_give(team_db, email, role, ca
     assert not at.exception
     assert f"Logged in as **{email}** ({role})" in texts(at)
     assert any(b.label == "Find statements" for b in at.button) == can_edit
+
+
+def test_users_one_address_trying_many_names_is_rate_limited(engine):
+    users.add(engine, "ana", "editor", PASSWORD)
+    for i in range(users.MAX_FAILURES_PER_IP):
+        with pytest.raises(users.LoginRefused, match="wrong"):
+            users.login(engine, f"name{i}", "guess-guess-guess", ip="203.0.113.7")
+    with pytest.raises(users.LoginRefused, match="from this address"):
+        users.login(engine, "ana", PASSWORD, ip="203.0.113.7")
+    assert users.login(engine, "ana", PASSWORD, ip="198.51.100.2").name == "ana"
+
+
+def test_users_unknown_name_costs_a_full_hash_check():
+    """The stand-in hash verified for unknown names has the hasher's own parameters (same work)."""
+    from argon2 import PasswordHasher
+    from argon2.exceptions import VerifyMismatchError
+    assert not PasswordHasher().check_needs_rehash(users._DUMMY_HASH)
+    with pytest.raises(VerifyMismatchError):
+        PasswordHasher().verify(users._DUMMY_HASH, PASSWORD)

@@ -101,6 +101,7 @@ login_attempts = Table(
     "login_attempts", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("name", String(200), nullable=False, index=True),
+    Column("ip", String(64), nullable=False, server_default="", index=True),
     Column("at", DateTime, nullable=False),
     Column("ok", Boolean, nullable=False),
 )

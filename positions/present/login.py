@@ -80,13 +80,19 @@ def current_user(engine: Engine) -> User | None:
     return User(entry["name"], role)
 
 
+def client_ip() -> str:
+    """The browser's address as Streamlit sees it ('' when unknown, e.g. in tests)."""
+    ip = getattr(st.context, "ip_address", None)
+    return ip if isinstance(ip, str) else ""
+
+
 def _password_form(engine: Engine) -> None:
     with st.form("login_form", clear_on_submit=True):
         name = st.text_input("User name", key="login_name")
         password = st.text_input("Password", type="password", key="login_password")
         if st.form_submit_button("Log in"):
             try:
-                user = users.login(engine, name, password)
+                user = users.login(engine, name, password, ip=client_ip())
             except users.LoginRefused as e:
                 st.error(escape(str(e)))
             else:
