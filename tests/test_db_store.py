@@ -331,3 +331,15 @@ def test_db_cli_training_writes_decided_suggestions(tmp_path):
     rows = {r["decision"]: r for r in map(__import__("json").loads, out.read_text().splitlines())}
     assert rows["accepted"]["suggested"]["stance"] == "oppose" and rows["accepted"]["accepted"]["stance"] == "conditional"
     assert rows["rejected"]["label"] == "quote is about something else" and rows["rejected"]["accepted"] is None
+
+
+def test_db_unreachable_server_is_one_line_without_the_password():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    result = invoke("db", "upgrade", "--db", f"postgresql+psycopg://ana:s3cret@127.0.0.1:{port}/positions")
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and ("cannot migrate" in lines[0] or "cannot connect" in lines[0])
+    assert "s3cret" not in result.output and "***" in result.output

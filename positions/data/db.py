@@ -151,6 +151,10 @@ def engine_for(url: str) -> Engine:
     return engine
 
 
+def one_line(error) -> str:
+    return " ".join(str(error).split())
+
+
 def redact(url: str) -> str:
     """The URL without its password, for messages."""
     try:
@@ -177,7 +181,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         with engine.begin() as conn:
             command.upgrade(alembic_config(conn), revision)
     except OperationalError as e:
-        raise StoreError(f"database {redact(str(engine.url))}: cannot migrate: {e.orig}") from None
+        raise StoreError(f"database {redact(str(engine.url))}: cannot migrate: {one_line(e.orig)}") from None
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -203,7 +207,8 @@ def open_store(url: str | None = None, seed: bool = True) -> Engine:
             transfer.seed_if_empty(engine)
     except OperationalError as e:
         engine.dispose()
-        raise StoreError(f"database {redact(url)}: cannot connect: {e.orig}") from None
+        raise StoreError(f"database {redact(url)}: cannot connect: {one_line(e.orig)}; check POSITIONS_DB_URL "
+                         "and that the server is running") from None
     return engine
 
 
