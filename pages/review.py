@@ -197,7 +197,7 @@ def statement_history(eng, user, cb, reg) -> None:
     except PositionsError:
         stored = None
     if stored is not None:
-        forms.card(stored.statement, cb)
+        forms.card(stored.statement, cb, inbox.text_for(eng, stored.statement.source_url))
     st.markdown("**History**")
     st.dataframe(forms.history_table(entries), hide_index=True, width="stretch")
     if user is None or not user.can_edit():

@@ -172,3 +172,15 @@ def test_users_unknown_name_costs_a_full_hash_check():
     assert not PasswordHasher().check_needs_rehash(users._DUMMY_HASH)
     with pytest.raises(VerifyMismatchError):
         PasswordHasher().verify(users._DUMMY_HASH, PASSWORD)
+
+
+def test_db_url_from_streamlit_secrets_selects_the_store(team_db, tmp_path, monkeypatch):
+    """positions.db_url in secrets.toml is used when POSITIONS_DB_URL is not set."""
+    other = db.sqlite_url(tmp_path / "from-secrets.sqlite")
+    engine = db.open_store(other)
+    users.add(engine, "sam", "editor", PASSWORD)
+    engine.dispose()
+    monkeypatch.delenv("POSITIONS_DB_URL")
+    at = app(secrets={"positions": {"db_url": other}}).run()
+    login_as(at, "sam")  # sam exists only in the secrets' database
+    assert "Logged in as **sam** (editor)" in texts(at)

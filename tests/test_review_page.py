@@ -241,3 +241,10 @@ def test_review_page_admin_adds_and_removes_an_actor(team_db):
     assert "Ilse Vandermeer" not in inbox.added_actors(team_db)
     assert [(e["who"], e["action"]) for e in changelog.history(team_db, "Ilse Vandermeer")] == [
         ("adm", "create"), ("adm", "delete")]
+
+
+def test_review_page_history_shows_the_evidence_in_its_stored_document(team_db):
+    with_text = next(s for s in db.read_statements(team_db)
+                     if (inbox.text_for(team_db, s.source_url) or "").find(s.evidence) > 0)
+    at = open_statement(app().run(), with_text.id)
+    assert any(f":orange-background[{escape(with_text.evidence.splitlines()[0])}" in m.value for m in at.markdown)

@@ -56,6 +56,15 @@ def document(engine: Engine, doc_id: str) -> dict:
     return dict(row._mapping)
 
 
+def text_for(engine: Engine, source_url: str) -> str | None:
+    """The stored text of a statement's source (by URL, or a doc:ID reference), if there is one."""
+    if not source_url:
+        return None
+    where = documents.c.id == source_url[4:] if source_url.startswith("doc:") else documents.c.url == source_url
+    with engine.connect() as conn:
+        return conn.execute(select(documents.c.text).where(where).limit(1)).scalar() or None
+
+
 def _record(s: Statement) -> str:
     return json.dumps(s.to_record(), ensure_ascii=False, sort_keys=True)
 
