@@ -121,6 +121,12 @@ def suggestion_card(eng, who: str, sug: inbox.Suggestion, text: str, cb, reg, ad
             st.rerun()
 
 
+def doc_label(doc: dict) -> str:
+    """A document's title, else the start of its text."""
+    start = " ".join(doc["text"].split())
+    return doc["title"] or (start[:60] + "…" if len(start) > 60 else start)
+
+
 def review_queue(eng, who: str, cb, reg) -> None:
     st.subheader("2. Check the suggestions")
     pending = inbox.listing(eng)
@@ -130,7 +136,7 @@ def review_queue(eng, who: str, cb, reg) -> None:
         return
     current = st.session_state.get("doc_id")
     doc_id = st.selectbox("Document", docs, index=docs.index(current) if current in docs else 0, key="doc_pick",
-                          format_func=lambda d: f"{inbox.document(eng, d)['title'] or d} "
+                          format_func=lambda d: f"{doc_label(inbox.document(eng, d))} "
                                                 f"({sum(p.document_id == d for p in pending)} waiting)")
     doc = inbox.document(eng, doc_id)
     st.caption(escape(f"{doc['kind']} · {doc['url'] or 'no URL'} · published {doc['published'] or 'unknown'} · "
