@@ -343,3 +343,25 @@ def test_db_unreachable_server_is_one_line_without_the_password():
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and ("cannot migrate" in lines[0] or "cannot connect" in lines[0])
     assert "s3cret" not in result.output and "***" in result.output
+
+
+def test_db_seeded_database_takes_statements_new_in_a_newer_bundled_csv(tmp_path, monkeypatch):
+    seed = tmp_path / "seed.csv"
+    rows = store.load_statements(SEED_CSV)
+    store.save_statements(rows[:-1], seed)
+    monkeypatch.setattr(transfer, "BUNDLED_STATEMENTS", seed)
+    monkeypatch.setattr(transfer, "BUNDLED_DOCUMENTS", tmp_path / "no-documents.csv")
+    url = db.sqlite_url(tmp_path / "s.sqlite")
+    engine = db.open_store(url)
+    assert db.read_statements(engine) == rows[:-1]
+    changelog.delete(engine, rows[0].id, 1, "ana")  # deleted here: a newer CSV must not bring it back
+    store.save_statements(rows, seed)  # the bundled file gains a statement
+    engine.dispose()
+    engine = db.open_store(url)
+    assert db.read_statements(engine) == rows[1:]
+    assert changelog.history(engine, rows[-1].id)[0]["who"] == transfer.SEED_USER
+    assert transfer.sync_bundled(engine) == 0  # once only
+    engine.dispose()
+    plain = db.open_store(db.sqlite_url(tmp_path / "p.sqlite"), seed=False)
+    transfer.import_csv(plain, SEED_CSV, "ana")
+    assert transfer.sync_bundled(plain) == 0  # not seeded from the bundled file: left alone

@@ -1,6 +1,7 @@
 """Moving data between the CSV files and the database: import, export, first-start seed."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -9,7 +10,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Engine
 
 from positions.data import changelog, store
-from positions.data.db import changes, documents, now, read_statements, statements
+from positions.data.db import changes, documents, from_json, now, read_statements, statements
 from positions.errors import StoreError
 from positions.paths import DATA_DIR
 
@@ -91,13 +92,52 @@ def import_documents(engine: Engine, documents_csv: Path, who: str) -> int:
 
 
 def seed_if_empty(engine: Engine) -> bool:
-    """A database with no statements and no history gets the bundled CSVs; True if it did."""
+    """A database with no statements and no history gets the bundled CSVs; a database seeded
+    that way gets the statements a newer bundled CSV adds (see sync_bundled). True if it changed."""
     with engine.connect() as conn:
         empty = conn.execute(select(func.count()).select_from(changes)).scalar_one() == 0 and \
             conn.execute(select(func.count()).select_from(statements)).scalar_one() == 0
-    if not empty or not BUNDLED_STATEMENTS.exists():
+    if not BUNDLED_STATEMENTS.exists():
         return False
+    if not empty:
+        return sync_bundled(engine) > 0
     import_csv(engine, BUNDLED_STATEMENTS, SEED_USER)
     if BUNDLED_DOCUMENTS.exists():
         import_documents(engine, BUNDLED_DOCUMENTS, SEED_USER)
+    with engine.begin() as conn:
+        changelog.log(conn, SEED_USER, "import", "seed", BUNDLED_STATEMENTS.name, None,
+                      {"sha256": _digest(BUNDLED_STATEMENTS)})
     return True
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def sync_bundled(engine: Engine) -> int:
+    """When the bundled CSV changed since this database was seeded from it, add the statements it
+    has that this database never had (a statement edited or deleted here is left as it is here).
+    Databases not seeded from the bundled CSV are not touched. Returns how many were added."""
+    digest = _digest(BUNDLED_STATEMENTS)
+    with engine.connect() as conn:
+        last = conn.execute(select(changes.c.after).where(changes.c.target == "seed")
+                            .order_by(changes.c.id.desc()).limit(1)).scalar()
+    if last is None or from_json(last).get("sha256") == digest:
+        return 0
+    incoming = store.load_statements(BUNDLED_STATEMENTS)
+    added = 0
+    with engine.begin() as conn:
+        known = set(conn.execute(select(changes.c.target_id).where(changes.c.target == "statement")).scalars())
+        known |= set(conn.execute(select(statements.c.id)).scalars())
+        seq = conn.execute(select(func.max(statements.c.seq))).scalar() or 0
+        for s in incoming:
+            if s.id not in known:
+                seq += 1
+                changelog.insert_statement(conn, s, SEED_USER, "create", f"new in {BUNDLED_STATEMENTS.name}", seq)
+                known.add(s.id)
+                added += 1
+        changelog.log(conn, SEED_USER, "import", "seed", BUNDLED_STATEMENTS.name, from_json(last),
+                      {"sha256": digest, "added": added})
+    if BUNDLED_DOCUMENTS.exists():
+        import_documents(engine, BUNDLED_DOCUMENTS, SEED_USER)
+    return added
