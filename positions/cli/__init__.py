@@ -166,9 +166,10 @@ def validate(csv_path, documents):
     statements = store.load_statements(csv_path)
     reg = registry_mod.load()
     texts = document_texts(Path(documents))
+    added = _added_actors(csv_path)
     seen = {}
     for line, s in enumerate(statements, start=2):
-        problem = registry_problem(reg, s)
+        problem = _actor_problem(reg, added, s) if added else registry_problem(reg, s)
         if problem:
             fail(f"{csv_path}:{line}: {problem}")
         if s.id in seen:
@@ -182,6 +183,23 @@ def validate(csv_path, documents):
     extra = f"; {merged} reports of the same statement by several outlets are merged when shown" if merged else ""
     click.echo(f"OK: {len(statements)} statements in {csv_path}{extra}")
     click.echo("\n".join(cli_coverage.report_lines(csv_path)))
+
+
+def _added_actors(source: str) -> dict:
+    """Actors added in review, when validating a database (they join the registry there)."""
+    if not store.is_db_url(source):
+        return {}
+    from positions.data import db, inbox
+    engine = db.open_store(source)
+    try:
+        return inbox.added_actors(engine)
+    finally:
+        engine.dispose()
+
+
+def _actor_problem(reg, added, s):
+    from positions.data.inbox import actor_problem
+    return actor_problem(reg, added, s)
 
 
 def document_texts(documents: Path) -> dict[str, str]:
@@ -253,6 +271,8 @@ def show(issue, as_of, data):
 from positions.cli.review import ingest, review  # noqa: E402
 from positions.tagger.bench import bench  # noqa: E402
 from positions.cli.tagging import corpus, evaluate, train  # noqa: E402
+from positions.cli.db import db_group  # noqa: E402
+from positions.cli.users import users_group  # noqa: E402
 
 cli.add_command(ingest)
 cli.add_command(review)
@@ -261,6 +281,8 @@ cli.add_command(bench)
 cli.add_command(cli_coverage.coverage)
 for _cmd in (corpus, train, evaluate):
     cli.add_command(_cmd)
+cli.add_command(db_group)
+cli.add_command(users_group)
 
 
 def main():

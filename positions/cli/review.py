@@ -73,7 +73,7 @@ def _show(s) -> str:
 def review(suggestions, data, log, accept_ids, reject_ids, edits, reviewer):
     """Accept, edit or reject suggested statements (interactive unless --accept/--reject).
 
-    Accepted statements join the data with status accepted and origin tagged; every
+    Accepted statements join the data with status accepted and origin reviewed; every
     decision and edit is appended to the review log.
 
     \b

@@ -66,7 +66,7 @@ def decide(suggestions_path: Path, data_path: Path, log_path: Path, statement_id
     for field, value in (edits or {}).items():
         edited = apply_edit(edited, field, value)
     if action == "accept":
-        accepted = replace(edited, status="accepted", origin="tagged", confidence=original.confidence)
+        accepted = replace(edited, status="accepted", origin="reviewed", confidence=original.confidence)  # human-reviewed
         data = load_or_empty(data_path)
         if accepted.id not in {s.id for s in data}:
             store.save_statements(data + [accepted], data_path)

@@ -54,8 +54,32 @@ def read_text_file(path: Path, encoding: str = "utf-8") -> str:
         raise StoreError(f"unknown encoding {encoding!r}") from None
 
 
+def is_db_url(source: str | Path) -> bool:
+    """True for a database URL (sqlite:///..., postgresql+psycopg://...), False for a CSV path."""
+    return "://" in str(source)
+
+
+def default_source() -> str:
+    """What the dashboard reads: $POSITIONS_DATA (a CSV or a URL) if set, else the configured
+    database (POSITIONS_DB_URL / st.secrets), by default data/positions.sqlite made from the CSVs."""
+    from positions.data import db
+    return os.environ.get("POSITIONS_DATA") or db.configured_url()
+
+
+def data_version(source: str | Path) -> str:
+    """A key that changes whenever the data changes (file mtime, or the database's last change)."""
+    if is_db_url(source):
+        from positions.data import db
+        return db.data_version(str(source))
+    return str(os.path.getmtime(source))
+
+
 def load_statements(path: str | Path = DEFAULT_PATH) -> list[Statement]:
-    """Parse and validate every row; StoreError names file, line, column and value."""
+    """Parse and validate every row of a CSV file or a database URL; StoreError names file, line,
+    column and value."""
+    if is_db_url(path):
+        from positions.data import db
+        return db.load_statements(str(path))
     path = Path(path)
     text = read_text_file(path).lstrip("\ufeff")
     reader = csv.DictReader(io.StringIO(text, newline=""))
@@ -66,11 +90,16 @@ def load_statements(path: str | Path = DEFAULT_PATH) -> list[Statement]:
     unknown = [c for c in header if c not in CSV_COLUMNS]
     if unknown:
         raise StoreError(f"{path}: unknown column(s) {', '.join(unknown)}; expected {', '.join(CSV_COLUMNS)}")
+    rows = ((reader.line_num, row) for row in reader)
+    return statements_from_rows(rows, str(path))
+
+
+def statements_from_rows(rows, where: str) -> list[Statement]:
+    """(line, {column: text cell}) pairs -> Statements, the one parser of the CSV and the database."""
     out: list[Statement] = []
-    for row in reader:
-        line = reader.line_num
+    for line, row in rows:
         if None in row:
-            raise StoreError(f"{path}:{line}: more values than columns")
+            raise StoreError(f"{where}:{line}: more values than columns")
         values = {k: (v if v is not None else "") for k, v in row.items()}
         if "confidence" in values and values["confidence"] == "":
             values["confidence"] = 1.0
@@ -80,7 +109,7 @@ def load_statements(path: str | Path = DEFAULT_PATH) -> list[Statement]:
         try:
             out.append(Statement(**values))
         except InvalidField as e:
-            raise StoreError(f"{path}:{line}: column {e.field}: {e}") from None
+            raise StoreError(f"{where}:{line}: column {e.field}: {e}") from None
     return out
 
 
@@ -141,13 +170,18 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
         pass
 
 
+def cells(statement: Statement) -> dict[str, str]:
+    """A statement as the text cells of its CSV row (the database stores the same text)."""
+    rec = statement.to_record()
+    return {c: _cell(rec[c]) for c in CSV_COLUMNS}
+
+
 def statements_csv(statements: list[Statement]) -> str:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for s in statements:
-        rec = s.to_record()
-        writer.writerow({c: _cell(rec[c]) for c in CSV_COLUMNS})
+        writer.writerow(cells(s))
     return buf.getvalue()
 
 
