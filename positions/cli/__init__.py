@@ -95,7 +95,11 @@ def cli():
 @click.option("--format", "fmt", type=click.Choice(["json", "jsonl", "csv", "table"]), default="json", show_default=True)
 @click.option("--encoding", default="utf-8", show_default=True, help="Text encoding of the input files.")
 @click.option("--jobs", type=int, default=None, help="Worker processes for many files (default: one per core).")
-def tag(files, published, fmt, encoding, jobs):
+@click.option("--backend", type=click.Choice(["offline", "openai-compatible"]), default="offline", show_default=True,
+              help="offline: rules + the bundled model; openai-compatible: a chat endpoint (needs --url, --model).")
+@click.option("--url", default=None, help="Base URL of an OpenAI-compatible API, e.g. http://127.0.0.1:11434/v1.")
+@click.option("--model", "llm_model", default=None, help="Model name for --backend openai-compatible.")
+def tag(files, published, fmt, encoding, jobs, backend, url, llm_model):
     """Tag documents: print the statements found, with verbatim evidence.
 
     FILES are text, Markdown or HTML files, folders of them, or - for standard
@@ -106,6 +110,7 @@ def tag(files, published, fmt, encoding, jobs):
     Example:
         python -m positions tag article.txt --published 2024-05-30 --format json
         python -m positions tag articles/ --format jsonl > statements.jsonl
+        python -m positions tag a.txt --backend openai-compatible --url http://127.0.0.1:11434/v1 --model qwen2.5
     """
     from positions.tagger.io import expand, tag_many
 
@@ -113,6 +118,13 @@ def tag(files, published, fmt, encoding, jobs):
     names = expand(files)
     columns = CSV_COLUMNS if fmt == "csv" else ["actor", "affiliation", "issue", "stance", "statement_date",
                                                 "confidence", "evidence"]
+    if backend != "offline":
+        from positions.cli.tagging import tag_with_llm
+
+        if not url or not llm_model:
+            fail("--backend openai-compatible needs --url and --model")
+        click.echo(render(tag_with_llm(names, day, encoding, url, llm_model), fmt, columns), nl=False)
+        return
     results = tag_many(names, day, encoding, jobs)
     if len(names) == 1:
         _, records, error = next(results)
@@ -239,6 +251,7 @@ from positions.cli.review import ingest, review  # noqa: E402
 from positions.tagger.bench import bench  # noqa: E402
 from positions.cli.db import db_group  # noqa: E402
 from positions.cli.users import users_group  # noqa: E402
+from positions.cli.tagging import corpus, evaluate, train  # noqa: E402
 
 cli.add_command(ingest)
 cli.add_command(review)
@@ -246,6 +259,8 @@ cli.add_command(cli_export.export)
 cli.add_command(bench)
 cli.add_command(db_group)
 cli.add_command(users_group)
+for _cmd in (corpus, train, evaluate):
+    cli.add_command(_cmd)
 
 
 def main():
