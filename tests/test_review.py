@@ -24,7 +24,7 @@ def test_review_accept_with_edit_appends_to_data_and_logs(paths):
     decide(sugg, data, log, first.id[:8], "accept", {"stance": "conditional"}, reviewer="ana")
     rows = store.load_statements(data)
     assert len(rows) == 2 and rows[-1].stance.value == "conditional"
-    assert rows[-1].status.value == "accepted" and rows[-1].origin.value == "tagged" and rows[-1].confidence == 0.7
+    assert rows[-1].status.value == "accepted" and rows[-1].origin.value == "reviewed" and rows[-1].confidence == 0.7
     entry = json.loads(log.read_text().splitlines()[0])
     assert entry["action"] == "accept" and entry["reviewer"] == "ana" and entry["changes"] == {"stance": ["oppose", "conditional"]}
     assert store.load_statements(sugg)[0].status.value == "accepted"
