@@ -254,3 +254,12 @@ def write_output(path: Path, data: bytes) -> None:
             raise StoreError(f"{shown(path)}: cannot be written: {os_problem(e)}") from None
         return
     atomic_write_bytes(path, data)
+
+
+_DIRS = re.compile(r"(?:[A-Za-z]:)?(?:[\\/][^\\/\s:'\"]+)+[\\/](?=[^\\/\s:'\"])")
+
+
+def public_message(error: Exception) -> str:
+    """An error as a page may show it: one line, folders of server paths removed, no CLI advice."""
+    text = _DIRS.sub("", str(error)).replace(" or pass --encoding", "").splitlines()
+    return text[0] if text else type(error).__name__

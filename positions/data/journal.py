@@ -42,18 +42,20 @@ class Batch:
 
     def commit(self) -> None:
         """Stage every file, write the journal, rename all into place, drop the journal."""
-        staged = []
+        staged, current = [], self.folder
         try:
             for path, data in self.writes.items():
+                current = path
                 path.parent.mkdir(parents=True, exist_ok=True)
                 staged.append((path, files.stage(path, data), hashlib.sha256(data).hexdigest()))
             entries = [{"target": str(p), "temp": str(t), "sha256": h} for p, t, h in staged]
+            current = self.folder
             files.atomic_write_bytes(self.folder / JOURNAL_NAME, json.dumps({"files": entries}).encode())
-        except OSError as e:
+        except (OSError, StoreError) as e:
             for _, tmp, _ in staged:
                 files.unlink_quietly(tmp)
-            raise StoreError(f"{files.shown(getattr(e, 'filename', None) or self.folder)}: cannot be written: "
-                             f"{files.os_problem(e)}; nothing was changed") from None
+            why = files.os_problem(e) if isinstance(e, OSError) else str(e).rsplit(": ", 1)[-1]
+            raise StoreError(f"{files.shown(current)}: cannot be written: {why}; nothing was changed") from None
         except BaseException:
             for _, tmp, _ in staged:
                 files.unlink_quietly(tmp)

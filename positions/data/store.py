@@ -73,6 +73,8 @@ def load_numbered(path: str | Path, encoding: str = "utf-8") -> list[tuple[int, 
     if is_db_url(path):
         return list(enumerate(load_statements(path), start=1))
     path = Path(path)
+    from positions.data import journal
+    journal.recover_if_needed(path.absolute().parent)  # a writer killed mid-commit: finish or roll back first
     header, rows = csvread.read_rows(path, encoding)
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:

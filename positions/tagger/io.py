@@ -123,7 +123,7 @@ def tag_source(name: str, published=None, encoding: str = "utf-8", tagger=None) 
 
     tagger = tagger or get_tagger()
     title = "stdin" if name == "-" else Path(name).name
-    url = "" if name == "-" else Path(name).resolve().as_uri()
+    url = "" if name == "-" else Path(os.path.abspath(name)).as_uri()  # no resolve(): symlink loops
     if is_large(name):
         best: dict = {}
         for offset, text in iter_chunks(name, encoding):
