@@ -75,6 +75,8 @@ class Group(click.Group):
             return super().invoke(ctx)
         except PositionsError as e:
             fail(str(e))
+        except click.UsageError as e:  # one line, like every other mistake (click prints three)
+            fail(f"{e.format_message()} (see {e.ctx.command_path if e.ctx else 'positions'} --help)")
         except BrokenPipeError:
             sys.exit(0)
         except OSError as e:  # e.g. stdout on a full disk: one line, not a traceback

@@ -229,7 +229,10 @@ def is_protected(target: Path, protected: list[Path]) -> bool:
     except (OSError, RuntimeError):
         return False
     for p in protected:
-        p = p.resolve()
+        try:
+            p = p.resolve()
+        except (OSError, RuntimeError):  # a symlink loop protects nothing
+            continue
         if where == p or (p.is_dir() and p in where.parents):
             return True
     return False

@@ -28,8 +28,11 @@ def expand(names) -> list[str]:
         except OSError:  # a name too long: reading it gives the one-line error
             is_dir = False
         if is_dir:
-            out.extend(str(f) for f in sorted(p.rglob("*"))
-                       if f.is_file() and f.suffix.lower() in TEXT_SUFFIXES | HTML_SUFFIXES)
+            found = [str(f) for f in sorted(p.rglob("*"))
+                     if f.is_file() and f.suffix.lower() in TEXT_SUFFIXES | HTML_SUFFIXES]
+            if not found:
+                raise InputError(f"{name}: a folder without .txt, .md or .html files; give documents to tag")
+            out.extend(found)
         else:
             out.append(name)
     return out
