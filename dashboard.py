@@ -21,10 +21,13 @@ from positions.present import figures
 from positions.reference import registry
 from positions.data import store
 from positions.present import view
+from positions.present import login, review_forms
 from positions.errors import InvalidField, PositionsError
 from positions.model import Issue
 
-DATA_PATH = os.environ.get("POSITIONS_DATA", str(store.DEFAULT_PATH))
+# $POSITIONS_DATA (a CSV or a database URL), else the team database (POSITIONS_DB_URL / secrets /
+# data/positions.sqlite, made from the bundled CSVs on first start).
+DATA_PATH = store.default_source()
 VIEW_LABELS = {
     "supporters": "Supporters over time", "matrix": "Actor × issue", "actor": "Actor timeline",
     "map": "Map", "changes": "Changes", "evidence": "Evidence",
@@ -41,10 +44,11 @@ TABLE_ROWS = 1000
 HINT = "Try a later 'As of' date, the other issue, fewer groups or stances, or a lower minimum confidence."
 
 st.set_page_config(page_title="positions: who backs strikes and trainers", layout="wide")
+login.require_reader(review_forms.engine)  # reading is open unless positions.public_read = false
 
 
 @st.cache_resource(show_spinner="Loading statements…", max_entries=4)
-def load_frame(path: str, mtime: float) -> pd.DataFrame:
+def load_frame(path: str, mtime: str) -> pd.DataFrame:
     """The statements, validated and prepared once per file version (shared, never mutated)."""
     return aggregate.prepare(store.load_frame(path))
 
@@ -122,7 +126,7 @@ def side_table(path: str, mtime: float, query: str) -> pd.DataFrame:
 
 
 try:
-    mtime = os.path.getmtime(DATA_PATH)
+    mtime = store.data_version(DATA_PATH)  # changes with every save: all views update at once
     df = load_frame(DATA_PATH, mtime)
     cb, reg = load_reference()
 except (PositionsError, OSError) as e:
@@ -222,7 +226,7 @@ query_string = view.query_string(state.with_(as_of=as_of))
 with st.sidebar:
     st.divider()
     st.subheader("Share this view")
-    base = st.context.url or "http://127.0.0.1:8501/"
+    base = os.environ.get("POSITIONS_PUBLIC_URL") or st.context.url or "http://127.0.0.1:8501/"
     st.code(f"{base.rstrip('/')}/?{query_string}", language=None, wrap_lines=True)
     st.caption("Copy the link with the button at the box's right: it reopens exactly this view and these filters.")
 

@@ -72,3 +72,8 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "kaleido_server" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.slow)
+
+
+# A real PostgreSQL server for the database-store tests (tests/pg_server.py).
+from tests.pg_server import pg_server, pg_url  # noqa: E402,F401
+from tests.db_fixtures import seeded_sqlite, team_db  # noqa: E402,F401

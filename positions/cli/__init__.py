@@ -179,7 +179,9 @@ def validate(csv_path, documents, encoding):
     numbered = store.load_numbered(csv_path, encoding)
     statements = [s for _, s in numbered]
     texts = checks.document_texts(Path(documents), encoding)
-    found = checks.first_problem(numbered, registry_mod.load(), texts)
+    added = _added_actors(csv_path)
+    problem = (lambda reg, s: _actor_problem(reg, added, s)) if added else checks.registry_problem
+    found = checks.first_problem(numbered, registry_mod.load(), texts, problem)
     if found:
         fail(f"{csv_path}:{found[0]}: {found[1]}")
     from positions.data.dedup import dedupe
@@ -189,6 +191,23 @@ def validate(csv_path, documents, encoding):
 
 
 from positions.data.checks import document_texts, registry_problem  # noqa: E402,F401  (used by tests)
+
+
+def _added_actors(source: str) -> dict:
+    """Actors added in review, when validating a database (they join the registry there)."""
+    if not store.is_db_url(source):
+        return {}
+    from positions.data import db, inbox
+    engine = db.open_store(source)
+    try:
+        return inbox.added_actors(engine)
+    finally:
+        engine.dispose()
+
+
+def _actor_problem(reg, added, s):
+    from positions.data.inbox import actor_problem
+    return actor_problem(reg, added, s)
 
 
 @cli.command()

@@ -38,15 +38,17 @@ def db_group():
 
 @db_group.command()
 @_url_option
-def upgrade(url):
-    """Migrate the database to the latest schema (creates it if empty; seeds nothing).
+@click.option("--seed", is_flag=True, help="On an empty database, also load data/statements.csv and documents.csv.")
+def upgrade(url, seed):
+    """Migrate the database to the latest schema (creating the tables in an empty one).
 
     \b
     Example:
         python -m positions db upgrade --db sqlite:///team.sqlite
+        python -m positions db upgrade --seed
     """
     from positions.data import db
-    engine = _engine(url)
+    engine = _engine(url, seed=seed)
     click.echo(f"{db.redact(str(engine.url))}: schema at revision {db.current_revision(engine)}")
 
 

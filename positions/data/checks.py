@@ -32,11 +32,12 @@ def content_key(s: Statement) -> str:
     return statement_id(s.source_url or s.source_title, s.actor, s.issue.value, s.evidence)
 
 
-def first_problem(numbered: list[tuple[int, Statement]], reg, texts: dict[str, str]) -> tuple[int, str] | None:
+def first_problem(numbered: list[tuple[int, Statement]], reg, texts: dict[str, str],
+                  actor_check=registry_problem) -> tuple[int, str] | None:
     """(line, problem) of the first statement that fails a check, or None."""
     by_id, by_content = {}, {}
     for line, s in numbered:
-        problem = registry_problem(reg, s)
+        problem = actor_check(reg, s)
         if problem:
             return line, problem
         if s.id in by_id:

@@ -158,3 +158,25 @@ def added_actors(engine: Engine) -> dict[str, dict]:
 
 def to_json_record(s: Statement) -> str | None:
     return to_json(s.to_record())
+
+
+def actor_problem(reg, added: dict[str, dict], s: Statement) -> str | None:
+    """Why the statement's speaker/affiliation is not backed by the registry or the actors added
+    in review (None when it is): the rule `validate` applies, plus the added actors."""
+    from positions.cli import registry_problem  # the one rule, shared with `validate`
+
+    extra = added.get(s.actor.strip())
+    if extra is not None:
+        if extra["affiliation"] != s.affiliation:
+            return f"{s.actor} was added as speaking for {extra['affiliation']}, not {s.affiliation}"
+        return None
+    return registry_problem(reg, s)
+
+
+def similar_actors(reg, added: dict[str, dict], name: str, n: int = 5) -> list[str]:
+    """Registered names closest to `name` (people, states, organisations, added actors)."""
+    import difflib
+
+    names = {p.name for p in reg.people.values()} | {s.name for s in reg.states.values()} | \
+        {o.name for o in reg.organisations.values()} | set(added)
+    return difflib.get_close_matches(name.strip(), sorted(names), n=n, cutoff=0.5)

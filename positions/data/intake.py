@@ -2,8 +2,11 @@
 (fetched with a timeout; offline says so). HTML is reduced to its article body, as `tag` does."""
 from __future__ import annotations
 
+import ipaddress
+import os
 import socket
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import PurePath
 
@@ -44,12 +47,31 @@ def read_upload(name: str, raw: bytes) -> str:
     return decode(name, raw, suffix in HTML_SUFFIXES)
 
 
+def check_public(url: str) -> None:
+    """Refuse addresses inside the server's own network (loopback, private, link-local), so an
+    editor cannot make a hosted instance read internal services; POSITIONS_ALLOW_PRIVATE_URLS=1
+    lifts this (tests, intranets)."""
+    if os.environ.get("POSITIONS_ALLOW_PRIVATE_URLS") == "1":
+        return
+    host = urllib.parse.urlsplit(url).hostname or ""
+    try:
+        infos = socket.getaddrinfo(host, None)
+    except (socket.gaierror, UnicodeError) as e:
+        raise InputError(f"{url}: could not look up {host!r} ({e}). This server may be offline; "
+                         "paste the article's text or upload the file") from None
+    for info in infos:
+        addr = ipaddress.ip_address(info[4][0].split("%")[0])
+        if addr.is_private or addr.is_loopback or addr.is_link_local or addr.is_reserved:
+            raise InputError(f"{url}: {host} is an internal address; give a public article URL")
+
+
 def fetch_url(url: str, timeout: float = URL_TIMEOUT) -> str:
     """The article text at an http(s) URL; InputError with a plain reason when it cannot be had
     (offline, timeout, HTTP error, not text)."""
     url = url.strip()
     if not url.lower().startswith(("http://", "https://")):
         raise InputError(f"{url!r}: give an http:// or https:// address")
+    check_public(url)
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as resp:
@@ -60,7 +82,7 @@ def fetch_url(url: str, timeout: float = URL_TIMEOUT) -> str:
     except (urllib.error.URLError, socket.timeout, TimeoutError, ConnectionError) as e:
         reason = getattr(e, "reason", e)
         raise InputError(f"{url}: could not fetch it ({reason}). This server may be offline or the site "
-                         f"did not answer within {timeout:.0f} s; paste the article's text or upload the file") from None
+                         f"did not answer within {timeout:g} s; paste the article's text or upload the file") from None
     if kind not in ("text/html", "application/xhtml+xml", "text/plain", "text/markdown"):
         raise InputError(f"{url}: the address gives {kind}, not an article; paste the text instead")
     return decode(url, raw, kind != "text/plain" and kind != "text/markdown")

@@ -1,0 +1,110 @@
+"""The review flow end to end in Debian's chromium: log in, paste an (invented) article, see the
+suggestions with highlighted evidence, accept one, and find it on the dashboard at once."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from positions.data import db, users
+from tests.conftest import ROOT
+from tests.db_fixtures import PASSWORD
+
+from .conftest import ARTIFACTS, free_port
+
+ARTICLE = ("Vienna, 9 April 2024. German Chancellor Olaf Scholz said on Tuesday that Germany would not send "
+           "any soldiers to Ukraine under any circumstances.")
+
+
+@pytest.fixture(scope="module")
+def team_app(seeded_sqlite, tmp_path_factory):
+    """`streamlit run dashboard.py` (with pages/review.py) on a copy of the seeded database."""
+    path = tmp_path_factory.mktemp("browser") / "team.sqlite"
+    shutil.copy(seeded_sqlite, path)
+    url = db.sqlite_url(path)
+    engine = db.open_store(url)
+    users.add(engine, "ana", "editor", PASSWORD)
+    engine.dispose()
+    port = free_port()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    log = open(ARTIFACTS / "streamlit-review.log", "w")
+    env = {k: v for k, v in os.environ.items() if k != "POSITIONS_DATA"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**env, "POSITIONS_DB_URL": url})
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit did not start; see {log.name}")
+            time.sleep(0.2)
+        yield base, url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def idle(page):
+    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for()
+    page.wait_for_function("() => document.querySelectorAll('[data-stale=\"true\"]').length === 0")
+
+
+def test_review_browser_paste_accept_and_see_it_on_the_dashboard(team_app, new_page):
+    from playwright.sync_api import expect
+
+    base, url = team_app
+    page, watch = new_page()
+    page.goto(f"{base}/review")
+    idle(page)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_label("User name").fill("ana")
+    sidebar.get_by_label("Password", exact=True).fill(PASSWORD)
+    sidebar.get_by_role("button", name="Log in").click()
+    expect(sidebar.get_by_text("Logged in as")).to_be_visible()
+    idle(page)
+    page.get_by_label("Article text").fill(ARTICLE)
+    page.get_by_role("textbox", name="Published (YYYY-MM-DD)").fill("2024-04-09")
+    page.get_by_role("textbox", name="Title", exact=True).fill("An invented dispatch")
+    page.get_by_label("Article text").click()
+    idle(page)
+    page.get_by_role("button", name="Find statements").click()
+    expect(page.get_by_text("new suggestion(s) to review")).to_be_visible()
+    idle(page)
+    mark = page.locator("span", has_text="would not send any soldiers to Ukraine").last
+    expect(mark).to_be_visible()
+    background = mark.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert background not in ("rgba(0, 0, 0, 0)", "transparent"), background
+    page.screenshot(path=str(ARTIFACTS / "review-suggestions.png"), full_page=True)
+    page.get_by_role("button", name="Accept").first.click()
+    expect(page.get_by_text("Accepted: Olaf Scholz")).to_be_visible()
+
+    engine = db.engine_for(url)
+    stored = [s for s in db.read_statements(engine) if "under any circumstances" in s.evidence]
+    engine.dispose()
+    assert [(s.origin.value, s.status.value) for s in stored] == [("reviewed", "accepted")]
+
+    page.goto(f"{base}/?view=evidence&issue=trainer_deployment&as_of=2024-04-30&q=under+any+circumstances")
+    idle(page)
+    chart = page.locator('[data-testid="stPlotlyChart"]').first
+    expect(chart).to_contain_text("Evidence: 1 statements")  # the search finds the accepted one only
+    expect(chart).to_contain_text("circumstances.")
+    expect(chart).to_contain_text("Olaf Scholz")
+    page.screenshot(path=str(ARTIFACTS / "review-on-dashboard.png"), full_page=True)
+    assert watch.offsite == [], watch.offsite

@@ -1,0 +1,136 @@
+"""Logins: argon2 accounts, roles, rate-limited failures, session expiry, OIDC button with test
+secrets, private reading, the users CLI, and the share link's public address."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from positions.data import db, users
+from positions.errors import InputError
+from tests.conftest import SEED_CSV, invoke
+from tests.db_fixtures import PASSWORD, app, login_as, texts
+
+
+@pytest.fixture
+def engine(tmp_path):
+    e = db.open_store(db.sqlite_url(tmp_path / "u.sqlite"), seed=False)
+    yield e
+    e.dispose()
+
+
+def test_users_password_is_stored_as_a_salted_argon2_hash(engine):
+    users.add(engine, "ana", "editor", PASSWORD)
+    users.add(engine, "ben", "viewer", PASSWORD)
+    with engine.connect() as conn:
+        hashes = dict(conn.execute(select(db.users.c.name, db.users.c.password_hash)).all())
+    assert all(h.startswith("$argon2id$") and PASSWORD not in h for h in hashes.values())
+    assert hashes["ana"] != hashes["ben"]
+    assert users.login(engine, "ana", PASSWORD) == users.User("ana", "editor")
+
+
+def test_users_wrong_password_and_unknown_name_get_the_same_answer(engine):
+    users.add(engine, "ana", "editor", PASSWORD)
+    with pytest.raises(users.LoginRefused, match="wrong user name or password"):
+        users.login(engine, "ana", PASSWORD + "x")
+    with pytest.raises(users.LoginRefused, match="wrong user name or password"):
+        users.login(engine, "nobody", PASSWORD)
+
+
+def test_users_failed_logins_are_rate_limited(engine):
+    users.add(engine, "ana", "editor", PASSWORD)
+    for _ in range(users.MAX_FAILURES):
+        with pytest.raises(users.LoginRefused, match="wrong"):
+            users.login(engine, "ana", "guess-guess-guess")
+    with pytest.raises(users.LoginRefused, match="too many failed logins"):
+        users.login(engine, "ana", PASSWORD)  # even the right password waits out the window
+    users.add(engine, "ben", "editor", PASSWORD)
+    assert users.login(engine, "ben", PASSWORD).name == "ben"  # per name
+
+
+@pytest.mark.parametrize("name, role, password, message", [
+    ("a b", "editor", PASSWORD, "user name"), ("ana", "owner", PASSWORD, "role 'owner'"),
+    ("ana", "editor", "short", "too short")])
+def test_users_bad_account_is_refused(engine, name, role, password, message):
+    with pytest.raises(InputError, match=message):
+        users.add(engine, name, role, password)
+    assert users.listing(engine) == []
+
+
+def test_users_cli_add_list_remove(tmp_path, monkeypatch):
+    url = db.sqlite_url(tmp_path / "cli.sqlite")
+    monkeypatch.setenv("POSITIONS_PASSWORD", PASSWORD)
+    assert invoke("users", "add", "ana", "--role", "admin", "--db", url).output == "ana: admin\n"
+    added = invoke("users", "add", "ben", "--role", "editor", "--db", url, "--password", "another-long-one")
+    assert added.exit_code == 0
+    assert invoke("users", "list", "--db", url).output == "ana\tadmin\nben\teditor\n"
+    assert invoke("users", "remove", "ben", "--db", url).exit_code == 0
+    gone = invoke("users", "remove", "ben", "--db", url)
+    assert gone.exit_code == 2 and "no user 'ben'" in gone.output
+    short = invoke("users", "add", "cy", "--role", "editor", "--db", url, "--password", "abc")
+    assert short.exit_code == 2 and "too short" in short.output
+
+
+def test_login_form_logs_in_and_out(team_db):
+    at = app().run()
+    login_as(at, "ana", "not-the-password")
+    assert "wrong user name or password" in texts(at)
+    login_as(at, "ana")
+    assert "Logged in as **ana** (editor)" in texts(at)
+    assert any(b.label == "Find statements" for b in at.button)
+    next(b for b in at.button if b.label == "Log out").click()
+    at.run()
+    assert not any(b.label == "Find statements" for b in at.button) and any(b.label == "Log in" for b in at.button)
+
+
+def test_login_session_expires(team_db):
+    at = app(secrets={"positions": {"session_minutes": 0.05}}).run()  # 3 s
+    login_as(at, "ana")
+    assert "Logged in as **ana**" in texts(at)
+    import time
+    time.sleep(3.5)
+    at.run()
+    assert "Your session expired" in texts(at)
+    assert not any(b.label == "Find statements" for b in at.button)
+
+
+def test_login_removed_account_loses_its_session(team_db):
+    at = app().run()
+    login_as(at, "ana")
+    users.remove(team_db, "ana")
+    at.run()
+    assert not any(b.label == "Find statements" for b in at.button)
+
+
+def test_login_admin_sees_users_tab_editor_does_not(team_db):
+    at = app().run()
+    login_as(at, "adm")
+    assert "Users and actors" in [t.label for t in at.tabs]
+    other = app().run()
+    login_as(other, "ana")
+    assert "Users and actors" not in [t.label for t in other.tabs]
+
+
+def test_login_oidc_button_when_auth_secrets_are_set(team_db):
+    auth = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "test-cookie-secret",
+            "client_id": "positions-test", "client_secret": "not-a-real-secret",
+            "server_metadata_url": "https://login.example.org/.well-known/openid-configuration"}
+    at = app(secrets={"auth": auth}).run()
+    assert any(b.label == "Log in with your organisation" for b in at.button)
+    assert not any(b.label == "Log in with your organisation" for b in app().run().button)
+
+
+def test_login_private_reading_hides_the_dashboard_until_login(team_db, monkeypatch):
+    monkeypatch.setenv("POSITIONS_DATA", str(SEED_CSV))
+    at = app("dashboard.py", secrets={"positions": {"public_read": False}}).run()
+    assert "This tracker is private" in texts(at) and not at.get("plotly_chart")
+    login_as(at, "vic")
+    assert not at.exception and at.get("plotly_chart")
+
+
+def test_share_link_uses_the_public_address(team_db, monkeypatch):
+    monkeypatch.setenv("POSITIONS_DATA", str(SEED_CSV))
+    monkeypatch.setenv("POSITIONS_PUBLIC_URL", "https://positions.example.org/")
+    at = app("dashboard.py").run()
+    links = [c.value for c in at.code]
+    assert any(v.startswith("https://positions.example.org/?") for v in links), links
+    assert not any("127.0.0.1" in v for v in links)
