@@ -276,6 +276,24 @@ def test_battery_ingest(tmp_path, store_dir, kind):
     assert folder_hash(store_dir["data"].parent) == before
 
 
+@pytest.mark.parametrize("name,data", LOADER_FAILS[1::4], ids=[v[0] for v in LOADER_FAILS[1::4]])
+def test_battery_db_import_refuses_broken_csv(tmp_path, store_dir, name, data):
+    """The database store's import reads the same loader: one line, the database unchanged."""
+    case = tmp_path / "statements.csv"
+    case.write_bytes(data)
+    manifest.path_for(case).write_bytes(manifest.build(GOOD, 12))
+    db = tmp_path / "team.sqlite"
+    before = folder_hash(store_dir["data"].parent)
+    one_line_error(invoke("db", "import", str(case), "--db", f"sqlite:///{db}", "--who", "battery"), f"db-import:{name}")
+    from positions.data import db as db_mod
+    engine = db_mod.engine_for(f"sqlite:///{db}")
+    try:
+        assert not db.exists() or db_mod.read_statements(engine) == []
+    finally:
+        engine.dispose()
+    assert folder_hash(store_dir["data"].parent) == before
+
+
 def test_battery_count_is_printed():
     """Runs last in this module: the number of cases tried (issue 15 asks for at least 300)."""
     print(f"\nbad-input battery: {len(TRIED)} cases tried")
