@@ -55,7 +55,7 @@ def command(op: str, paths: dict, rnd: random.Random, i: int) -> list[str]:
     base = [sys.executable, "-m", "positions"]
     if op == "review":
         pending = [s.id for s in store.load_statements(paths["suggestions"]) if s.status.value == "suggested"]
-        ids = rnd.sample(pending, min(6, len(pending)))
+        ids = rnd.sample(pending, min(20, len(pending)))
         args = []
         for n, sid in enumerate(ids):
             args += ["--accept" if n % 3 else "--reject", sid]
@@ -128,7 +128,7 @@ def run(kills: int, seed: int = 15, work: Path | None = None, quiet: bool = Fals
 
     rnd = random.Random(seed)
     work = Path(work or tempfile.mkdtemp(prefix="positions-kill-"))
-    paths = setup(work, suggestions=max(60, kills * 4))
+    paths = setup(work, suggestions=max(100, kills * 12))
     reg = registry.load()
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "POSITIONS_HOME": str(ROOT)}
     done: dict[str, str] = {}
@@ -143,7 +143,8 @@ def run(kills: int, seed: int = 15, work: Path | None = None, quiet: bool = Fals
         with open(out_path, "w") as out:
             proc = subprocess.Popen(command(op, paths, rnd, i), cwd=ROOT, env=env, stdout=out,
                                     stderr=subprocess.STDOUT)
-            time.sleep(rnd.uniform(0.6, 4.0 if op == "ingest" else 2.5))
+            # Python and the package take ~1-2 s to start; the writes come after that.
+            time.sleep(rnd.uniform(*{"review": (1.2, 3.4), "ingest": (1.0, 5.0), "import": (0.8, 3.0)}[op]))
             alive = proc.poll() is None
             if alive:
                 os.kill(proc.pid, signal.SIGKILL)

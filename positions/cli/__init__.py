@@ -30,7 +30,8 @@ def parse_day(value: str | None, option: str) -> date | None:
     try:
         return parse_date(value, option, bounded=True)
     except InvalidField as e:
-        fail(f"{option} {value!r} is not {e.expected}")
+        fail(f"{option} {value!r} is not {e.expected}" if "between" in e.expected
+             else f"{option} {value!r} is not a date; use YYYY-MM-DD")
 
 
 def check_issue(value: str | None) -> None:

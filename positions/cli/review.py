@@ -90,7 +90,8 @@ def _show(s) -> str:
 @click.option("--reject", "reject_ids", multiple=True, help="Reject this suggestion id (repeatable).")
 @click.option("--set", "edits", multiple=True, help="Edit before accepting: field=value (with --accept).")
 @click.option("--reviewer", default=None, help="Name recorded in the review log (default: login name).")
-def review(suggestions, data, log, accept_ids, reject_ids, edits, reviewer):
+@ENCODING
+def review(suggestions, data, log, accept_ids, reject_ids, edits, reviewer, encoding):
     """Accept, edit or reject suggested statements (interactive unless --accept/--reject).
 
     Accepted statements join the data with status accepted and origin reviewed; each
@@ -112,11 +113,11 @@ def review(suggestions, data, log, accept_ids, reject_ids, edits, reviewer):
     check_log(paths[2])
     reg = registry.load()
     if not (accept_ids or reject_ids):
-        return interactive(paths, reviewer, reg)
+        return interactive(paths, reviewer, reg, encoding)
     conflicts = 0
     for sid, action in [(i, "accept") for i in accept_ids] + [(i, "reject") for i in reject_ids]:
         try:
-            s = decide(*paths, sid, action, changes if action == "accept" else None, reviewer, reg=reg)
+            s = decide(*paths, sid, action, changes if action == "accept" else None, reviewer, reg=reg, encoding=encoding)
         except Conflict as e:
             click.echo(f"conflict: {e}", err=True)
             conflicts += 1
@@ -148,19 +149,19 @@ def parse_edits(edits, accept_ids, reject_ids) -> dict:
     return changes
 
 
-def interactive(paths, reviewer, reg) -> None:
+def interactive(paths, reviewer, reg, encoding: str = "utf-8") -> None:
     """The prompt loop over pending suggestions."""
-    pending = [s for s in load_or_empty(paths[0]) if s.status.value == "suggested"]
+    pending = [s for s in load_or_empty(paths[0], encoding) if s.status.value == "suggested"]
     if not pending:
         click.echo("No suggestions waiting for review.")
         return
     for i, s in enumerate(pending, 1):
         click.echo(f"\n{i}/{len(pending)} " + _show(s))
-        if not prompt_one(paths, s, reviewer, reg):
+        if not prompt_one(paths, s, reviewer, reg, encoding):
             return
 
 
-def prompt_one(paths, s, reviewer, reg) -> bool:
+def prompt_one(paths, s, reviewer, reg, encoding: str = "utf-8") -> bool:
     """Decide one suggestion at the prompt; False when the reviewer quits."""
     edits_now = {}
     while True:
@@ -176,7 +177,7 @@ def prompt_one(paths, s, reviewer, reg) -> bool:
         elif choice in ("a", "r"):
             try:
                 done = decide(*paths, s.id, "accept" if choice == "a" else "reject",
-                              (edits_now or None) if choice == "a" else None, reviewer, reg=reg)
+                              (edits_now or None) if choice == "a" else None, reviewer, reg=reg, encoding=encoding)
             except PositionsError as e:
                 click.echo(f"  {e}")
                 edits_now = {}

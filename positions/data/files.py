@@ -264,5 +264,6 @@ _DIRS = re.compile(r"(?:[A-Za-z]:)?(?:[\\/][^\\/\s:'\"]+)+[\\/](?=[^\\/\s:'\"])"
 
 def public_message(error: Exception) -> str:
     """An error as a page may show it: one line, folders of server paths removed, no CLI advice."""
-    text = _DIRS.sub("", str(error)).replace(" or pass --encoding", "").splitlines()
+    text = _DIRS.sub("", str(error)).replace(" or pass --encoding", "")
+    text = text.replace(" (or --encoding utf-16 for UTF-16)", "").splitlines()
     return text[0] if text else type(error).__name__

@@ -75,7 +75,7 @@ def find(suggestions: list[Statement], statement_id: str, where: Path) -> Statem
 
 
 def decide(suggestions_path: Path, data_path: Path, log_path: Path, statement_id: str, action: str,
-           edits: dict | None = None, reviewer: str | None = None, reg=None) -> Statement:
+           edits: dict | None = None, reviewer: str | None = None, reg=None, encoding: str = "utf-8") -> Statement:
     """Accept (optionally with field edits) or reject one suggestion, in one transaction.
 
     Accepting an already accepted suggestion with edits changes the stored statement (logged as
@@ -88,12 +88,12 @@ def decide(suggestions_path: Path, data_path: Path, log_path: Path, statement_id
     suggestions_path, data_path, log_path = Path(suggestions_path), Path(data_path), Path(log_path)
     check_log(log_path)
     with journal.transaction(data_path.absolute().parent) as batch:
-        suggestions = load_or_empty(suggestions_path)
+        suggestions = load_or_empty(suggestions_path, encoding)
         original = find(suggestions, statement_id, suggestions_path)
         status = original.status.value
         if status == "rejected" or (status == "accepted" and (action == "reject" or not edits)):
             raise Conflict(f"{original.id}: already {status}; not changed (see {files.shown(log_path)})")
-        data = load_or_empty(data_path)
+        data = load_or_empty(data_path, encoding)
         stored = next((s for s in data if s.id == original.id), original)
         edited = stored if status == "accepted" else original
         for field, value in (edits or {}).items():

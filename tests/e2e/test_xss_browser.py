@@ -56,7 +56,7 @@ def _xss_url(tmp_path_factory):
         log.close()
 
 
-QUERIES = [{"view": "evidence", "q": "Scholz"}, {"view": "evidence", "q": PAYLOADS[1]},
+QUERIES = [{"view": "evidence", "q": "Macron"}, {"view": "evidence", "q": PAYLOADS[1]},
            {"view": "evidence", "q": PAYLOADS[0], "sort": "speaker"}, {"view": "actor", "actor": PAYLOADS[0]},
            {"issue": PAYLOADS[1]}, {"view": PAYLOADS[2]}, {"view": "matrix", "actor": PAYLOADS[3]},
            {"view": "changes"}, {"view": "supporters", "stances": PAYLOADS[0]}]
@@ -74,4 +74,8 @@ def test_xss_payloads_stay_inert(xss_url, new_page, query):
     assert page.evaluate("() => window.__xss === undefined")
     assert page.evaluate("() => document.querySelectorAll('img[src=\"x\"], svg[onload]').length") == 0
     assert page.evaluate("() => [...document.scripts].every(s => !s.textContent.includes('__xss'))")
+    if query.get("q") == "Macron":  # the payload-laden quotes were drawn (as text) in the evidence table
+        quote = next(r.evidence for r in store.load_statements(SEED_CSV) if r.actor == "Emmanuel Macron")
+        assert " ".join(quote.split()[:3]) in page.content()
+        assert page.locator('[data-testid="stPlotlyChart"]').count() >= 1
     assert "Traceback" not in page.inner_text("body")
