@@ -113,7 +113,7 @@ def db_count(paths: dict) -> int | None:
     if not paths["db"].exists():
         return None
     from positions.data import db
-    engine = db.engine_for(f"sqlite:///{paths['db']}")
+    engine = db.open_store(f"sqlite:///{paths['db']}", seed=False)  # opens (migrates a half-created file)
     try:
         return len(db.read_statements(engine))
     finally:
@@ -143,8 +143,15 @@ def run(kills: int, seed: int = 15, work: Path | None = None, quiet: bool = Fals
         with open(out_path, "w") as out:
             proc = subprocess.Popen(command(op, paths, rnd, i), cwd=ROOT, env=env, stdout=out,
                                     stderr=subprocess.STDOUT)
-            # Python and the package take ~1-2 s to start; the writes come after that.
-            time.sleep(rnd.uniform(*{"review": (1.2, 3.4), "ingest": (1.0, 5.0), "import": (0.8, 3.0)}[op]))
+            if op == "review" and i % 8 != 1:
+                # Aim at the writes: wait for the first decision to be reported, then kill within ~0.8 s
+                # (a decision takes ~50 ms), so most kills land between or inside commits.
+                deadline = time.monotonic() + 60
+                while proc.poll() is None and time.monotonic() < deadline and "ed " not in out_path.read_text():
+                    time.sleep(0.01)
+                time.sleep(rnd.uniform(0, 0.8))
+            else:  # anywhere, start-up included
+                time.sleep(rnd.uniform(*{"review": (0.5, 3.0), "ingest": (1.0, 6.0), "import": (0.8, 3.0)}[op]))
             alive = proc.poll() is None
             if alive:
                 os.kill(proc.pid, signal.SIGKILL)
