@@ -155,3 +155,26 @@ def test_tagger_context_window_counts_only_on_issue_sentences(rules_tagger, case
     got = {(r.affiliation, r.issue.value, r.stance.value) for r in rules_tagger.tag(text, PUB)}
     assert ("CZ", "cross_border_strikes", "support") in got
     assert (("NO", "cross_border_strikes", "oppose") in got) is present, case_id
+
+
+def test_tagger_cue_ids_are_stable_and_unique(cb):
+    """The stance cues' ids (from their text) match the snapshot: a cue renamed, edited or dropped shows here."""
+    import json
+    from pathlib import Path
+
+    from positions.tagger.rules import cue_ids
+
+    snapshot = json.loads((Path(__file__).parent / "data" / "tagger_cue_ids.json").read_text())
+    ids = cue_ids(cb)
+    assert ids == snapshot
+    flat = [i for v in ids.values() for i in v]
+    assert len(flat) == len(set(flat)) > 50
+
+
+def test_tagger_cue_id_in_record_names_the_cue(rules_tagger):
+    from positions.tagger.rules import cue_id
+
+    (rec,) = rules_tagger.tag("Olaf Scholz said German soldiers will not be sent to Ukraine.", PUB)
+    stance_cue = next(c for c in rec.cues if c.startswith("stance:"))
+    group, cid = stance_cue.split(":")[1].rstrip("]").split("[")
+    assert cid in [cue_id(p) for p in rules_tagger.codebook.lexicons["stances"][group]]

@@ -74,6 +74,9 @@ def train(corpus_dir, out, seed):
     Example:
         python -m positions train
     """
+    import datetime
+    import hashlib
+
     from positions.tagger import corpus as corpus_mod, learned, training
     from positions.tagger.core import get_tagger
 
@@ -83,12 +86,28 @@ def train(corpus_dir, out, seed):
     if not train_docs or not val_docs:
         raise click.ClickException(f"{corpus_dir}: no train or validation documents; run `python -m positions corpus build`")
     model = training.release(tagger, train_docs, val_docs, seed)
+    manifest = Path(corpus_dir) / "manifest.csv"
+    model.card = {"description": "positions learned layer: issue (one binary model per issue) and stance (4-way) "
+                                 "logistic regressions over hashed features of sentence x actor candidates",
+                  "trained_at": datetime.date.today().isoformat(),
+                  "corpus": _relative(manifest), "held_out_scores": "benchmarks/tagger.txt (python -m positions evaluate)",
+                  "corpus_manifest_sha256":
+                      hashlib.sha256(manifest.read_bytes()).hexdigest() if manifest.exists() else None,
+                  **model.card}
     path = Path(out) if out else learned.DEFAULT_MODEL
     model.save(path)
     val = model.card["validation_scores_of_train_only_model"]
     click.echo(f"wrote {path} ({path.stat().st_size // 1024} KiB) and {path.with_suffix('.json').name}: "
                f"threshold {model.threshold}; validation " +
                ", ".join(f"{k} F1 {v['f1']} (P {v['precision']})" for k, v in val.items()))
+
+
+def _relative(path: Path) -> str:
+    """A path relative to the project root where it is inside it (the card names no machine's folders)."""
+    try:
+        return str(Path(path).resolve().relative_to(paths.ROOT))
+    except ValueError:
+        return str(path)
 
 
 @click.command()

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from positions.reference.registry import Resolution
+from positions.tagger.speakers import _SUBORD
 from positions.tagger.text import sentences
 
 # The vocabulary of both issues: a sentence without any of these words is never a candidate.
@@ -25,7 +26,7 @@ GATE = re.compile(
 # in a sentence that also names Russia or Ukraine.
 WEAK = re.compile(r"\b(?:strikes?|striking|forces?|presence|mission|arms)\b", re.I)
 WAR = re.compile(r"\b(?:Russia|Russian|Ukraine|Ukrainian|Kyiv|Kiev|Moscow|Kremlin)\b")
-CONTEXT = 2    # sentences after a gated one that are candidates too ("Moscow rejected the idea.")
+CONTEXT = 1    # sentences after a gated one that are candidates too ("Moscow rejected the idea.")
 KIND_RANK = {"person": 0, "title": 1, "anonymous": 2, "state": 3, "carried": 4}
 
 
@@ -40,6 +41,7 @@ class Candidate:
     kind: str                   # person / title / anonymous / state / carried
     spans: list = field(default_factory=list)   # (start, end) of its mentions inside the sentence
     kinds: set = field(default_factory=set)
+    subordinate: bool = True    # every mention is the subject of a subordinate clause ("after X hinted")
 
     @property
     def affiliation(self) -> str:
@@ -93,17 +95,19 @@ def generate(tagger, text: str, published: date | None) -> list[Sentence]:
             kind = _kind_of(m, how)
             if kind in ("person", "title") and res.actor_id:
                 history.append(res)
+            sub = bool(_SUBORD.search(sent, max(0, m.start() - 20), m.start()))
             c = found.get(res.affiliation)
             if c is None:
-                found[res.affiliation] = Candidate(idx, s0, s1, res, kind, [(m.start(), m.end())], {kind})
+                found[res.affiliation] = Candidate(idx, s0, s1, res, kind, [(m.start(), m.end())], {kind}, sub)
                 continue
+            c.subordinate = c.subordinate and sub
             c.spans.append((m.start(), m.end()))
             c.kinds.add(kind)
             if KIND_RANK[kind] < KIND_RANK[c.kind]:
                 c.res, c.kind = res, kind
         if last_person is not None and last_person.affiliation not in found and \
                 (R.pronoun.search(sent) or sent[:1] in "“\"‘"):
-            found[last_person.affiliation] = Candidate(idx, s0, s1, last_person, "carried", [], {"carried"})
+            found[last_person.affiliation] = Candidate(idx, s0, s1, last_person, "carried", [], {"carried"}, False)
         people = [c.res for c in found.values() if c.kind == "person"]
         if people:
             last_person = people[-1]

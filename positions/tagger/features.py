@@ -15,6 +15,7 @@ ISSUES = ("cross_border_strikes", "trainer_deployment")
 ISSUE_TAG = {"cross_border_strikes": "S", "trainer_deployment": "T"}
 _WORD = re.compile(r"[a-z0-9]+(?:['’-][a-z0-9]+)*|ACTOR|OTHER|[“”\"?]")
 WINDOW = 6
+STEM = 5
 
 
 def masked(sent: Sentence, cand: Candidate) -> str:
@@ -38,13 +39,16 @@ def tokens(sent: Sentence, cand: Candidate, rule_view: dict) -> list[str]:
     """Feature tokens of one candidate. `rule_view` is what the rule layer found (see rule_view)."""
     words = _WORD.findall(masked(sent, cand))
     out = [f"u:{w}" for w in words]
+    out += [f"s:{w[:STEM]}" for w in words if len(w) > STEM]     # "rejects"/"rejected" share "s:rejec"
     out += [f"b:{a}_{b}" for a, b in zip(words, words[1:])]
     if "ACTOR" in words:
         i = words.index("ACTOR")
-        out += [f"L:{w}" for w in words[max(0, i - WINDOW):i]]
-        out += [f"R:{w}" for w in words[i + 1:i + 1 + WINDOW]]
+        out += [f"L:{w[:STEM]}" for w in words[max(0, i - WINDOW):i]]
+        out += [f"R:{w[:STEM]}" for w in words[i + 1:i + 1 + WINDOW]]
         out.append(f"pos:{min(i // 5, 6)}")
     out += [f"k:{k}" for k in sorted(cand.kinds)]
+    if cand.subordinate:
+        out.append("k:subordinate")
     out.append(f"aff:{cand.affiliation}")
     out.append(f"n:{min(len(sent.candidates), 3)}")
     if sent.context:

@@ -1,8 +1,9 @@
 """Rules and the learned layer together: which records each layer keeps, and how they merge.
 
-Layers (`mode`): "rules" (the rule pipeline alone), "model" (the classifiers alone), "both" (the
-classifiers, which see the rule records as features, plus the rule records the classifiers leave
-unopposed). Every record says which layer found it in its cues (`layer:rules` / `layer:model`).
+Layers (`mode`): "rules" (the rule pipeline alone), "model" (the classifiers alone, which see the
+rule records as features), "both" (every rule record, plus the classifiers' records for the
+(affiliation, issue) pairs the rules have none for: the rules stay where they are precise). Every
+record says which layer found it in its cues (`layer:rules` / `layer:model`).
 """
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from positions.model import Statement
 from positions.tagger import learned
 
 MODES = ("rules", "model", "both")
-RULE_FLOOR = 0.7     # a rule record the classifiers did not confirm is kept from this confidence up
 
 
 def model_records(scored: list[learned.Scored], text: str, published, threshold: float, rule_records,
@@ -23,6 +23,8 @@ def model_records(scored: list[learned.Scored], text: str, published, threshold:
     for s in scored:
         if s.sent.unnamed_at >= 0 and (not s.cand.spans or s.cand.spans[0][0] < s.sent.unnamed_at):
             continue   # the speaker reports an unnamed group's position (codebook: not annotated)
+        if s.cand.subordinate:
+            continue   # "..., after X hinted at it": X owns only that clause; the rules read it
         key = (s.cand.affiliation, s.issue)
         if s.score >= threshold and (key not in best or s.score > best[key].score):
             best[key] = s
@@ -41,31 +43,11 @@ def model_records(scored: list[learned.Scored], text: str, published, threshold:
     return out
 
 
-def merge_rules_first(model_recs, rule_records, scored=None, floor: float = 0.0):
+def merge_rules_first(model_recs, rule_records):
     """The rule records, plus the model's records for (affiliation, issue) pairs the rules have none for."""
     taken = {(r.affiliation, _v(r.issue)) for r in rule_records}
     out = [replace(r, cues=("layer:rules", *r.cues)) for r in rule_records]
-    return out + [r for r in model_recs if (r.affiliation, _v(r.issue)) not in taken and r.confidence >= floor]
-
-
-def merge(model_recs: list[Statement], rule_records: list[Statement], scored) -> list[Statement]:
-    """The model's records, plus each rule record whose (affiliation, issue) the model has no record for
-    and did not score as off the issue (its issue probability there stays above a floor)."""
-    taken = {(r.affiliation, _v(r.issue)) for r in model_recs}
-    p_issue: dict[tuple, float] = {}
-    for s in scored:
-        key = (s.cand.affiliation, s.issue, s.cand.start)
-        p_issue[key] = max(p_issue.get(key, 0.0), s.p_issue)
-    out = list(model_recs)
-    for r in rule_records:
-        key = (r.affiliation, _v(r.issue))
-        if key in taken or r.confidence < RULE_FLOOR:
-            continue
-        if p_issue.get((r.affiliation, _v(r.issue), r.evidence_start), 1.0) < 0.1:
-            continue
-        taken.add(key)
-        out.append(replace(r, cues=("layer:rules", *r.cues)))
-    return out
+    return out + [r for r in model_recs if (r.affiliation, _v(r.issue)) not in taken]
 
 
 def tag_with_model(tagger, text, published, rule_recs, source_url="", source_title="", offset=0) -> list[Statement]:

@@ -163,15 +163,17 @@ def featurize(tagger, text: str, published: date | None, rule_records) -> tuple[
     return pairs, [feat.tokens(s, c, view) for s, c in pairs]
 
 
-def score(model: Model, pairs, toks) -> list[Scored]:
-    """Every candidate × issue with its issue probability and best stance."""
+def score(model: Model, pairs, toks, floor: float | None = None) -> list[Scored]:
+    """Every candidate × issue whose issue probability reaches `floor` (default: the model's
+    threshold; score = p_issue × p_stance never reaches it below), with its best stance."""
+    floor = model.threshold if floor is None else floor
     if not pairs:
         return []
     X = vectorize(toks, model.n_features)
     out = []
     for issue, lin in model.issue.items():
         p_issue = lin.proba(X)[:, 1]
-        keep = np.nonzero(p_issue >= model.threshold)[0]   # score = p_issue × p_stance: below it, never kept
+        keep = np.nonzero(p_issue >= floor)[0]
         if not len(keep):
             continue
         Xs = vectorize([feat.with_issue(toks[i], issue) for i in keep], model.n_features)
