@@ -14,6 +14,7 @@ from positions.errors import InputError, PositionsError
 from positions.model import parse_date
 from positions.present import login
 from positions.present import review_forms as forms
+from positions.present.highlight import escape
 from positions.reference import codebook, registry
 
 st.set_page_config(page_title="positions: review and history", layout="wide")
@@ -31,13 +32,15 @@ def tag_document(eng, who: str, text: str, kind: str, meta: dict) -> None:
     try:
         published = parse_date(meta["published"] or None, "published")
     except PositionsError as e:
-        st.error(f"Publication date: {e}")
+        st.error(escape(f"Publication date: {e}"))
         return
     doc_id = inbox.add_document(eng, text, who, kind, meta["url"], meta["title"], meta["published"], meta["publisher"])
     found = tag_text(text, published=published, source_url=meta["url"] or f"doc:{doc_id}",
                      source_title=meta["title"] or doc_id)
     added = inbox.suggest(eng, doc_id, found, who)
     st.session_state["doc_id"] = doc_id
+    if added:
+        st.session_state["doc_pick"] = doc_id  # show the new document's suggestions next
     st.success(f"The tagger found {len(found)} statement(s); {added} new suggestion(s) to review.")
 
 
@@ -56,7 +59,7 @@ def source_text(kind: str) -> str | None:
             return intake.read_upload(up.name, up.getvalue())
         return intake.fetch_url(st.session_state.get("source_url_input", ""))
     except InputError as e:
-        st.error(str(e))
+        st.error(escape(str(e)))
         return None
 
 
@@ -101,14 +104,18 @@ def suggestion_card(eng, who: str, sug: inbox.Suggestion, text: str, cb, reg, ad
             if problem:
                 forms.show_problem(problem, similar)
                 return
-            inbox.accept(eng, s.id, new, who, label)
+            try:
+                inbox.accept(eng, s.id, new, who, label)
+            except PositionsError as e:  # decided meanwhile by someone else, or already in the data
+                st.error(escape(str(e)))
+                return
             st.session_state["flash"] = f"Accepted: {new.actor} on {new.issue.value} ({new.stance.value})."
             st.rerun()
         if reject:
             try:
                 inbox.reject(eng, s.id, label, who)
             except PositionsError as e:
-                st.error(str(e))
+                st.error(escape(str(e)))
                 return
             st.session_state["flash"] = f"Rejected {s.actor}'s suggestion; kept with your label."
             st.rerun()
@@ -126,8 +133,8 @@ def review_queue(eng, who: str, cb, reg) -> None:
                           format_func=lambda d: f"{inbox.document(eng, d)['title'] or d} "
                                                 f"({sum(p.document_id == d for p in pending)} waiting)")
     doc = inbox.document(eng, doc_id)
-    st.caption(f"{doc['kind']} · {doc['url'] or 'no URL'} · published {doc['published'] or 'unknown'} · "
-               f"added by {doc['added_by']}")
+    st.caption(escape(f"{doc['kind']} · {doc['url'] or 'no URL'} · published {doc['published'] or 'unknown'} · "
+                      f"added by {doc['added_by']}"))
     added = inbox.added_actors(eng)
     for sug in (p for p in pending if p.document_id == doc_id):
         suggestion_card(eng, who, sug, doc["text"], cb, reg, added)
@@ -135,15 +142,17 @@ def review_queue(eng, who: str, cb, reg) -> None:
 
 
 def pick_statement(eng):
-    rows = db.read_statements(eng)
+    """A search box and a list of matching statements, deleted ones (which can be reverted) last."""
+    rows, gone = db.read_statements(eng), changelog.deleted(eng)
     q = st.text_input("Find a statement (speaker, quote, id)", key="stmt_q").strip().lower()
-    hits = [s for s in rows if not q or q in s.actor.lower() or q in s.evidence.lower() or s.id.startswith(q)]
+    match = lambda s: not q or q in s.actor.lower() or q in s.evidence.lower() or s.id.startswith(q)  # noqa: E731
+    hits = [s for s in rows if match(s)][-200:][::-1] + [s for s in gone if match(s)][:50]
     if not hits:
         st.info("No statement matches.")
         return None
-    hits = hits[-200:][::-1]
+    gone_ids = {s.id for s in gone}
     options = {s.id: f"{s.statement_date or 'undated'} · {s.actor} · {s.issue.value} · {s.stance.value} · {s.id}"
-               for s in hits}
+                     + (" · DELETED" if s.id in gone_ids else "") for s in hits}
     return st.selectbox("Statement", list(options), format_func=options.get, key="stmt_pick")
 
 
@@ -193,7 +202,9 @@ def statement_history(eng, user, cb, reg) -> None:
     st.dataframe(forms.history_table(entries), hide_index=True, width="stretch")
     if user is None or not user.can_edit():
         return
-    revertible = [e for e in entries if e["target"] == "statement" and e["after"] is not None][:-1]
+    revertible = [e for e in entries if e["target"] == "statement" and e["after"] is not None]
+    if stored is not None:
+        revertible = revertible[:-1]  # the last one is the current version
     if revertible:
         c1, c2 = st.columns([3, 1])
         to = c1.selectbox("Revert to the version after change", [e["id"] for e in revertible], key="revert_to",
@@ -232,12 +243,20 @@ def admin(eng, user) -> None:
         if st.form_submit_button("Add or reset user"):
             try:
                 users_mod.add(eng, name, role, password, by=user.name)
-                st.success(f"{name}: {role}")
+                st.success(escape(f"{name}: {role}"))
             except PositionsError as e:
-                st.error(str(e))
+                st.error(escape(str(e)))
     st.markdown("**Actors added in review**")
     st.dataframe([{"name": k, **v} for k, v in inbox.added_actors(eng).items()], width="stretch")
     forms.add_actor_form(eng, user.name, "admin")
+    added = inbox.added_actors(eng)  # again: the form may just have added one
+    if added:
+        c1, c2 = st.columns([3, 1])
+        name = c1.selectbox("Remove an added actor", list(added), key="remove_actor")
+        if c2.button("Remove actor", key="remove_actor_go"):
+            inbox.remove_actor(eng, name, user.name)
+            st.session_state["flash"] = f"Removed {name} from the added actors."
+            st.rerun()
 
 
 eng = forms.engine()
@@ -248,11 +267,11 @@ cb, reg = reference()
 
 st.title("Review and history")
 if store.default_source() != db.configured_url():
-    st.warning(f"The dashboard reads {store.default_source()} (POSITIONS_DATA), not this page's database: "
-               "statements accepted here will not show there until POSITIONS_DATA is unset.")
+    st.warning(escape(f"The dashboard reads {store.default_source()} (POSITIONS_DATA), not this page's database: "
+                      "statements accepted here will not show there until POSITIONS_DATA is unset."))
 flash = st.session_state.pop("flash", None)
 if flash:
-    st.success(flash)
+    st.success(escape(flash))
 tabs = ["Review an article", "Statement history", "Data as of a moment"] + (["Users and actors"]
                                                                              if user and user.is_admin() else [])
 parts = st.tabs(tabs)

@@ -2,6 +2,7 @@
 session, copied per test), accounts, and AppTest helpers for the review page and login."""
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -54,7 +55,7 @@ def login_as(at, name: str, password: str = PASSWORD):
 
 
 def texts(at) -> str:
-    """Every markdown, caption, info, success, warning and error text of the page, joined."""
+    """Every markdown, caption, info, success, warning and error text of the page, joined, as read."""
     parts = [e.value for kind in ("markdown", "caption", "info", "success", "warning", "error")
              for e in getattr(at, kind)]
-    return "\n".join(str(p) for p in parts)
+    return re.sub(r"\\(.)", r"\1", "\n".join(str(p) for p in parts))  # Markdown escapes undone

@@ -11,6 +11,7 @@ import subprocess
 import tempfile
 import time
 import uuid
+from contextlib import contextmanager
 
 import pytest
 
@@ -45,35 +46,60 @@ def wait_ready(port: int, proc: subprocess.Popen, deadline: float) -> None:
             time.sleep(0.2)
 
 
-@pytest.fixture(scope="session")
-def pg_server():
-    """(host, port) of a PostgreSQL server started for this test session and stopped after it."""
+class NoPostgres(RuntimeError):
+    """PostgreSQL cannot be started here (the reason is the message)."""
+
+
+@contextmanager
+def postgres_server():
+    """(host, port) of a throw-away PostgreSQL server, stopped and deleted on exit."""
     bindir = pg_bindir()
     if bindir is None:
-        pytest.skip("PostgreSQL is not installed (apt-get install postgresql; scripts/run-tests.sh does it)")
+        raise NoPostgres("PostgreSQL is not installed (apt-get install postgresql; scripts/run-tests.sh does it)")
     if os.geteuid() == 0 and shutil.which("runuser") is None:
-        pytest.skip("running as root without runuser: cannot start PostgreSQL as the postgres user")
+        raise NoPostgres("running as root without runuser: cannot start PostgreSQL as the postgres user")
     tmp = tempfile.mkdtemp(prefix="positions-pg-")
     os.chmod(tmp, 0o755)
     data = os.path.join(tmp, "data")
     if os.geteuid() == 0:
         shutil.chown(tmp, "postgres", "postgres")
-    subprocess.run(as_postgres([f"{bindir}/initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8",
-                                "--no-sync"]), check=True, capture_output=True)
-    port = free_port()
-    proc = subprocess.Popen(as_postgres([f"{bindir}/postgres", "-D", data, "-p", str(port), "-h", "127.0.0.1",
-                                         "-k", tmp, "-c", "fsync=off"]),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = None
     try:
+        subprocess.run(as_postgres([f"{bindir}/initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8",
+                                    "--no-sync"]), check=True, capture_output=True)
+        port = free_port()
+        proc = subprocess.Popen(as_postgres([f"{bindir}/postgres", "-D", data, "-p", str(port), "-h", "127.0.0.1",
+                                             "-k", tmp, "-c", "fsync=off"]),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_ready(port, proc, time.monotonic() + 30)
         yield "127.0.0.1", port
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        if proc is not None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def create_database(host: str, port: int) -> str:
+    """A new empty database on the server; its SQLAlchemy URL."""
+    import psycopg
+    name = "t_" + uuid.uuid4().hex[:10]
+    with psycopg.connect(host=host, port=port, user="postgres", dbname="postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return f"postgresql+psycopg://postgres@{host}:{port}/{name}"
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """(host, port) of a PostgreSQL server started for this test session and stopped after it."""
+    try:
+        with postgres_server() as address:
+            yield address
+    except NoPostgres as e:
+        pytest.skip(str(e))
 
 
 @pytest.fixture
@@ -81,9 +107,7 @@ def pg_url(pg_server):
     """A fresh, empty database on the session's server (dropped after the test)."""
     import psycopg
     host, port = pg_server
-    name = "t_" + uuid.uuid4().hex[:10]
+    url = create_database(host, port)
+    yield url
     with psycopg.connect(host=host, port=port, user="postgres", dbname="postgres", autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield f"postgresql+psycopg://postgres@{host}:{port}/{name}"
-    with psycopg.connect(host=host, port=port, user="postgres", dbname="postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')

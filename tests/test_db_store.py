@@ -293,3 +293,41 @@ def test_db_validate_accepts_actors_added_in_review(tmp_path):
     inbox.add_actor(engine, "Ottilie Marchetti", "IT", "government", "Deputy Foreign Minister", "adm")
     engine.dispose()
     assert invoke("validate", url).exit_code == 0
+
+
+def test_db_default_sqlite_second_builder_keeps_the_first_file(tmp_path, monkeypatch):
+    """Two processes starting at once: the loser's copy is discarded, the file is never half-built."""
+    target = tmp_path / "positions.sqlite"
+    db.build_sqlite(target)
+    first = target.stat().st_ino
+    db.build_sqlite(target)
+    assert target.stat().st_ino == first
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["positions.sqlite"]
+
+
+def test_db_outdated_database_is_migrated_on_first_read(tmp_path):
+    url = db.sqlite_url(tmp_path / "old.sqlite")
+    engine = db.engine_for(url)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE unrelated (x INTEGER)"))  # a database without our tables
+    engine.dispose()
+    assert store.load_statements(url) == store.load_statements(BUNDLED)  # migrated and seeded
+    assert db.current_revision(db.engine_for(url)) == db.HEAD
+
+
+def test_db_cli_training_writes_decided_suggestions(tmp_path):
+    url = db.sqlite_url(tmp_path / "tr.sqlite")
+    engine = db.open_store(url, seed=False)
+    doc = inbox.add_document(engine, "An invented line of text.", "ana", "paste")
+    keep, drop = make_statement(status="suggested", origin="tagged"), make_statement(
+        evidence="Other words.", status="suggested", origin="tagged")
+    inbox.suggest(engine, doc, [keep, drop], "tagger")
+    inbox.accept(engine, keep.id, replace(keep, stance="conditional"), "ana")
+    inbox.reject(engine, drop.id, "quote is about something else", "ana")
+    engine.dispose()
+    out = tmp_path / "reviewed.jsonl"
+    result = invoke("db", "training", str(out), "--db", url)
+    assert result.exit_code == 0 and "wrote 2 reviewed suggestions" in result.output
+    rows = {r["decision"]: r for r in map(__import__("json").loads, out.read_text().splitlines())}
+    assert rows["accepted"]["suggested"]["stance"] == "oppose" and rows["accepted"]["accepted"]["stance"] == "conditional"
+    assert rows["rejected"]["label"] == "quote is about something else" and rows["rejected"]["accepted"] is None

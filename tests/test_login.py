@@ -83,11 +83,14 @@ def test_login_form_logs_in_and_out(team_db):
 
 
 def test_login_session_expires(team_db):
-    at = app(secrets={"positions": {"session_minutes": 0.05}}).run()  # 3 s
+    at = app(secrets={"positions": {"session_minutes": 60}}).run()
     login_as(at, "ana")
     assert "Logged in as **ana**" in texts(at)
-    import time
-    time.sleep(3.5)
+    logged = at.session_state["positions_login"]
+    at.session_state["positions_login"] = {**logged, "at": logged["at"] - 59 * 60}  # 59 minutes ago
+    at.run()
+    assert "Logged in as **ana**" in texts(at)
+    at.session_state["positions_login"] = {**logged, "at": logged["at"] - 61 * 60}  # 61 minutes ago
     at.run()
     assert "Your session expired" in texts(at)
     assert not any(b.label == "Find statements" for b in at.button)
@@ -134,3 +137,38 @@ def test_share_link_uses_the_public_address(team_db, monkeypatch):
     links = [c.value for c in at.code]
     assert any(v.startswith("https://positions.example.org/?") for v in links), links
     assert not any("127.0.0.1" in v for v in links)
+
+
+AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "test-cookie-secret",
+        "client_id": "positions-test", "client_secret": "not-a-real-secret",
+        "server_metadata_url": "https://login.example.org/.well-known/openid-configuration"}
+
+
+@pytest.mark.parametrize("email, role, can_edit", [
+    ("lena@example.org", "editor", True), ("someone@example.org", "viewer", False)])
+def test_login_oidc_user_gets_the_role_the_secrets_give(team_db, email, role, can_edit):
+    at = app(secrets={"auth": AUTH, "positions": {"oidc_roles": {"lena@example.org": "editor"}}})
+    at.user = {"is_logged_in": True, "email": email, "name": "Test Person"}
+    at.run()
+    assert not at.exception
+    assert f"Logged in as **{email}** ({role})" in texts(at)
+    assert any(b.label == "Find statements" for b in at.button) == can_edit
+
+
+def test_users_one_address_trying_many_names_is_rate_limited(engine):
+    users.add(engine, "ana", "editor", PASSWORD)
+    for i in range(users.MAX_FAILURES_PER_IP):
+        with pytest.raises(users.LoginRefused, match="wrong"):
+            users.login(engine, f"name{i}", "guess-guess-guess", ip="203.0.113.7")
+    with pytest.raises(users.LoginRefused, match="from this address"):
+        users.login(engine, "ana", PASSWORD, ip="203.0.113.7")
+    assert users.login(engine, "ana", PASSWORD, ip="198.51.100.2").name == "ana"
+
+
+def test_users_unknown_name_costs_a_full_hash_check():
+    """The stand-in hash verified for unknown names has the hasher's own parameters (same work)."""
+    from argon2 import PasswordHasher
+    from argon2.exceptions import VerifyMismatchError
+    assert not PasswordHasher().check_needs_rehash(users._DUMMY_HASH)
+    with pytest.raises(VerifyMismatchError):
+        PasswordHasher().verify(users._DUMMY_HASH, PASSWORD)

@@ -191,3 +191,53 @@ def test_highlight_escapes_everything_but_the_marker():
     assert "<script>" not in md and "\\<script\\>" in md
     assert "\\:red\\[fake\\]" in md and "\\$x\\$" in md and "\\*\\*bold\\*\\*" in md and "\\[a\\]\\(" in md
     assert highlighted("short text", "not there").startswith("> ")
+
+
+def test_review_page_delete_then_revert_brings_it_back(editor, team_db):
+    target = db.read_statements(team_db)[5]
+    at = open_statement(editor, target.id)
+    next(b for b in at.button if b.label == "Delete statement").click()
+    at.run()
+    assert "Deleted." in texts(at) and target.id not in {s.id for s in db.read_statements(team_db)}
+    at = open_statement(at, target.id)  # still listed, marked deleted, with its history
+    assert at.selectbox(key="stmt_pick").value == target.id
+    assert list(at.dataframe[0].value["action"]) == ["create", "delete"]
+    next(b for b in at.button if b.label == "Revert").click()
+    at.run()
+    assert target in db.read_statements(team_db)
+    assert [e["action"] for e in changelog.history(team_db, target.id)] == ["create", "delete", "revert"]
+
+
+def test_review_page_second_article_is_shown_next_and_a_stale_card_cannot_undo_a_decision(editor, team_db):
+    at = paste_and_tag(editor)
+    first_doc = at.selectbox(key="doc_pick").value
+    at.text_area(key="paste_text").input("Rome, 2 June 2024. Italian Prime Minister Giorgia Meloni said on Sunday "
+                                         "that Italy will not send soldiers to Ukraine.")
+    at.text_input(key="meta_published").input("2024-06-02")
+    next(b for b in at.button if b.label == "Find statements").click()
+    at.run()
+    assert at.selectbox(key="doc_pick").value not in (None, first_doc)
+    meloni = pending(team_db)["Giorgia Meloni"]
+    inbox.reject(team_db, meloni.id, "decided in another session", "adm")  # someone else, meanwhile
+    next(b for b in at.button if b.label == "Accept" and meloni.id in b.key).click()
+    at.run()  # the rerun reads the database again: the card is gone, the rejection stands
+    assert not at.exception and not any(meloni.id in b.key for b in at.button)
+    assert [d["decision"] for d in inbox.training_data(team_db) if d["id"] == meloni.id] == ["rejected"]
+    assert meloni.id not in {s.id for s in db.read_statements(team_db)}
+
+
+def test_review_page_admin_adds_and_removes_an_actor(team_db):
+    at = app().run()
+    login_as(at, "adm")
+    at.text_input(key="admin_actor_name").input("Ilse Vandermeer")
+    at.text_input(key="admin_actor_aff").input("NL")
+    at.text_input(key="admin_actor_role").input("Defence Minister")
+    next(b for b in at.button if b.label == "Add actor" and "admin" in (b.form_id or "")).click()
+    at.run()
+    assert "Ilse Vandermeer" in inbox.added_actors(team_db)
+    at.selectbox(key="remove_actor").select("Ilse Vandermeer")
+    next(b for b in at.button if b.label == "Remove actor").click()
+    at.run()
+    assert "Ilse Vandermeer" not in inbox.added_actors(team_db)
+    assert [(e["who"], e["action"]) for e in changelog.history(team_db, "Ilse Vandermeer")] == [
+        ("adm", "create"), ("adm", "delete")]

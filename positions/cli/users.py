@@ -5,7 +5,7 @@ import os
 
 import click
 
-from positions.cli.db import _engine, _url_option
+from positions.cli.db import _engine, _url_option, _who
 
 
 @click.group("users")
@@ -33,7 +33,7 @@ def add(name, role, password, url):
     from positions.data import users
     password = password or os.environ.get("POSITIONS_PASSWORD") or click.prompt(
         f"Password for {name}", hide_input=True, confirmation_prompt=True)
-    user = users.add(_engine(url), name, role, password)
+    user = users.add(_engine(url), name, role, password, by=_who(None))
     click.echo(f"{user.name}: {user.role}")
 
 
@@ -62,5 +62,5 @@ def remove(name, url):
         python -m positions users remove alice
     """
     from positions.data import users
-    users.remove(_engine(url), name)
+    users.remove(_engine(url), name, by=_who(None))
     click.echo(f"removed {name}")

@@ -189,3 +189,19 @@ def as_of(engine: Engine, moment: datetime) -> list[Statement]:
         state[target_id] = from_json(after)
     records = sorted((r for r in state.values() if r is not None), key=lambda r: r["seq"])
     return [statement_of(r) for r in records]
+
+
+def deleted(engine: Engine) -> list[Statement]:
+    """Statements deleted and not brought back, as they were just before their deletion (newest first)."""
+    with engine.connect() as conn:
+        present = set(conn.execute(select(statements.c.id)).scalars())
+        rows = conn.execute(select(changes.c.target_id, changes.c.before)
+                            .where(changes.c.target == "statement", changes.c.action.in_(("delete", "revert")),
+                                   changes.c.after.is_(None))
+                            .order_by(changes.c.id.desc())).all()
+    out, seen = [], set()
+    for target_id, before in rows:
+        if target_id not in present and target_id not in seen and before is not None:
+            seen.add(target_id)
+            out.append(statement_of(from_json(before)))
+    return out

@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import (Boolean, Column, DateTime, Integer, MetaData, String, Table, Text, create_engine, event,
                         func, inspect, select)
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError, SQLAlchemyError
 
 from positions.errors import StoreError
 from positions.model import CSV_COLUMNS, Statement
@@ -101,6 +101,7 @@ login_attempts = Table(
     "login_attempts", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("name", String(200), nullable=False, index=True),
+    Column("ip", String(64), nullable=False, server_default="", index=True),
     Column("at", DateTime, nullable=False),
     Column("ok", Boolean, nullable=False),
 )
@@ -255,13 +256,28 @@ def read_statements(engine: Engine) -> list[Statement]:
     return store.statements_from_rows(((r.seq, row_cells(r)) for r in rows), where)
 
 
-def load_statements(url: str) -> list[Statement]:
-    """Statements of the database at `url` (made ready first: see open_store)."""
-    engine = open_store(url)
+def _on_ready(url: str, read):
+    """read(engine) on the database at `url`; a missing or outdated database is made ready
+    (open_store) first only when the plain read fails, so the dashboard's per-rerun check stays cheap."""
+    if url == sqlite_url(DEFAULT_SQLITE) and not DEFAULT_SQLITE.exists():
+        open_store(url).dispose()
+    engine = engine_for(url)
     try:
-        return read_statements(engine)
+        return read(engine)
+    except (OperationalError, ProgrammingError, StoreError):
+        pass  # no tables yet, or an older schema: migrate, then read again
     finally:
         engine.dispose()
+    engine = open_store(url)
+    try:
+        return read(engine)
+    finally:
+        engine.dispose()
+
+
+def load_statements(url: str) -> list[Statement]:
+    """Statements of the database at `url` (created, migrated and seeded first if need be)."""
+    return _on_ready(url, read_statements)
 
 
 def last_change(engine: Engine) -> str:
@@ -273,11 +289,7 @@ def last_change(engine: Engine) -> str:
 
 def data_version(url: str) -> str:
     """Changes whenever a change is recorded: the dashboard's cache key."""
-    engine = open_store(url)
-    try:
-        return last_change(engine)
-    finally:
-        engine.dispose()
+    return _on_ready(url, last_change)
 
 
 def table_columns(engine: Engine, table: str) -> list[str]:

@@ -149,6 +149,17 @@ def add_actor(engine: Engine, name: str, affiliation: str, actor_type: str, role
         changelog.log(conn, who, "create", "actor", rec["name"], None, rec)
 
 
+def remove_actor(engine: Engine, name: str, who: str) -> None:
+    """Remove an actor added in review (logged); statements naming them then fail `validate`."""
+    with engine.begin() as conn:
+        row = conn.execute(select(actors).where(actors.c.name == name)).first()
+        if row is None:
+            raise InputError(f"no added actor {name!r}")
+        conn.execute(actors.delete().where(actors.c.name == name))
+        changelog.log(conn, who, "delete", "actor", name, {"name": row.name, "affiliation": row.affiliation,
+                                                             "actor_type": row.actor_type, "role": row.role}, None)
+
+
 def added_actors(engine: Engine) -> dict[str, dict]:
     """Actors added in review: name -> {affiliation, actor_type, role}."""
     with engine.connect() as conn:

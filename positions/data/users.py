@@ -17,7 +17,8 @@ from positions.errors import InputError, PositionsError
 
 ROLES = ("viewer", "editor", "admin")
 MAX_FAILURES = 5  # failed logins per name ...
-WINDOW = timedelta(minutes=15)  # ... within this window lock the name until the window passes
+MAX_FAILURES_PER_IP = 20  # ... or from one address (many names tried) ...
+WINDOW = timedelta(minutes=15)  # ... within this window lock them until the window passes
 MIN_PASSWORD = 10
 NAME_RE = re.compile(r"^[A-Za-z0-9._@+-]{2,100}$")
 
@@ -77,29 +78,37 @@ def listing(engine: Engine) -> list[User]:
         return [User(r.name, r.role) for r in conn.execute(select(users.c.name, users.c.role).order_by(users.c.name))]
 
 
-def recent_failures(engine: Engine, name: str) -> int:
+def recent_failures(engine: Engine, name: str = "", ip: str = "") -> int:
+    """Failed logins within WINDOW for a name (or, with `ip`, from that address)."""
+    column, value = (login_attempts.c.ip, ip) if ip else (login_attempts.c.name, name)
     with engine.connect() as conn:
         return conn.execute(select(func.count()).select_from(login_attempts).where(
-            login_attempts.c.name == name, login_attempts.c.ok.is_(False),
-            login_attempts.c.at > now() - WINDOW)).scalar_one()
+            column == value, login_attempts.c.ok.is_(False), login_attempts.c.at > now() - WINDOW)).scalar_one()
 
 
-def login(engine: Engine, name: str, password: str) -> User:
-    """The user if name and password match; LoginRefused otherwise (the same message for an
-    unknown name and a wrong password), and after MAX_FAILURES failures within WINDOW."""
+# Verified when the name is unknown, so both refusals take the same time (no probing for names).
+_DUMMY_HASH = "$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHRzb21lc2FsdA$0Xg6wVYbe4cZyq8n3hV2Yy7mlyjl7j3kzO1W3bC1g8Y"
+
+
+def login(engine: Engine, name: str, password: str, ip: str = "") -> User:
+    """The user if name and password match; LoginRefused otherwise (the same message, after the
+    same work, for an unknown name and a wrong password), and after MAX_FAILURES failures for a
+    name or MAX_FAILURES_PER_IP from one address within WINDOW."""
     name = name.strip()
+    wait = f"try again in {WINDOW.seconds // 60} minutes"
     if recent_failures(engine, name) >= MAX_FAILURES:
-        raise LoginRefused(f"too many failed logins for {name!r}; try again in {WINDOW.seconds // 60} minutes")
+        raise LoginRefused(f"too many failed logins for {name!r}; {wait}")
+    if ip and recent_failures(engine, ip=ip) >= MAX_FAILURES_PER_IP:
+        raise LoginRefused(f"too many failed logins from this address; {wait}")
     with engine.connect() as conn:
         row = conn.execute(select(users).where(users.c.name == name)).first()
-    ok = False
-    if row is not None:
-        try:
-            ok = PasswordHasher().verify(row.password_hash, password)
-        except (VerificationError, InvalidHashError):
-            ok = False
+    try:
+        ok = PasswordHasher().verify(row.password_hash if row is not None else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        ok = False
+    ok = ok and row is not None
     with engine.begin() as conn:
-        conn.execute(insert(login_attempts).values(name=name, at=now(), ok=ok))
+        conn.execute(insert(login_attempts).values(name=name, ip=ip, at=now(), ok=ok))
     if not ok:
         raise LoginRefused("wrong user name or password")
     return User(row.name, row.role)

@@ -9,6 +9,7 @@ Secrets (all optional), e.g. .streamlit/secrets.toml:
     public_read = true          # false: even reading needs a login
     session_minutes = 480       # a self-hosted login lasts this long
     oidc_default_role = "viewer"
+    oidc_provider = "google"    # only with several [auth.NAME] providers
     [positions.oidc_roles]      # e-mail -> role for OIDC users
     "ana@example.org" = "admin"
 """
@@ -22,6 +23,7 @@ from sqlalchemy.engine import Engine
 
 from positions.data import users
 from positions.data.users import User
+from positions.present.highlight import escape
 
 SESSION_KEY = "positions_login"
 
@@ -78,15 +80,21 @@ def current_user(engine: Engine) -> User | None:
     return User(entry["name"], role)
 
 
+def client_ip() -> str:
+    """The browser's address as Streamlit sees it ('' when unknown, e.g. in tests)."""
+    ip = getattr(st.context, "ip_address", None)
+    return ip if isinstance(ip, str) else ""
+
+
 def _password_form(engine: Engine) -> None:
     with st.form("login_form", clear_on_submit=True):
         name = st.text_input("User name", key="login_name")
         password = st.text_input("Password", type="password", key="login_password")
         if st.form_submit_button("Log in"):
             try:
-                user = users.login(engine, name, password)
+                user = users.login(engine, name, password, ip=client_ip())
             except users.LoginRefused as e:
-                st.error(str(e))
+                st.error(escape(str(e)))
             else:
                 st.session_state[SESSION_KEY] = {"name": user.name, "at": time.time()}
                 st.rerun()
@@ -100,7 +108,7 @@ def login_box(engine: Engine, user: User | None) -> None:
         if note:
             st.warning(note)
         if user is not None:
-            st.write(f"Logged in as **{user.name}** ({user.role})")
+            st.markdown(f"Logged in as **{escape(user.name)}** ({user.role})")
             if st.button("Log out", key="logout"):
                 st.session_state.pop(SESSION_KEY, None)
                 if _oidc_user() is not None:
@@ -108,7 +116,9 @@ def login_box(engine: Engine, user: User | None) -> None:
                 st.rerun()
             return
         if oidc_configured():
-            st.button("Log in with your organisation", key="oidc_login", on_click=st.login)
+            provider = settings().get("oidc_provider")  # for [auth.NAME] sections; None: plain [auth]
+            st.button("Log in with your organisation", key="oidc_login", on_click=st.login,
+                      args=(provider,) if provider else ())
             st.caption("or with a team account:")
         _password_form(engine)
 

@@ -30,8 +30,8 @@ def card(s: Statement, cb, text: str | None = None) -> None:
     """Every field a reader needs: speaker, affiliation, issue, stance, date, evidence, source, confidence."""
     st.markdown(f"**{escape(s.actor)}** {escape('(' + s.affiliation + (', ' + s.role if s.role else '') + ')')} · "
                 f"{escape(cb.issue_label(s.issue.value))}: **{escape(cb.stances[s.stance.value].label)}**")
-    st.caption(f"Date: {s.statement_date or 'undated'} · confidence {s.confidence:.2f} · {s.origin.value} · "
-               f"source: {s.source_url or s.source_title or '—'}")
+    st.caption(escape(f"Date: {s.statement_date or 'undated'} · confidence {s.confidence:.2f} · {s.origin.value} · "
+                      f"source: {s.source_url or s.source_title or '—'}"))
     if text:
         st.markdown(highlighted(text, s.evidence, s.evidence_start, s.evidence_end))
     else:
@@ -74,9 +74,9 @@ def checked(s: Statement, values: dict, reg, added: dict) -> tuple[Statement | N
 
 
 def show_problem(problem: str, similar: list[str]) -> None:
-    st.error(problem)
+    st.error(escape(problem))
     if similar:
-        st.info("Known actors with a similar name: " + ", ".join(similar) +
+        st.info("Known actors with a similar name: " + escape(", ".join(similar)) +
                 ". Use one of them, set actor type 'other' for an unnamed official, or add the actor below.")
 
 
@@ -93,9 +93,9 @@ def add_actor_form(eng, who: str, key: str) -> None:
                 try:
                     inbox.add_actor(eng, name, aff, kind, role, who)
                 except PositionsError as e:
-                    st.error(str(e))
+                    st.error(escape(str(e)))
                 else:
-                    st.success(f"Added {name} ({aff}, {role or 'no role'}).")
+                    st.success(escape(f"Added {name} ({aff}, {role or 'no role'})."))
 
 
 def compare_versions(theirs: dict | None, mine: dict | None) -> pd.DataFrame:
@@ -110,7 +110,7 @@ def compare_versions(theirs: dict | None, mine: dict | None) -> pd.DataFrame:
 
 
 def show_conflict(conflict) -> None:
-    st.error(str(conflict))
+    st.error(escape(str(conflict)))
     st.dataframe(compare_versions(conflict.theirs, conflict.mine), hide_index=True, width="stretch")
 
 

@@ -14,6 +14,7 @@ import pytest
 from positions.data import db, users
 from tests.conftest import ROOT
 from tests.db_fixtures import PASSWORD
+from tests.pg_server import create_database
 
 from .conftest import ARTIFACTS, free_port
 
@@ -21,13 +22,17 @@ ARTICLE = ("Vienna, 9 April 2024. German Chancellor Olaf Scholz said on Tuesday 
            "any soldiers to Ukraine under any circumstances.")
 
 
-@pytest.fixture(scope="module")
-def team_app(seeded_sqlite, tmp_path_factory):
-    """`streamlit run dashboard.py` (with pages/review.py) on a copy of the seeded database."""
-    path = tmp_path_factory.mktemp("browser") / "team.sqlite"
-    shutil.copy(seeded_sqlite, path)
-    url = db.sqlite_url(path)
-    engine = db.open_store(url)
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def team_app(request, seeded_sqlite, tmp_path_factory):
+    """`streamlit run dashboard.py` (with pages/review.py) on the seeded data, in a SQLite file or
+    on the test session's PostgreSQL server (as compose.yaml runs it)."""
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("browser") / "team.sqlite"
+        shutil.copy(seeded_sqlite, path)
+        url = db.sqlite_url(path)
+    else:
+        url = create_database(*request.getfixturevalue("pg_server"))
+    engine = db.open_store(url)  # PostgreSQL: migrated and seeded from the bundled CSVs here
     users.add(engine, "ana", "editor", PASSWORD)
     engine.dispose()
     port = free_port()

@@ -92,10 +92,12 @@ def upgrade() -> None:
         "login_attempts",
         sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
         sa.Column("name", sa.String(200), nullable=False),
+        sa.Column("ip", sa.String(64), nullable=False, server_default=""),
         sa.Column("at", sa.DateTime(), nullable=False),
         sa.Column("ok", sa.Boolean(), nullable=False),
     )
     op.create_index("ix_login_attempts_name", "login_attempts", ["name"])
+    op.create_index("ix_login_attempts_ip", "login_attempts", ["ip"])
 
 
 def downgrade() -> None:
