@@ -294,6 +294,23 @@ def test_battery_db_import_refuses_broken_csv(tmp_path, store_dir, name, data):
     assert folder_hash(store_dir["data"].parent) == before
 
 
+@pytest.mark.parametrize("command", ["validate", "show", "db-import"])
+def test_battery_fifty_megabytes(tmp_path, store_dir, command):
+    """A 50 MB file (one endless line of junk after a valid header): refused in one line, nothing written."""
+    case = tmp_path / "big.csv"
+    with open(case, "wb") as fh:
+        fh.write(GOOD.split(b"\n", 1)[0] + b"\n")
+        for _ in range(50):
+            fh.write(b"ab,cd" * 200_000)
+        fh.write(b"\n")
+    before = folder_hash(store_dir["data"].parent)
+    args = {"validate": ["validate", str(case), "--documents", str(store_dir["documents"])],
+            "show": ["show", "--data", str(case)],
+            "db-import": ["db", "import", str(case), "--db", f"sqlite:///{tmp_path / 'x.sqlite'}", "--who", "b"]}
+    one_line_error(invoke(*args[command]), f"50MB:{command}")
+    assert folder_hash(store_dir["data"].parent) == before
+
+
 def test_battery_count_is_printed():
     """Runs last in this module: the number of cases tried (issue 15 asks for at least 300)."""
     print(f"\nbad-input battery: {len(TRIED)} cases tried")

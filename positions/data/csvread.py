@@ -4,13 +4,13 @@ each record starts (multi-line quotes included)."""
 from __future__ import annotations
 
 import csv
-import io
 from pathlib import Path
 
 from positions.data import files, manifest
 from positions.errors import StoreError
 
 MAX_CELL = 1 << 20  # 1,048,576 characters: a quote is a few hundred; anything near this is damage
+MAX_LINE = 4 * MAX_CELL
 
 
 def read_rows(path: str | Path, encoding: str = "utf-8") -> tuple[list[str], list[tuple[int, dict]]]:
@@ -34,7 +34,7 @@ def read_rows(path: str | Path, encoding: str = "utf-8") -> tuple[list[str], lis
 
 def _parse(text: str, shown: str) -> tuple[list[str], list[tuple[int, dict]]]:
     csv.field_size_limit(MAX_CELL)  # the csv module's own limit is 131,072 characters
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(_lines(text, shown), strict=True)
     rows: list[tuple[int, dict]] = []
     header: list[str] | None = None
     start = 1
@@ -60,6 +60,21 @@ def _parse(text: str, shown: str) -> tuple[list[str], list[tuple[int, dict]]]:
     if header is None:
         raise StoreError(f"{shown}: no header line; expected a header line and one statement per line")
     return header, rows
+
+
+def _lines(text: str, shown: str):
+    """The text's lines without copying it whole; a line longer than MAX_LINE is refused before the
+    csv module splits it (a 50 MB line of commas would become millions of cells in memory)."""
+    pos, number, n = 0, 0, len(text)
+    while pos < n:
+        end = text.find("\n", pos)
+        end = n if end < 0 else end + 1
+        number += 1
+        if end - pos > MAX_LINE:
+            raise StoreError(f"{shown}:{number}: a line longer than {MAX_LINE:,} characters; the file is damaged "
+                             "or not a statements CSV")
+        yield text[pos:end]
+        pos = end
 
 
 def _header(values: list[str], shown: str) -> list[str]:
