@@ -8,6 +8,7 @@ speaker carried from an earlier sentence ("he said", an open quote). The scorer 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -18,7 +19,7 @@ from positions.tagger.text import sentences
 # The vocabulary of both issues: a sentence without any of these words is never a candidate.
 # (Broader than the rules' anchors on purpose: the classifiers decide, this only saves time.)
 GATE = re.compile(
-    r"\b(?:troops?|soldiers?|instructors?|trainers?|training mission|personnel|boots|contingent|peacekeep\w*|"
+    r"\b(?=\w)(?:troops?|soldiers?|instructors?|trainers?|training mission|personnel|boots|contingent|peacekeep\w*|"
     r"reassurance|deploy\w*|coalition of the willing|backstop|security guarantees?|"
     r"missiles?|weapons?|ATACMS|Storm Shadows?|SCALP|Taurus|Tomahawks?|HIMARS|F-16s?|"
     r"long[- ]range|restrictions?|red lines?|deep (?:in|into) Russia|Russian (?:territory|soil))\b", re.I)
@@ -68,6 +69,7 @@ def generate(tagger, text: str, published: date | None) -> list[Sentence]:
     """The gated sentences of a document with their candidates (in document order)."""
     R = tagger.rules
     spans = sentences(text, R.abbreviations)
+    on_vocab_at = _vocabulary_sentences(text, spans)
     out: list[Sentence] = []
     history: list[Resolution] = []
     last_person: Resolution | None = None
@@ -75,7 +77,7 @@ def generate(tagger, text: str, published: date | None) -> list[Sentence]:
     prev_gated = last_on = -10
     for idx, (s0, s1) in enumerate(spans):
         sent = text[s0:s1]
-        on_vocab = bool(GATE.search(sent)) or bool(WEAK.search(sent) and WAR.search(sent))
+        on_vocab = idx in on_vocab_at
         if not on_vocab and idx - last_on > CONTEXT:
             continue
         last_on = idx if on_vocab else last_on
@@ -114,6 +116,16 @@ def generate(tagger, text: str, published: date | None) -> list[Sentence]:
         um = R.unnamed.search(sent) if found and R.unnamed_gate.search(sent) else None
         out.append(Sentence(idx, s0, s1, sent, day, list(found.values()), not on_vocab, um.start() if um else -1))
     return out
+
+
+def _vocabulary_sentences(text: str, spans) -> set[int]:
+    """Indexes of the sentences on the issues' vocabulary (one scan of the text per pattern)."""
+    starts = [a for a, _ in spans]
+
+    def hits(rx):
+        return {bisect_right(starts, m.start()) - 1 for m in rx.finditer(text)}
+
+    return hits(GATE) | (hits(WEAK) & hits(WAR))
 
 
 def _people(tagger, sent: str, on, history) -> Resolution | None:

@@ -45,10 +45,13 @@ def vectorize(token_lists, n_features: int) -> Rows:
     """Token counts hashed into `n_features` columns (crc32, stable across runs and machines), each
     row scaled to unit length."""
     indptr, indices, data = [0], [], []
+    column: dict[str, int] = {}     # tokens repeat across rows ("u:the", "k:state"): hash each once per call
     for toks in token_lists:
         counts: dict[int, float] = {}
         for t in toks:
-            h = zlib.crc32(t.encode("utf-8")) % n_features
+            h = column.get(t)
+            if h is None:
+                h = column[t] = zlib.crc32(t.encode("utf-8")) % n_features
             counts[h] = counts.get(h, 0.0) + 1.0
         norm = sum(v * v for v in counts.values()) ** 0.5 or 1.0
         for h in sorted(counts):
