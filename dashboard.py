@@ -128,7 +128,8 @@ try:
     df = load_frame(DATA_PATH, mtime)
     cb, reg = load_reference()
 except (PositionsError, OSError) as e:
-    st.error(f"Cannot load the data: {e}")
+    from positions.data.files import public_message
+    st.error(f"Cannot load the data: {public_message(e)}")
     st.stop()
 
 try:

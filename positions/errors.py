@@ -10,7 +10,10 @@ class InvalidField(PositionsError, ValueError):
 
     def __init__(self, field: str, value, expected: str):
         self.field, self.value, self.expected = field, value, expected
-        super().__init__(f"invalid {field} {value!r}: expected {expected}")
+        shown = repr(value)
+        if len(shown) > 80:  # a huge or damaged cell: enough to recognise it, on one line
+            shown = f"{shown[:60]}…({len(str(value)):,} characters)"
+        super().__init__(f"invalid {field} {shown}: expected {expected}")
 
 
 class CodebookError(PositionsError):

@@ -65,21 +65,28 @@ class Status(str, Enum):
     REJECTED = "rejected"
 
 
+FIRST_DAY, LAST_DAY = date(1990, 1, 1), date(2100, 12, 31)
 AFFILIATION_RE = re.compile(r"^(?:[A-Z]{2}|NATO|EU)$")
 
 
-def parse_date(value, field_name: str) -> date | None:
-    """YYYY-MM-DD string/date/None -> date or None; anything else raises InvalidField."""
+def parse_date(value, field_name: str, bounded: bool = False) -> date | None:
+    """YYYY-MM-DD string/date/None -> date or None; anything else raises InvalidField (so does a
+    date outside FIRST_DAY..LAST_DAY when `bounded`: statements and dates typed by users)."""
     if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
         return None
+    day = None
     if isinstance(value, date):
-        return value
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        day = value
+    elif isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
         try:
-            return date.fromisoformat(value.strip())
+            day = date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise InvalidField(field_name, value, "a date YYYY-MM-DD")
+    if day is None:
+        raise InvalidField(field_name, value, "a date YYYY-MM-DD")
+    if bounded and not FIRST_DAY <= day <= LAST_DAY:  # far dates are typos; they also overflow date arithmetic
+        raise InvalidField(field_name, value, f"a date between {FIRST_DAY} and {LAST_DAY}")
+    return day
 
 
 def _enum(cls, value, field_name):
@@ -138,8 +145,8 @@ class Statement:
         set_(self, "stance", _enum(Stance, self.stance, "stance"))
         set_(self, "origin", _enum(Origin, self.origin, "origin"))
         set_(self, "status", _enum(Status, self.status, "status"))
-        set_(self, "statement_date", parse_date(self.statement_date, "statement_date"))
-        set_(self, "published", parse_date(self.published, "published"))
+        set_(self, "statement_date", parse_date(self.statement_date, "statement_date", bounded=True))
+        set_(self, "published", parse_date(self.published, "published", bounded=True))
         self._check_precision()
         set_(self, "attribution", _enum(Attribution, self.attribution or Attribution.DIRECT.value, "attribution"))
         try:

@@ -101,6 +101,7 @@ def test_cli_validate_checks_actors_against_registry(tmp_path, edit, needle):
     lines[row] = edit(lines[row])
     f = tmp_path / "s.csv"
     f.write_text("".join(lines), encoding="utf-8")
+    (tmp_path / "none.csv").write_text("doc_id,url,title,published,publisher\n", encoding="utf-8")  # no texts
     out = run("validate", str(f), "--documents", str(tmp_path / "none.csv"))
     if needle is None:
         assert out.exit_code == 0, out.stderr

@@ -29,9 +29,10 @@ def fail(message: str) -> None:
 
 def parse_day(value: str | None, option: str) -> date | None:
     try:
-        return parse_date(value, option)
-    except InvalidField:
-        fail(f"{option} {value!r} is not a date; use YYYY-MM-DD")
+        return parse_date(value, option, bounded=True)
+    except InvalidField as e:
+        fail(f"{option} {value!r} is not {e.expected}" if "between" in e.expected
+             else f"{option} {value!r} is not a date; use YYYY-MM-DD")
 
 
 def check_issue(value: str | None) -> None:
@@ -69,12 +70,19 @@ class Group(click.Group):
     """Turn domain errors into one line and exit 2, never a traceback."""
 
     def invoke(self, ctx):
+        from positions.data import files, journal
+
         try:
+            journal.recover_if_needed(store.DEFAULT_PATH.parent)  # a writer killed last time
             return super().invoke(ctx)
         except PositionsError as e:
             fail(str(e))
+        except click.UsageError as e:  # one line, like every other mistake (click prints three)
+            fail(f"{e.format_message()} (see {e.ctx.command_path if e.ctx else 'positions'} --help)")
         except BrokenPipeError:
             sys.exit(0)
+        except OSError as e:  # e.g. stdout on a full disk: one line, not a traceback
+            fail(f"{files.shown(e.filename) + ': ' if e.filename else ''}{files.os_problem(e)}")
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -151,38 +159,42 @@ def tag(files, published, fmt, encoding, jobs, backend, url, llm_model):
         sys.exit(EXIT_USER_ERROR)
 
 
+ENCODING = click.option("--encoding", default="utf-8", show_default=True,
+                        help="Text encoding of the files read (a UTF-8/UTF-16 byte-order mark is detected).")
+
+
 @cli.command()
 @click.argument("csv_path", required=False, type=click.Path(dir_okay=False), default=str(store.DEFAULT_PATH))
 @click.option("--documents", default=str(store.DEFAULT_PATH.parent / "documents.csv"), show_default=True,
               help="Documents list; where data/documents/<doc_id>.txt exists, evidence must be a verbatim substring.")
-def validate(csv_path, documents):
-    """Check a statements CSV: fields, dates, known actors/affiliations, verbatim evidence, no duplicates;
-    then report per-state coverage and the share of positions resting only on state-aligned media.
+@ENCODING
+def validate(csv_path, documents, encoding):
+    """Check a statements CSV: fields, dates, known actors/affiliations, verbatim evidence, no duplicates
+    (by id or by content), not truncated; then report per-state coverage and the share of positions
+    resting only on state-aligned media.
 
     \b
     Example:
         python -m positions validate data/statements.csv
     """
-    statements = store.load_statements(csv_path)
-    reg = registry_mod.load()
-    texts = document_texts(Path(documents))
+    from positions.data import checks
+
+    numbered = store.load_numbered(csv_path, encoding)
+    statements = [s for _, s in numbered]
+    texts = checks.document_texts(Path(documents), encoding)
     added = _added_actors(csv_path)
-    seen = {}
-    for line, s in enumerate(statements, start=2):
-        problem = _actor_problem(reg, added, s) if added else registry_problem(reg, s)
-        if problem:
-            fail(f"{csv_path}:{line}: {problem}")
-        if s.id in seen:
-            fail(f"{csv_path}:{line}: duplicate of line {seen[s.id]} (same source, actor, issue and evidence)")
-        seen[s.id] = line
-        text = texts.get(s.source_url)
-        if text is not None and s.evidence not in text:
-            fail(f"{csv_path}:{line}: column evidence is not a verbatim substring of the stored document for {s.source_url}")
+    problem = (lambda reg, s: _actor_problem(reg, added, s)) if added else checks.registry_problem
+    found = checks.first_problem(numbered, registry_mod.load(), texts, problem)
+    if found:
+        fail(f"{csv_path}:{found[0]}: {found[1]}")
     from positions.data.dedup import dedupe
     merged = len(statements) - len(dedupe(store.to_frame(statements)))
     extra = f"; {merged} reports of the same statement by several outlets are merged when shown" if merged else ""
     click.echo(f"OK: {len(statements)} statements in {csv_path}{extra}")
     click.echo("\n".join(cli_coverage.report_lines(csv_path)))
+
+
+from positions.data.checks import document_texts, registry_problem  # noqa: E402,F401  (used by tests)
 
 
 def _added_actors(source: str) -> dict:
@@ -202,42 +214,12 @@ def _actor_problem(reg, added, s):
     return actor_problem(reg, added, s)
 
 
-def document_texts(documents: Path) -> dict[str, str]:
-    """source URL -> stored text, for documents listed in documents.csv with a text file beside it."""
-    from positions.data.review import read_documents
-
-    folder = documents.parent / "documents"
-    out = {}
-    for doc_id, row in read_documents(documents).items():
-        path = folder / f"{doc_id}.txt"
-        if row.get("url") and path.exists():
-            out[row["url"]] = store.read_text_file(path)
-    return out
-
-
-def registry_problem(reg, s) -> str | None:
-    """Why a statement's affiliation/actor is not backed by the actor registry, or None."""
-    if s.affiliation not in reg.affiliations:
-        return f"column affiliation: {s.affiliation!r} is not in the actor registry (data/actors/)"
-    if s.actor_id:
-        if s.actor_id not in reg.people and s.actor_id not in reg.affiliations:
-            return f"column actor_id: {s.actor_id!r} is not in the actor registry (data/actors/)"
-        return None
-    if s.actor_type.value == "other":
-        return None  # anonymous officials, analysts: named by description, not registered
-    who = reg.resolve(s.actor, on=s.statement_date or s.published)
-    if who is None:
-        return f"column actor: {s.actor!r} is not in the actor registry; add them to data/actors/ or set actor_type other"
-    if who.affiliation != s.affiliation and who.role_kind not in ("state", "organisation"):
-        return f"column affiliation: {s.actor!r} spoke for {who.affiliation} on that date, not {s.affiliation}"
-    return None
-
-
 @cli.command()
 @click.option("--issue", default=None, help="cross_border_strikes or trainer_deployment (default: both).")
 @click.option("--as-of", "as_of", default=None, help="Date YYYY-MM-DD (default: today).")
 @click.option("--data", "data", default=str(store.DEFAULT_PATH), show_default=True, help="Statements CSV.")
-def show(issue, as_of, data):
+@ENCODING
+def show(issue, as_of, data, encoding):
     """Print each state's stance as of a date, with the statement behind it.
 
     \b
@@ -249,7 +231,7 @@ def show(issue, as_of, data):
     check_issue(issue)
     day = parse_day(as_of, "--as-of") or date.today()
     reg = registry_mod.load()
-    df = engine.prepare(store.load_frame(data), reg)
+    df = engine.prepare(store.load_frame(data, encoding=encoding), reg)
     cb = codebook_mod.load()
     for iss in [issue] if issue else [i.value for i in Issue]:
         pos = engine.positions_as_of(df, iss, day)

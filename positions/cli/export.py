@@ -1,13 +1,13 @@
 """`python -m positions export`: the page's downloads for a shared link, without a browser."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
 
-from positions.data import store
+from positions.data import files, store
 from positions.errors import InputError, InvalidField
+from positions.paths import DATA_DIR
 
 
 @click.command("export")
@@ -20,7 +20,10 @@ from positions.errors import InputError, InvalidField
 @click.option("--out", "out", required=True, help="File to write (atomically).")
 @click.option("--data", "data", default=str(store.DEFAULT_PATH), show_default=True, help="Statements CSV.")
 @click.option("--chart", "chart", default=None, help="For png/svg/pdf: the chart key (default: the view's first chart).")
-def export(view_text, fmt, out, data, chart):
+@click.option("--force", is_flag=True, help="Allow --out to be a data file, a symbolic link (the link is replaced, "
+              "never followed), a device or a FIFO (written in place).")
+@click.option("--encoding", default="utf-8", show_default=True, help="Text encoding of --data.")
+def export(view_text, fmt, out, data, chart, force, encoding):
     """Export a dashboard view as a chart image, a briefing pack or its data.
 
     The output is what the page's download buttons give for the same link.
@@ -45,26 +48,9 @@ def export(view_text, fmt, out, data, chart):
         state = view_mod.parse_query_string(view_text)
     except InvalidField as e:
         raise InputError(f"--view: {e}") from None
-    target = _writable(out)
-    df = store.load_frame(data)
+    target = files.check_output(out, force, protected=[DATA_DIR, Path(data)])
+    df = store.load_frame(data, encoding=encoding)
     ex = export_mod.build_export(df, state, codebook_mod.load(), registry_mod.load())
     payload = export_mod.export_bytes(ex, fmt, chart=chart)
-    try:
-        store.atomic_write_bytes(target, payload)
-    except OSError as e:
-        raise InputError(f"--out {out!r} cannot be written: {e.strerror or e}") from None
+    files.write_output(target, payload)
     click.echo(f"wrote {out} ({fmt}, {len(payload):,} bytes; {ex.period}, {len(ex.rows)} statements)", err=True)
-
-
-def _writable(out: str) -> Path:
-    """Check --out before the (slow) rendering: not a folder, and its folder can be created and written."""
-    target = Path(out)
-    if target.is_dir():
-        raise InputError(f"--out {out!r} is a directory; give a file name")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise InputError(f"--out {out!r} cannot be written: {e.strerror or e}") from None
-    if not os.access(target.parent, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
-        raise InputError(f"--out {out!r} cannot be written: permission denied")
-    return target

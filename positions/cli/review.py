@@ -13,47 +13,67 @@ from positions.data.review import EDITABLE, decide, load_or_empty, read_document
 DATA_DIR = store.DEFAULT_PATH.parent
 
 
+ENCODING = click.option("--encoding", default="utf-8", show_default=True,
+                        help="Text encoding of the files read (a UTF-8/UTF-16 byte-order mark is detected).")
+
+
 @click.command()
 @click.argument("folder", type=click.Path(file_okay=False))
 @click.option("--documents", default=str(DATA_DIR / "documents.csv"), show_default=True,
               help="CSV doc_id,url,title,published,publisher; a file's doc_id is its name without suffix.")
 @click.option("--out", "out", default=str(DATA_DIR / "suggestions.csv"), show_default=True)
 @click.option("--data", "data", default=str(store.DEFAULT_PATH), show_default=True)
-def ingest(folder, documents, out, data):
+@click.option("--force", is_flag=True, help="Let --out be a symbolic link (replaced, never followed).")
+@ENCODING
+def ingest(folder, documents, out, data, force, encoding):
     """Tag every document in FOLDER and add new statements to the suggestions file.
 
-    Statements already in the data or already suggested (same id) are skipped.
+    HTML pages are reduced to their article text; large text files are read in chunks.
+    Documents already ingested (same content) or already coded in the data are skipped,
+    as are statements already in the data or already suggested (same id).
 
     \b
     Example:
-        python -m positions ingest articles/ --documents data/documents.csv
+        python -m positions ingest data/documents --documents data/documents.csv
     """
-    from positions.tagger import tag_text
-    from positions.tagger.io import HTML_SUFFIXES, TEXT_SUFFIXES, read_document
+    from positions.data import files, journal
+    from positions.data import ingest as ingest_mod
+    from positions.tagger.core import get_tagger
+    from positions.tagger.io import HTML_SUFFIXES, TEXT_SUFFIXES
 
-    folder = Path(folder)
+    folder, out = Path(folder), Path(out)
     if not folder.is_dir():
-        raise PositionsError(f"{folder}: not a folder of documents")
-    docs = read_documents(Path(documents))
-    known = {s.id for s in load_or_empty(Path(data))}
-    suggestions = load_or_empty(Path(out))
-    known |= {s.id for s in suggestions}
-    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in TEXT_SUFFIXES | HTML_SUFFIXES)
-    added = 0
-    for path in files:
+        raise PositionsError(f"{files.shown(folder)}: not a folder of documents")
+    files.check_output(out, force, protected=[Path(data), Path(documents)])
+    docs = read_documents(Path(documents), encoding)
+    coded = {s.source_url for s in load_or_empty(Path(data), encoding) if s.source_url}
+    index = ingest_mod.read_index(ingest_mod.index_path(out))
+    tagger, found, skipped, todo = get_tagger(), [], 0, []
+    paths = sorted(p for p in folder.iterdir() if p.suffix.lower() in TEXT_SUFFIXES | HTML_SUFFIXES)
+    for path in paths:
         meta = docs.get(path.stem, {})
-        published = parse_date(meta.get("published") or None, f"{documents}: {path.stem}.published")
+        digest = ingest_mod.content_hash(path)
+        if digest in index or (meta.get("url") and meta["url"] in coded):
+            skipped += 1
+            continue
+        published = parse_date(meta.get("published") or None, f"{documents}: {path.stem}.published", bounded=True)
         if published is None:
             click.echo(f"warning: {path.name}: no publication date in {documents}; relative dates stay unresolved", err=True)
-        text = read_document(str(path))  # HTML reduced to its article body, as `tag` does
-        for s in tag_text(text, published=published, source_url=meta.get("url", ""),
-                          source_title=meta.get("title") or path.name):
-            if s.id not in known:
-                suggestions.append(s)
-                known.add(s.id)
-                added += 1
-    store.save_statements(suggestions, out)
-    click.echo(f"{added} new suggestions from {len(files)} documents in {out}")
+        doc = ingest_mod.Document(path, digest, meta.get("url", ""), meta.get("title") or path.name, published)
+        found.extend(ingest_mod.statements_of(doc, encoding, tagger))
+        todo.append(doc)
+    with journal.transaction(Path(data).absolute().parent) as batch:  # re-read: another ingest may have run
+        known = {s.id for s in load_or_empty(Path(data), encoding)}
+        suggestions = load_or_empty(out, encoding)
+        known |= {s.id for s in suggestions}
+        index = ingest_mod.read_index(ingest_mod.index_path(out))
+        new = [s for s in {s.id: s for s in found}.values() if s.id not in known]
+        index.update({d.sha256: {"sha256": d.sha256, "name": d.path.name, "url": d.url} for d in todo})
+        store.put_statements(batch, suggestions + new, out)
+        batch.put(ingest_mod.index_path(out), ingest_mod.index_bytes(index))
+        batch.commit()
+    skip = f"; {skipped} already ingested or coded" if skipped else ""
+    click.echo(f"{len(new)} new suggestions from {len(todo)} documents in {out}{skip}")
 
 
 def _show(s) -> str:
@@ -70,11 +90,14 @@ def _show(s) -> str:
 @click.option("--reject", "reject_ids", multiple=True, help="Reject this suggestion id (repeatable).")
 @click.option("--set", "edits", multiple=True, help="Edit before accepting: field=value (with --accept).")
 @click.option("--reviewer", default=None, help="Name recorded in the review log (default: login name).")
-def review(suggestions, data, log, accept_ids, reject_ids, edits, reviewer):
+@ENCODING
+def review(suggestions, data, log, accept_ids, reject_ids, edits, reviewer, encoding):
     """Accept, edit or reject suggested statements (interactive unless --accept/--reject).
 
-    Accepted statements join the data with status accepted and origin reviewed; every
-    decision and edit is appended to the review log.
+    Accepted statements join the data with status accepted and origin reviewed; each
+    decision changes the data, the suggestions and the review log together (or not at all).
+    Accepting an accepted statement again with --set edits it; any other second decision
+    on a suggestion is reported as a conflict (exit status 1) and changes nothing.
 
     \b
     Examples:
@@ -82,48 +105,86 @@ def review(suggestions, data, log, accept_ids, reject_ids, edits, reviewer):
         python -m positions review --accept 3f2a9c --set stance=conditional
         python -m positions review --reject 77b01d
     """
+    from positions.data.review import Conflict, check_log
+    from positions.reference import registry
+
     paths = Path(suggestions), Path(data), Path(log)
+    changes = parse_edits(edits, accept_ids, reject_ids)
+    check_log(paths[2])
+    reg = registry.load()
+    if not (accept_ids or reject_ids):
+        return interactive(paths, reviewer, reg, encoding)
+    conflicts = 0
+    for sid, action in [(i, "accept") for i in accept_ids] + [(i, "reject") for i in reject_ids]:
+        try:
+            s = decide(*paths, sid, action, changes if action == "accept" else None, reviewer, reg=reg, encoding=encoding)
+        except Conflict as e:
+            click.echo(f"conflict: {e}", err=True)
+            conflicts += 1
+            continue
+        click.echo(f"{s.status.value} {s.id}")
+    if conflicts:
+        raise SystemExit(1)
+
+
+def parse_edits(edits, accept_ids, reject_ids) -> dict:
+    """--set field=value pairs; refuses contradictory flags before anything is read or written."""
+    both = set(accept_ids) & set(reject_ids)
+    if both:
+        raise PositionsError(f"--accept and --reject both name {', '.join(sorted(both))}; choose one")
+    if len(set(accept_ids)) != len(accept_ids) or len(set(reject_ids)) != len(reject_ids):
+        raise PositionsError("the same id is given twice; give each id once")
+    if edits and not accept_ids:
+        raise PositionsError("--set edits a statement being accepted; add --accept ID")
+    if edits and len(accept_ids) > 1:
+        raise PositionsError("--set applies to one statement; give a single --accept ID with it")
     changes = {}
     for item in edits:
         field, sep, value = item.partition("=")
         if not sep or field not in EDITABLE:
             raise PositionsError(f"--set {item!r}: use field=value with a field among {', '.join(EDITABLE)}")
+        if field in changes:
+            raise PositionsError(f"--set {field} is given twice; give it once")
         changes[field] = value
-    if accept_ids or reject_ids:
-        for sid in accept_ids:
-            s = decide(*paths, sid, "accept", changes, reviewer)
-            click.echo(f"accepted {s.id}")
-        for sid in reject_ids:
-            s = decide(*paths, sid, "reject", None, reviewer)
-            click.echo(f"rejected {s.id}")
-        return
-    pending = [s for s in load_or_empty(paths[0]) if s.status.value == "suggested"]
+    return changes
+
+
+def interactive(paths, reviewer, reg, encoding: str = "utf-8") -> None:
+    """The prompt loop over pending suggestions."""
+    pending = [s for s in load_or_empty(paths[0], encoding) if s.status.value == "suggested"]
     if not pending:
         click.echo("No suggestions waiting for review.")
         return
     for i, s in enumerate(pending, 1):
         click.echo(f"\n{i}/{len(pending)} " + _show(s))
-        edits_now = {}
-        while True:
-            choice = click.prompt("[a]ccept, [r]eject, [e]dit, [s]kip, [q]uit", default="s").strip().lower()[:1]
-            if choice == "e":
-                field = click.prompt(f"field ({', '.join(EDITABLE)})")
-                value = click.prompt("new value", default="")
-                if field not in EDITABLE:
-                    click.echo(f"  unknown field {field!r}")
-                    continue
-                edits_now[field] = value
-                click.echo(f"  will set {field} = {value!r} on accept")
-            elif choice in ("a", "r"):
-                try:
-                    done = decide(*paths, s.id, "accept" if choice == "a" else "reject", edits_now or None, reviewer)
-                except PositionsError as e:
-                    click.echo(f"  {e}")
-                    edits_now = {}
-                    continue
-                click.echo(f"  {done.status.value}")
-                break
-            elif choice == "s":
-                break
-            elif choice == "q":
-                return
+        if not prompt_one(paths, s, reviewer, reg, encoding):
+            return
+
+
+def prompt_one(paths, s, reviewer, reg, encoding: str = "utf-8") -> bool:
+    """Decide one suggestion at the prompt; False when the reviewer quits."""
+    edits_now = {}
+    while True:
+        choice = click.prompt("[a]ccept, [r]eject, [e]dit, [s]kip, [q]uit", default="s").strip().lower()[:1]
+        if choice == "e":
+            field = click.prompt(f"field ({', '.join(EDITABLE)})")
+            value = click.prompt("new value", default="")
+            if field not in EDITABLE:
+                click.echo(f"  unknown field {field!r}")
+                continue
+            edits_now[field] = value
+            click.echo(f"  will set {field} = {value!r} on accept")
+        elif choice in ("a", "r"):
+            try:
+                done = decide(*paths, s.id, "accept" if choice == "a" else "reject",
+                              (edits_now or None) if choice == "a" else None, reviewer, reg=reg, encoding=encoding)
+            except PositionsError as e:
+                click.echo(f"  {e}")
+                edits_now = {}
+                continue
+            click.echo(f"  {done.status.value}")
+            return True
+        elif choice == "s":
+            return True
+        elif choice == "q":
+            return False

@@ -4,11 +4,11 @@ from __future__ import annotations
 import csv
 import io
 import os
-import tempfile
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from positions.data import csvread, files, manifest
 from positions.errors import InvalidField, StoreError
 from positions.model import CSV_COLUMNS, Statement
 from positions.paths import DATA_DIR
@@ -21,37 +21,22 @@ REQUIRED_COLUMNS = ["actor", "affiliation", "actor_type", "issue", "stance", "st
 
 
 def open_user_file(path: str | Path):
-    """Open a user's file for binary reading; one-line StoreError naming it when that fails."""
-    try:
-        return open(path, "rb")
-    except FileNotFoundError:
-        raise StoreError(f"{path}: file not found") from None
-    except IsADirectoryError:
-        raise StoreError(f"{path}: is a directory, expected a file") from None
-    except PermissionError:
-        raise StoreError(f"{path}: permission denied") from None
+    """Open a user's regular file for binary reading (never blocks on a FIFO); one-line StoreError."""
+    return files.open_regular(path)
 
 
 def binary_error(path) -> StoreError:
-    return StoreError(f"{path}: looks binary (NUL bytes); give a text file")
+    return files.binary_error(path)
 
 
 def decode_error(path, encoding: str, offset: int) -> StoreError:
-    return StoreError(f"{path}: not valid {encoding} (byte {offset}); re-save as UTF-8 or pass --encoding")
+    return StoreError(f"{files.shown(path)}: not valid {encoding} (byte {offset}); re-save it as UTF-8 or pass --encoding")
 
 
 def read_text_file(path: Path, encoding: str = "utf-8") -> str:
-    """Read a user's text file; one-line StoreError if missing, binary or not in `encoding`."""
-    with open_user_file(path) as fh:
-        raw = fh.read()
-    if b"\x00" in raw[:8192]:
-        raise binary_error(path)
-    try:
-        return raw.decode(encoding)
-    except UnicodeDecodeError as e:
-        raise decode_error(path, encoding, e.start) from None
-    except LookupError:
-        raise StoreError(f"unknown encoding {encoding!r}") from None
+    """Read a user's text file; one-line StoreError if missing, special, binary or not in `encoding`
+    (a byte-order mark, e.g. UTF-16's, is detected)."""
+    return files.read_text(path, encoding)
 
 
 def is_db_url(source: str | Path) -> bool:
@@ -74,24 +59,30 @@ def data_version(source: str | Path) -> str:
     return str(os.path.getmtime(source))
 
 
-def load_statements(path: str | Path = DEFAULT_PATH) -> list[Statement]:
+def load_statements(path: str | Path = DEFAULT_PATH, encoding: str = "utf-8") -> list[Statement]:
     """Parse and validate every row of a CSV file or a database URL; StoreError names file, line,
-    column and value."""
+    column and value (truncated files, short rows and huge cells included)."""
     if is_db_url(path):
         from positions.data import db
         return db.load_statements(str(path))
+    return [s for _, s in load_numbered(path, encoding)]
+
+
+def load_numbered(path: str | Path, encoding: str = "utf-8") -> list[tuple[int, Statement]]:
+    """(line where the row starts, statement) for every row of a statements CSV (or database)."""
+    if is_db_url(path):
+        return list(enumerate(load_statements(path), start=1))
     path = Path(path)
-    text = read_text_file(path).lstrip("\ufeff")
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = reader.fieldnames or []
+    from positions.data import journal
+    journal.recover_if_needed(path.absolute().parent)  # a writer killed mid-commit: finish or roll back first
+    header, rows = csvread.read_rows(path, encoding)
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
-        raise StoreError(f"{path}: missing column(s) {', '.join(missing)}; expected {', '.join(CSV_COLUMNS)}")
+        raise StoreError(f"{files.shown(path)}: missing column(s) {', '.join(missing)}; expected {', '.join(CSV_COLUMNS)}")
     unknown = [c for c in header if c not in CSV_COLUMNS]
     if unknown:
-        raise StoreError(f"{path}: unknown column(s) {', '.join(unknown)}; expected {', '.join(CSV_COLUMNS)}")
-    rows = ((reader.line_num, row) for row in reader)
-    return statements_from_rows(rows, str(path))
+        raise StoreError(f"{files.shown(path)}: unknown column(s) {', '.join(unknown)}; expected {', '.join(CSV_COLUMNS)}")
+    return list(zip([line for line, _ in rows], statements_from_rows(rows, files.shown(path))))
 
 
 def statements_from_rows(rows, where: str) -> list[Statement]:
@@ -125,10 +116,10 @@ def to_frame(statements: list[Statement]) -> "pd.DataFrame":
     return df
 
 
-def load_frame(path: str | Path = DEFAULT_PATH, merge_duplicates: bool = True) -> "pd.DataFrame":
+def load_frame(path: str | Path = DEFAULT_PATH, merge_duplicates: bool = True, encoding: str = "utf-8") -> "pd.DataFrame":
     """Statements as a DataFrame; by default the same statement reported by several outlets
     is merged into one row with a `sources` list (see dedup.dedupe)."""
-    df = to_frame(load_statements(path))
+    df = to_frame(load_statements(path, encoding))
     if merge_duplicates:
         from positions.data.dedup import dedupe
         df = dedupe(df)
@@ -144,30 +135,9 @@ def _cell(value) -> str:
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> None:
-    """Write to a temp file in the same folder, fsync, then rename over the target."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    try:
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-    except OSError:
-        pass
+    """Write to a temp file in the same folder, fsync, then rename over the target (permissions
+    kept, a symlink replaced rather than followed)."""
+    files.atomic_write_bytes(path, data)
 
 
 def cells(statement: Statement) -> dict[str, str]:
@@ -185,6 +155,17 @@ def statements_csv(statements: list[Statement]) -> str:
     return buf.getvalue()
 
 
+def put_statements(batch, statements: list[Statement], path: str | Path) -> None:
+    """Add a statements CSV and its manifest (journal.Batch) to a transaction."""
+    data = statements_csv(statements).encode("utf-8")
+    batch.put(path, data)
+    batch.put(manifest.path_for(path), manifest.build(data, len(statements)))
+
+
 def save_statements(statements: list[Statement], path: str | Path = DEFAULT_PATH) -> None:
-    """Atomically write statements as CSV (the target is never left half-written)."""
-    atomic_write_bytes(path, statements_csv(statements).encode("utf-8"))
+    """Write statements as CSV with its manifest, under the folder's lock, all or nothing."""
+    from positions.data import journal
+
+    with journal.transaction(Path(path).absolute().parent) as batch:
+        put_statements(batch, statements, path)
+        batch.commit()

@@ -89,7 +89,7 @@ def from_query(params: Mapping[str, object]) -> ViewState:
             continue
         value = _one(raw)
         if name in _DATE_FIELDS:
-            values[name] = parse_date(value, name)
+            values[name] = parse_date(value, name, bounded=True)
         elif name in _BOOL_FIELDS:
             values[name] = _parse_bool(name, value)
         elif name == "min_conf":

@@ -23,9 +23,16 @@ def expand(names) -> list[str]:
     out = []
     for name in names:
         p = Path(name)
-        if name != "-" and p.is_dir():
-            out.extend(str(f) for f in sorted(p.rglob("*"))
-                       if f.is_file() and f.suffix.lower() in TEXT_SUFFIXES | HTML_SUFFIXES)
+        try:
+            is_dir = name != "-" and p.is_dir()
+        except OSError:  # a name too long: reading it gives the one-line error
+            is_dir = False
+        if is_dir:
+            found = [str(f) for f in sorted(p.rglob("*"))
+                     if f.is_file() and f.suffix.lower() in TEXT_SUFFIXES | HTML_SUFFIXES]
+            if not found:
+                raise InputError(f"{name}: a folder without .txt, .md or .html files; give documents to tag")
+            out.extend(found)
         else:
             out.append(name)
     return out
@@ -43,19 +50,25 @@ def iter_chunks(path: str | Path, encoding: str = "utf-8", chunk_bytes: int = CH
 
     Raises a one-line PositionsError naming the file for missing, binary or mis-encoded files.
     """
+    from positions.data import files
+
     path = Path(path)
-    dec = _decoder(path, encoding)
+    _decoder(path, encoding)
     with store.open_user_file(path) as fh:
-        pending, offset, read, first = "", 0, 0, True
+        pending, offset, read, dec = "", 0, 0, None
         while True:
             raw = fh.read(chunk_bytes)
-            if first and b"\x00" in raw[:8192]:
-                raise store.binary_error(path)
-            first = False
+            if dec is None:  # a byte-order mark (UTF-8/16/32) wins over --encoding
+                encoding = files.sniff_encoding(raw, encoding)
+                dec = _decoder(path, encoding)
+                if b"\x00" in raw[:8192] and not encoding.startswith(("utf-16", "utf-32")):
+                    raise store.binary_error(path)
             try:
                 text = dec.decode(raw, final=not raw)
             except UnicodeDecodeError as e:
                 raise store.decode_error(path, encoding, read + e.start) from None
+            if read == 0:
+                text = text.lstrip("\ufeff")
             read += len(raw)
             pending += text
             if not raw:
@@ -84,6 +97,8 @@ def read_document(name: str, encoding: str = "utf-8") -> str:
             return data.decode(encoding)
         except UnicodeDecodeError as e:
             raise InputError(f"stdin: not valid {encoding} (byte {e.start}); pass --encoding") from None
+        except LookupError:
+            raise InputError(f"unknown encoding {encoding!r}") from None
     path = Path(name)
     text = "".join(t for _, t in iter_chunks(path, encoding))
     if path.suffix.lower() in HTML_SUFFIXES:
@@ -111,7 +126,7 @@ def tag_source(name: str, published=None, encoding: str = "utf-8", tagger=None) 
 
     tagger = tagger or get_tagger()
     title = "stdin" if name == "-" else Path(name).name
-    url = "" if name == "-" else Path(name).resolve().as_uri()
+    url = "" if name == "-" else Path(os.path.abspath(name)).as_uri()  # no resolve(): symlink loops
     if is_large(name):
         best: dict = {}
         for offset, text in iter_chunks(name, encoding):
