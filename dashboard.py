@@ -19,7 +19,7 @@ from positions.present import export
 from positions.present import widgets as export_widgets
 from positions.present import figures
 from positions.reference import registry
-from positions.data import store
+from positions.data import analytical, store
 from positions.present import view
 from positions.errors import InvalidField, PositionsError
 from positions.model import Issue
@@ -45,8 +45,9 @@ st.set_page_config(page_title="positions: who backs strikes and trainers", layou
 
 @st.cache_resource(show_spinner="Loading statements…", max_entries=4)
 def load_frame(path: str, mtime: float) -> pd.DataFrame:
-    """The statements, validated and prepared once per file version (shared, never mutated)."""
-    return aggregate.prepare(store.load_frame(path))
+    """The statements from their analytical copy (validated when written, rebuilt when the store
+    changes), prepared once per file version (shared, never mutated)."""
+    return aggregate.prepare(analytical.load(path))
 
 
 @st.cache_resource(show_spinner=False)

@@ -127,7 +127,11 @@ def official_events(rows: pd.DataFrame, issue: str) -> pd.DataFrame:
     if key in _EVENTS:
         _EVENTS.move_to_end(key)
         return _EVENTS[key]
-    events = timeline.official_positions(rows, issue, explain=False)  # the page shows the winning statement
+    if "order_key" in rows.columns:  # rows of the analytical copy: the engine's rule, in DuckDB
+        from positions.analysis import fast
+        events = fast.change_rows(rows, issue)
+    else:
+        events = timeline.official_positions(rows, issue, explain=False)  # the page shows the winning statement
     _EVENTS[key] = events
     if len(_EVENTS) > _EVENTS_MAX:
         _EVENTS.popitem(last=False)

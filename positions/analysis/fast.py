@@ -9,6 +9,7 @@ engine on random tables (empty filters, ties, undated rows).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import duckdb
@@ -62,29 +63,29 @@ def _connect() -> duckdb.DuckDBPyConnection:
 
 
 def _table(rows: pd.DataFrame) -> pa.Table:
-    """The few columns the SQL needs; `pos` is the row's place in `rows`."""
+    """The few columns the SQL needs (zero-copy where pandas holds Arrow); `pos` is the row's place in `rows`."""
+    def col(name):
+        return pa.Array.from_pandas(rows[name].astype(str) if rows[name].dtype == object else rows[name])
+
     return pa.table({
-        "pos": np.arange(len(rows), dtype=np.int64),
-        "aff": pa.array(rows["affiliation"].astype(str).to_numpy(dtype=object), pa.string()),
+        "pos": np.arange(len(rows), dtype=np.int64), "aff": col("affiliation"),
         "eff": pa.array(rows["effective_date"].to_numpy(dtype="datetime64[us]")),
-        "key": pa.array(rows["key"].to_numpy(dtype=np.int64)),
-        "stance": pa.array(rows["stance"].astype(str).to_numpy(dtype=object), pa.string()),
-        "id": pa.array(rows["id"].astype(str).to_numpy(dtype=object), pa.string()),
-        "weak": pa.array(rows["weak_source"].astype(str).to_numpy(dtype=object), pa.string()),
-        "caution": pa.array(rows["caution"].to_numpy(dtype=np.int64)),
+        "key": pa.array(rows["key"].to_numpy(dtype=np.int64)), "stance": col("stance"), "id": col("id"),
+        "weak": col("weak_source"), "caution": pa.array(rows["caution"].to_numpy(dtype=np.int64)),
     })
 
 
+@dataclass(frozen=True)
 class FastOfficial(engine.Official):
-    """engine.Official whose events, as-of positions and signals come from DuckDB."""
+    """engine.Official whose events, as-of positions and signals come from DuckDB; `con` holds
+    this object's tables (c: counted, ev: events, s: signals)."""
+
+    con: duckdb.DuckDBPyConnection | None = None
 
     def as_of(self, on: date) -> pd.DataFrame:
         if self.counted.empty:
             return engine._empty_positions(self.counted)
-        con = _connect()
-        con.register("c", _table(self.counted))
-        con.register("ev", self.events[["affiliation", "since", "set_by_id"]].rename(columns={"affiliation": "aff"}))
-        found = con.execute(_AS_OF_SQL, {"on": pd.Timestamp(on).to_pydatetime()}).df()
+        found = self.con.execute(_AS_OF_SQL, {"on": pd.Timestamp(on).to_pydatetime()}).df()
         if found.empty:
             return engine._empty_positions(self.counted)
         out = self.counted.iloc[found["pos"].to_numpy()].drop(columns="key").reset_index(drop=True)
@@ -105,9 +106,7 @@ class FastOfficial(engine.Official):
         cols = ["affiliation", "signal_stance", "signal_id", "signal_date", "signal_actor"]
         if self.signals.empty:
             return pd.DataFrame(columns=cols).astype({"affiliation": str})
-        con = _connect()
-        con.register("s", _table(self.signals.assign(key=0)))
-        pos = con.execute(_SIGNALS_SQL, {"on": pd.Timestamp(on).to_pydatetime()}).df()["pos"].to_numpy()
+        pos = self.con.execute(_SIGNALS_SQL, {"on": pd.Timestamp(on).to_pydatetime()}).df()["pos"].to_numpy()
         rows = self.signals.iloc[pos]
         return pd.DataFrame({"affiliation": rows["affiliation"].astype(str).to_numpy(),
                              "signal_stance": rows["stance"].astype(str).to_numpy(), "signal_id": rows["id"].to_numpy(),
@@ -122,16 +121,15 @@ def keyed(rows: pd.DataFrame) -> pd.DataFrame:
     return rows
 
 
-def events(counted: pd.DataFrame) -> pd.DataFrame:
-    """One row per (state, day its official stance changes): affiliation, since, stance, set_by_id."""
+def events(con: duckdb.DuckDBPyConnection, counted: pd.DataFrame) -> pd.DataFrame:
+    """One row per (state, day its official stance changes): affiliation, since, stance, set_by_id
+    (`counted` is registered in `con` as c)."""
     cols = ["affiliation", "since", "stance", "set_by_id"]
     if counted.empty:
-        return pd.DataFrame(columns=cols)
-    con = _connect()
-    con.register("c", _table(counted))
+        return pd.DataFrame(columns=[*cols, "pos"])
     out = con.execute(_EVENTS_SQL).df()
     out["since"] = out["since"].astype("datetime64[us]")
-    return out[cols]
+    return out[[*cols, "pos"]]
 
 
 def official(rows: pd.DataFrame, issue: str) -> FastOfficial:
@@ -139,10 +137,29 @@ def official(rows: pd.DataFrame, issue: str) -> FastOfficial:
     rows = keyed(rows)
     on_issue = (rows["issue"] == issue).to_numpy()
     signals = rows[on_issue & rows["signal"].to_numpy(bool)]
-    counted = rows[on_issue & rows["counts"].to_numpy(bool)]
-    aff = counted["affiliation"].astype(str).to_numpy()
-    # Same order as the engine's `counted`: by state, then effective date, stable.
-    order = np.lexsort((counted["effective_date"].to_numpy(), aff))
-    counted = counted.iloc[order]
+    picked = np.flatnonzero(on_issue & rows["counts"].to_numpy(bool))
+    # Same order as the engine's `counted`: by state, then effective date, stable; one copy of the rows.
+    aff = rows["affiliation"].to_numpy()[picked].astype(str)
+    order = np.lexsort((rows["effective_date"].to_numpy()[picked], aff))
+    counted = rows.take(picked[order])
     counted = counted.assign(key=counted["order_key"].to_numpy()).drop(columns="order_key")
-    return FastOfficial(issue, counted, signals.drop(columns="order_key"), events(counted))
+    signals = signals.drop(columns="order_key")
+    con = _connect()
+    con.register("c", _table(counted))
+    con.register("s", _table(signals.assign(key=0)))
+    ev = events(con, counted)
+    con.register("ev", ev[["affiliation", "since", "set_by_id"]].rename(columns={"affiliation": "aff"}))
+    return FastOfficial(issue, counted, signals, ev.drop(columns="pos", errors="ignore"), con)
+
+
+def change_rows(rows: pd.DataFrame, issue: str) -> pd.DataFrame:
+    """The statement that set each change of official stance (all its columns), `effective_date` = the
+    change day, in the shape of `timeline.official_positions(explain=False)` (for `aggregate`)."""
+    off = official(rows, issue)
+    con = off.con
+    ev = events(con, off.counted)
+    out = off.counted.iloc[ev["pos"].to_numpy(dtype=np.int64)].drop(columns="key").reset_index(drop=True)
+    out["effective_date"] = ev["since"].to_numpy()
+    out["basis_ids"] = [[i] for i in ev["set_by_id"]]
+    out["overruled_ids"] = [[] for _ in range(len(out))]
+    return out

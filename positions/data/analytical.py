@@ -250,8 +250,11 @@ def load_parquet(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
 def load(source: str | Path = store.DEFAULT_PATH, columns: list[str] | None = None) -> pd.DataFrame:
     """The statements of `source`, merged and prepared for the engine (rebuilding the copy first when
     the store or the reference files changed). The frame is shared: never mutate it."""
-    build(source)
+    manifest = build(source)
     df = load_parquet(copy_dir(source) / "statements.parquet", columns)
     df.attrs["engine"] = True
     df.attrs["hold_days"] = _hold_days()
+    # Also ready for analysis.aggregate (sorted, categories); the token names this content.
+    df.attrs["prepared"] = True
+    df.attrs["token"] = ("analytical", manifest["content"], manifest["reference"])
     return df
