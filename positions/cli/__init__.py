@@ -236,7 +236,7 @@ def show(issue, as_of, data):
 
 # Commands that live in their own modules (none imports pandas/plotly at load, so `tag` starts fast).
 from positions.cli.review import ingest, review  # noqa: E402
-from positions.tagger.bench import bench  # noqa: E402
+from positions.cli.bench import bench  # noqa: E402
 
 cli.add_command(ingest)
 cli.add_command(review)
