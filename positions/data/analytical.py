@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import tempfile
 import time
 from enum import Enum
 from pathlib import Path
@@ -40,8 +41,13 @@ def copy_dir(source: str | Path) -> Path:
     """Where the analytical copy of `source` lives."""
     source = Path(source).resolve()
     base = os.environ.get("POSITIONS_ANALYTICAL_DIR")
-    root = Path(base) if base else source.parent / ".analytical"
-    return root / source.stem
+    if base:
+        return Path(base) / source.stem
+    if os.access(source.parent, os.W_OK):
+        return source.parent / ".analytical" / source.stem
+    # A read-only checkout (a hosted app): the temporary folder, one copy per store path.
+    tag = hashlib.blake2b(str(source).encode(), digest_size=6).hexdigest()
+    return Path(tempfile.gettempdir()) / "positions-analytical" / f"{source.stem}-{tag}"
 
 
 def _file_hash(path: Path) -> str:
