@@ -47,7 +47,7 @@ st.set_page_config(page_title="positions: who backs strikes and trainers", layou
 def load_frame(path: str, mtime: float) -> pd.DataFrame:
     """The statements from their analytical copy (validated when written, rebuilt when the store
     changes), prepared once per file version (shared, never mutated)."""
-    return aggregate.prepare(analytical.load(path))
+    return aggregate.prepare(analytical.load(path, accepted_only=True))
 
 
 @st.cache_resource(show_spinner=False)

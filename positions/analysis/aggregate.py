@@ -81,7 +81,8 @@ def filter_statements(df: pd.DataFrame, reg: Registry, *, min_conf: float = 0.0,
         mask &= df["origin"].isin(REVIEWED_ORIGINS)
     if groups:
         mask &= df["affiliation"].isin(states_in_groups(reg, groups, on or date.today()))
-    out = df[mask]
+    # Nothing filtered out (a table of accepted rows, default filters): no copy of the rows.
+    out = df.copy(deep=False) if mask.all() else df[mask]
     out.attrs["token"] = (df.attrs.get("token"), min_conf, reviewed, tuple(groups), on if groups else None)
     return out
 

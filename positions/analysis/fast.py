@@ -75,20 +75,28 @@ def _table(rows: pd.DataFrame) -> pa.Table:
     })
 
 
+RULE_COLUMNS = ["affiliation", "effective_date", "stance", "id", "weak_source", "caution"]
+
+
 @dataclass(frozen=True)
 class FastOfficial(engine.Official):
-    """engine.Official whose events, as-of positions and signals come from DuckDB; `con` holds
-    this object's tables (c: counted, ev: events, s: signals)."""
+    """engine.Official whose events, as-of positions and signals come from DuckDB.
+
+    `counted` and `signals` hold only the rule's columns (RULE_COLUMNS, `key`, `row`: the position
+    in `rows`); the statements' full rows are taken from `rows` for the winners only, so a filter
+    change never copies a million wide rows. `con` holds c (counted), s (signals), ev (events)."""
 
     con: duckdb.DuckDBPyConnection | None = None
+    rows: pd.DataFrame | None = None
+
+    def _full(self, positions: np.ndarray) -> pd.DataFrame:
+        return self.rows.take(positions).drop(columns="order_key").reset_index(drop=True)
 
     def as_of(self, on: date) -> pd.DataFrame:
-        if self.counted.empty:
-            return engine._empty_positions(self.counted)
-        found = self.con.execute(_AS_OF_SQL, {"on": pd.Timestamp(on).to_pydatetime()}).df()
-        if found.empty:
-            return engine._empty_positions(self.counted)
-        out = self.counted.iloc[found["pos"].to_numpy()].drop(columns="key").reset_index(drop=True)
+        found = self.con.execute(_AS_OF_SQL, {"on": pd.Timestamp(on).to_pydatetime()}).df() if len(self.counted) else []
+        if not len(found):
+            return engine._empty_positions(self.rows.drop(columns="order_key").assign(key=0))
+        out = self._full(self.counted["row"].to_numpy()[found["pos"].to_numpy()])
         out["since"] = found["since"].to_numpy(dtype="datetime64[us]")
         out["set_by_id"] = found["set_by_id"].to_numpy()
         out["basis_ids"] = [list(v) for v in found["basis_ids"]]
@@ -107,7 +115,7 @@ class FastOfficial(engine.Official):
         if self.signals.empty:
             return pd.DataFrame(columns=cols).astype({"affiliation": str})
         pos = self.con.execute(_SIGNALS_SQL, {"on": pd.Timestamp(on).to_pydatetime()}).df()["pos"].to_numpy()
-        rows = self.signals.iloc[pos]
+        rows = self.rows.take(self.signals["row"].to_numpy()[pos])
         return pd.DataFrame({"affiliation": rows["affiliation"].astype(str).to_numpy(),
                              "signal_stance": rows["stance"].astype(str).to_numpy(), "signal_id": rows["id"].to_numpy(),
                              "signal_date": rows["effective_date"].to_numpy(), "signal_actor": rows["actor"].to_numpy()})
@@ -123,7 +131,7 @@ def keyed(rows: pd.DataFrame) -> pd.DataFrame:
 
 def events(con: duckdb.DuckDBPyConnection, counted: pd.DataFrame) -> pd.DataFrame:
     """One row per (state, day its official stance changes): affiliation, since, stance, set_by_id
-    (`counted` is registered in `con` as c)."""
+    and `pos` (the setting statement's place in `counted`, registered in `con` as c)."""
     cols = ["affiliation", "since", "stance", "set_by_id"]
     if counted.empty:
         return pd.DataFrame(columns=[*cols, "pos"])
@@ -132,33 +140,36 @@ def events(con: duckdb.DuckDBPyConnection, counted: pd.DataFrame) -> pd.DataFram
     return out[[*cols, "pos"]]
 
 
+def _rule_rows(rows: pd.DataFrame, positions: np.ndarray) -> pd.DataFrame:
+    """The rule's columns of `rows` at `positions`, with `key` and `row` (the position)."""
+    out = pd.DataFrame({c: rows[c].take(positions).reset_index(drop=True) for c in RULE_COLUMNS})
+    return out.assign(key=rows["order_key"].to_numpy()[positions], row=positions)
+
+
 def official(rows: pd.DataFrame, issue: str) -> FastOfficial:
     """engine.official(rows, issue), computed in DuckDB (rows: prepared, optionally filtered)."""
     rows = keyed(rows)
     on_issue = (rows["issue"] == issue).to_numpy()
-    signals = rows[on_issue & rows["signal"].to_numpy(bool)]
+    signal_pos = np.flatnonzero(on_issue & rows["signal"].to_numpy(bool))
     picked = np.flatnonzero(on_issue & rows["counts"].to_numpy(bool))
-    # Same order as the engine's `counted`: by state, then effective date, stable; one copy of the rows.
+    # Same order as the engine's `counted`: by state, then effective date, stable.
     aff = rows["affiliation"].to_numpy()[picked].astype(str)
-    order = np.lexsort((rows["effective_date"].to_numpy()[picked], aff))
-    counted = rows.take(picked[order])
-    counted = counted.assign(key=counted["order_key"].to_numpy()).drop(columns="order_key")
-    signals = signals.drop(columns="order_key")
+    picked = picked[np.lexsort((rows["effective_date"].to_numpy()[picked], aff))]
+    counted, signals = _rule_rows(rows, picked), _rule_rows(rows, signal_pos)
     con = _connect()
     con.register("c", _table(counted))
-    con.register("s", _table(signals.assign(key=0)))
+    con.register("s", _table(signals))
     ev = events(con, counted)
     con.register("ev", ev[["affiliation", "since", "set_by_id"]].rename(columns={"affiliation": "aff"}))
-    return FastOfficial(issue, counted, signals, ev.drop(columns="pos", errors="ignore"), con)
+    return FastOfficial(issue, counted, signals, ev.drop(columns="pos"), con, rows)
 
 
 def change_rows(rows: pd.DataFrame, issue: str) -> pd.DataFrame:
     """The statement that set each change of official stance (all its columns), `effective_date` = the
     change day, in the shape of `timeline.official_positions(explain=False)` (for `aggregate`)."""
     off = official(rows, issue)
-    con = off.con
-    ev = events(con, off.counted)
-    out = off.counted.iloc[ev["pos"].to_numpy(dtype=np.int64)].drop(columns="key").reset_index(drop=True)
+    ev = events(off.con, off.counted)
+    out = off._full(off.counted["row"].to_numpy()[ev["pos"].to_numpy(dtype=np.int64)])
     out["effective_date"] = ev["since"].to_numpy()
     out["basis_ids"] = [[i] for i in ev["set_by_id"]]
     out["overruled_ids"] = [[] for _ in range(len(out))]

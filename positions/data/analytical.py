@@ -246,18 +246,27 @@ def _write_parquet(df: pd.DataFrame, path: Path) -> None:
     os.replace(tmp, path)
 
 
-def load_parquet(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
-    """A copy's Parquet file as a DataFrame: Arrow-backed strings, categories, list columns kept as Arrow."""
-    table = pq.read_table(path, columns=columns)
+def load_parquet(path: Path, columns: list[str] | None = None, filters=None) -> pd.DataFrame:
+    """A copy's Parquet file as a DataFrame: Arrow-backed strings, categories, list columns kept as Arrow.
+
+    Each column is one contiguous Arrow array: taking rows (every filter) is several times faster
+    than on the file's row groups."""
+    table = pq.read_table(path, columns=columns, filters=filters).combine_chunks()
     lists = {f.type: pd.ArrowDtype(f.type) for f in table.schema if pa.types.is_list(f.type)}
-    return table.to_pandas(types_mapper=lists.get)
+    df = table.to_pandas(types_mapper=lists.get)
+    if "evidence" in df.columns:  # the longest text: Python strings are taken by pointer, Arrow's copied
+        df["evidence"] = df["evidence"].astype(object)
+    return df
 
 
-def load(source: str | Path = store.DEFAULT_PATH, columns: list[str] | None = None) -> pd.DataFrame:
+def load(source: str | Path = store.DEFAULT_PATH, columns: list[str] | None = None,
+         accepted_only: bool = False) -> pd.DataFrame:
     """The statements of `source`, merged and prepared for the engine (rebuilding the copy first when
-    the store or the reference files changed). The frame is shared: never mutate it."""
+    the store or the reference files changed); only accepted ones with `accepted_only` (the page
+    shows no others). The frame is shared: never mutate it."""
     manifest = build(source)
-    df = load_parquet(copy_dir(source) / "statements.parquet", columns)
+    filters = [("status", "==", "accepted")] if accepted_only else None
+    df = load_parquet(copy_dir(source) / "statements.parquet", columns, filters)
     df.attrs["engine"] = True
     df.attrs["hold_days"] = _hold_days()
     # Also ready for analysis.aggregate (sorted, categories); the token names this content.
