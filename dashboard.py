@@ -1,6 +1,6 @@
 """Streamlit page: who has signalled support over time, and why, in six views.
 
-Thin wiring only: data comes through positions.data.store, aggregation from positions.analysis.aggregate,
+Thin wiring only: data comes through positions.data.store, official positions from positions.analysis.engine,
 the charts of each view from positions.present.figures (the same list `export --view` draws), and the
 whole view lives in the URL (positions.present.view) so a copied link reopens it exactly.
 """
@@ -12,7 +12,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from positions.analysis import aggregate
+from positions.analysis import engine
 from positions.present import charts
 from positions.reference import codebook
 from positions.present import export
@@ -46,8 +46,8 @@ st.set_page_config(page_title="positions: who backs strikes and trainers", layou
 @st.cache_resource(show_spinner="Loading statements…", max_entries=4)
 def load_frame(path: str, mtime: float) -> pd.DataFrame:
     """The statements from their analytical copy (validated when written, rebuilt when the store
-    changes), prepared once per file version (shared, never mutated)."""
-    return aggregate.prepare(analytical.load(path, accepted_only=True))
+    changes), prepared for the engine once per file version (shared, never mutated)."""
+    return engine.prepare(analytical.load(path, accepted_only=True))
 
 
 @st.cache_resource(show_spinner=False)
@@ -77,9 +77,7 @@ def supporters_as_of(path: str, mtime: float, query: str) -> list[str]:
     df, (_, reg) = load_frame(path, mtime), load_reference()
     state = view.parse_query_string(query)
     rows = figures.filtered(df, state, reg)
-    pos = aggregate.positions_as_of(rows, state.issue, figures.as_of_date(df, state))
-    wanted = {"support", "conditional"} if state.count_conditional else {"support"}
-    return sorted(pos.loc[pos["stance"].isin(wanted), "affiliation"])
+    return engine.supporters_on(rows, state.issue, figures.as_of_date(df, state), state.count_conditional)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -100,7 +98,7 @@ def side_table(path: str, mtime: float, query: str) -> pd.DataFrame:
         rows = figures.evidence_rows(rows, state, figures.as_of_date(df, state)).head(TABLE_ROWS)
     else:
         frm, to = figures.compare_dates(df, state)
-        rows = aggregate.changes_between(rows, state.issue, frm, to)
+        rows = engine.official(rows, state.issue).changes(frm, to)
         if state.stances:
             rows = rows[rows["to_stance"].isin(state.stances) | rows["from_stance"].isin(state.stances)]
         extra["moved from"] = rows["from_stance"].map(lambda s: cb.stances[s].label if s else cb.no_position_label)
@@ -156,11 +154,16 @@ with st.sidebar:
     stances = st.multiselect("Stances", list(cb.stances), default=list(state.stances), key="stances",
                              format_func=lambda s: cb.stances[s].label, placeholder="All stances")
     min_conf = st.slider("Minimum confidence", 0.0, 1.0, value=state.min_conf, step=0.05, key="min_conf",
-                         help="Tagger confidence; hand-coded statements have 1.0.")
+                         help="Tagger confidence; on hand-coded statements the coder's certainty "
+                              "(1.0 explicit, 0.9 paraphrase, 0.7 inferred from a relayed claim, 0.5 weak).")
     reviewed = st.checkbox("Human-reviewed statements only", value=state.reviewed, key="reviewed")
+    sources = st.multiselect("Source types", view.SOURCE_TYPES, default=list(state.sources), key="sources",
+                             format_func=lambda t: t.replace("_", " "), placeholder="All sources",
+                             help="Keep statements from these kinds of outlet (data/outlets.csv).")
 
 state = state.with_(issue=issue, as_of=as_of, end=None, start=None if start == first_day else start,
-                    groups=tuple(groups), stances=tuple(stances), min_conf=float(min_conf), reviewed=reviewed)
+                    groups=tuple(groups), stances=tuple(stances), min_conf=float(min_conf), reviewed=reviewed,
+                    sources=tuple(sources))
 
 # ---- main: the view and its own controls ---------------------------------------------------
 st.title("Who has signalled support?")
@@ -235,7 +238,7 @@ st.metric(f"States signalling {what} as of {as_of:%d %b %Y}", len(supporters),
 shown = view_figures(DATA_PATH, mtime, query_string)
 if not shown:
     st.info(f"{EMPTY[chosen]} {HINT}")
-elif chosen in ("supporters", "matrix", "map", "changes"):
+elif chosen in ("supporters", "matrix", "actor", "map", "changes"):
     st.caption(figures.OFFICIAL_RULE)
 
 

@@ -19,7 +19,7 @@ def _csv_store(tmp_path, reg):
 
 
 def by_id(df: pd.DataFrame) -> pd.DataFrame:
-    cols = ["id", "affiliation", "issue", "stance", "effective_date", "rank", "tier", "counts", "n_sources"]
+    cols = ["id", "affiliation", "issue", "stance", "effective_date", "rank", "tier", "counts", "n_sources", "rep"]
     out = df[cols].astype({"affiliation": str, "issue": str, "stance": str})
     return out.sort_values("id").reset_index(drop=True)
 

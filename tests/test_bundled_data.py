@@ -5,7 +5,7 @@ import yaml
 
 from positions.reference import registry
 from positions.data import store
-from positions.analysis import timeline
+from positions.analysis import engine
 from tests.conftest import ROOT, invoke
 
 
@@ -39,7 +39,7 @@ def test_bundled_events_are_sourced_documents():
 
 def test_bundled_official_positions_mid_june_2024():
     df = store.load_frame()
-    pos = timeline.state_positions_as_of(df, "cross_border_strikes", date(2024, 6, 15)).set_index("affiliation")
+    pos = engine.positions_as_of(df, "cross_border_strikes", date(2024, 6, 15)).set_index("affiliation")
     # Putin's warnings of May 2024 are the Russian position; Britain had backed strikes since Cameron in May.
     assert pos.at["RU", "stance"] == "oppose"
     assert pos.at["GB", "stance"] == "support"

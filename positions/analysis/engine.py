@@ -17,108 +17,25 @@ no loop per row. tests/test_engine.py checks it against a slow reference impleme
 """
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 import pandas as pd
 
+from positions.analysis.rule_inputs import rule_or_default, period_bounds, source_classes, speaker_ranks
 from positions.data import outlets as outlets_mod
 from positions.model import STANCE_ORDER
-from positions.reference import codebook as codebook_mod
 
 AS_OF_ORDER = ["effective_date", "confidence", "id"]  # the order prepared rows are kept in
 CATEGORY_COLUMNS = ("affiliation", "actor_type", "issue", "stance", "origin", "status")
 STANCE_CODE = {s: i for i, s in enumerate(STANCE_ORDER)}  # support 0 ... oppose 3 (more cautious)
-NO_POSITION = -1  # the code of "no public position found" in daily series; never a stance
-_PERIOD = {"month": "M", "quarter": "Q", "year": "Y"}
+NO_POSITION = "no_position"  # "no public position found" in tables; distinct from undecided
+NO_POSITION_CODE = -1  # the same in daily series' stance codes
+WEAK_CODE = {"": 0, "state_aligned": 1, "aggregator": 2, "weak": 3}  # engine.source_classes' weak_source
+ADDED_COLUMNS = ("effective_date", "date_start", "date_end", "dated", "rank", "tier", "counts", "signal", "caution",
+                 "source_type", "weak_source", "rep", "day", "weak_code")
 _EPOCH = pd.Timestamp("1900-01-01")
-
-
-def _rule(rule):
-    return rule or codebook_mod.load().rule
-
-
-def period_bounds(day: pd.Series, precision: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """First and last day of each date's period (day, Monday-Sunday week, month, quarter, year)."""
-    start, end = day.copy(), day.copy()
-    week = precision == "week"
-    start[week] = day[week] - pd.to_timedelta(day[week].dt.weekday, unit="D")
-    end[week] = start[week] + pd.Timedelta(days=6)
-    for name, freq in _PERIOD.items():
-        mask = (precision == name) & day.notna()
-        if mask.any():
-            period = day[mask].dt.to_period(freq)
-            start[mask] = period.dt.start_time.dt.normalize()
-            end[mask] = period.dt.end_time.dt.normalize()
-    return start, end
-
-
-def speaker_ranks(df: pd.DataFrame, registry=None, rule=None) -> pd.Series:
-    """Speaker rank of each row (lower wins): the role title by the rule's title patterns, else
-    the registry's role kind of the speaker on that day ('state' for a state named as a whole)."""
-    rule = _rule(rule)
-    role = df["role"].fillna("").astype(str)
-    rank = pd.Series(np.nan, index=df.index)
-    for value, pattern, unless in rule.title_rules:
-        hit = _matches(role, pattern)
-        if unless:
-            hit &= ~_matches(role, unless)
-        rank[hit & rank.isna()] = value
-    untitled = rank.isna() & (role.str.strip() == "")
-    if untitled.any():
-        rank[untitled] = _registry_ranks(df[untitled], registry, rule)
-    return rank.fillna(rule.default_rank).astype("int64")
-
-
-def _matches(text: pd.Series, pattern: str) -> pd.Series:
-    with warnings.catch_warnings():  # the codebook's patterns group words; pandas warns about groups
-        warnings.simplefilter("ignore", UserWarning)
-        return text.str.contains(pattern, case=False, regex=True)
-
-
-def _registry_ranks(rows: pd.DataFrame, registry, rule) -> pd.Series:
-    """Ranks from the registry, looked up once per distinct (speaker, day)."""
-    from positions.reference import registry as registry_mod
-
-    reg = registry if registry is not None else registry_mod.load()
-    actor_id = rows["actor_id"].fillna("").astype(str)
-    key = pd.DataFrame({"id": actor_id, "actor": rows["actor"].astype(str), "aff": rows["affiliation"].astype(str),
-                        "day": rows["statement_date"].fillna(rows["published"])})
-    kinds = {}
-    for k in key.drop_duplicates().itertuples(index=False):
-        day = None if pd.isna(k.day) else k.day.date()
-        if k.id and k.id in reg.people:
-            role = reg.people[k.id].role_on(day)
-            kinds[k] = role.kind if role else ""
-        elif k.id == k.aff or k.id in reg.states:
-            kinds[k] = "state"
-        else:
-            who = reg.resolve(k.actor, on=day)
-            kinds[k] = who.role_kind if who is not None else ""
-    looked_up = [kinds[k] for k in key.itertuples(index=False)]
-    return pd.Series([rule.rank_of_kind(kind) for kind in looked_up], index=rows.index, dtype="float64")
-
-
-def source_classes(df: pd.DataFrame, outlets: pd.DataFrame) -> pd.DataFrame:
-    """Per row: `source_type` (its own source's outlet type) and `weak_source` ('state_aligned' or
-    'aggregator' when every outlet that reported it is of that kind, 'weak' for a mix of both, else '')."""
-    if "sources" in df.columns:
-        urls = df["sources"].map(lambda s: [x["url"] for x in s] if isinstance(s, list) and s else [])
-        urls = urls.where(urls.map(len) > 0, df["source_url"].map(lambda u: [u]))
-    else:
-        urls = df["source_url"].map(lambda u: [u])
-    long = urls.explode()
-    domains = long.fillna("").map(outlets_mod.domain_of)
-    types = domains.map(outlets_mod.type_by_domain(outlets, domains.unique()))
-    flags = pd.DataFrame({"state": types == "state_aligned", "aggr": types == "aggregator",
-                          "weak": types.isin(outlets_mod.WEAK_TYPES)}).groupby(level=0).all()
-    weak = np.select([flags["state"], flags["aggr"], flags["weak"]], ["state_aligned", "aggregator", "weak"], "")
-    own = df["source_url"].fillna("").map(outlets_mod.domain_of)
-    return pd.DataFrame({"source_type": own.map(outlets_mod.type_by_domain(outlets, own.unique())),
-                         "weak_source": pd.Series(weak, index=flags.index).reindex(df.index).fillna("")},
-                        index=df.index)
 
 
 def prepare(df: pd.DataFrame, registry=None, outlets: pd.DataFrame | None = None, rule=None) -> pd.DataFrame:
@@ -128,9 +45,9 @@ def prepare(df: pd.DataFrame, registry=None, outlets: pd.DataFrame | None = None
     signal (relayed / other speaker), caution, source_type, weak_source. Defaults: the bundled
     registry, data/outlets.csv (absent: every source 'unknown') and codebook rule.
     """
-    if df.attrs.get("engine"):
-        return df
-    rule = _rule(rule)
+    if df.attrs.get("engine") and set(ADDED_COLUMNS) <= set(df.columns):
+        return df  # already prepared (a row subset of a prepared frame is too)
+    rule = rule_or_default(rule)
     out = df.copy()
     if "date_precision" not in out.columns:
         out["date_precision"] = None
@@ -141,7 +58,10 @@ def prepare(df: pd.DataFrame, registry=None, outlets: pd.DataFrame | None = None
     out["date_precision"] = precision.where(dated, None)
     out["attribution"] = out["attribution"].fillna("direct").replace("", "direct")
     start, end = period_bounds(out["statement_date"], precision)
-    capped = end.where(out["published"].isna() | (end <= out["published"]), out["published"])
+    # A coarse date counts from its period's end, or from publication when that comes first
+    # (a day-precision date is exact and never moved).
+    pub = out["published"]
+    capped = end.where((precision == "day") | pub.isna() | (end <= pub) | (pub < start), pub)
     out["date_start"], out["date_end"] = start, end
     out["effective_date"] = capped.where(dated, out["published"])
     out["dated"] = dated
@@ -156,6 +76,13 @@ def prepare(df: pd.DataFrame, registry=None, outlets: pd.DataFrame | None = None
     out["caution"] = out["stance"].astype(str).map(STANCE_CODE).astype("int64")
     out = out.join(source_classes(out, outlets if outlets is not None else outlets_mod.load_outlets()))
     out = out.sort_values(AS_OF_ORDER, kind="stable", na_position="first").reset_index(drop=True)
+    # Which of several same-stance statements is shown: most confident, earliest published, lowest id.
+    rep = out.sort_values(["confidence", "published", "id"], ascending=[True, False, False], kind="stable",
+                          na_position="first").index.to_numpy()
+    out["rep"] = 0
+    out.loc[rep, "rep"] = np.arange(len(out))
+    out["day"] = (out["effective_date"] - _EPOCH).dt.days.fillna(-1).astype("int64")
+    out["weak_code"] = out["weak_source"].map(WEAK_CODE).astype("int64")
     for col in CATEGORY_COLUMNS:
         out[col] = out[col].astype("category")
     out.attrs["engine"] = True
@@ -165,13 +92,11 @@ def prepare(df: pd.DataFrame, registry=None, outlets: pd.DataFrame | None = None
 
 def winner_order(rows: pd.DataFrame, hold_days: int) -> np.ndarray:
     """Each row's place in the rule's order (higher = wins), as 0..n-1 (see the module docstring)."""
-    eff = (rows["effective_date"] - _EPOCH).dt.days.to_numpy()
+    day = rows["day"].to_numpy()
     undated = ~rows["dated"].to_numpy(dtype=bool)
-    held = eff - hold_days * undated
+    held = day - hold_days * undated
     tier = rows["tier"].to_numpy() * 2 + undated
-    rep = rows.sort_values(["confidence", "published", "id"], ascending=[True, False, False], kind="stable").index
-    rep_pos = pd.Series(np.arange(len(rows)), index=rep).reindex(rows.index).to_numpy()
-    order = np.lexsort((rep_pos, rows["caution"].to_numpy(), -rows["rank"].to_numpy(), eff, -tier, held))
+    order = np.lexsort((rows["rep"].to_numpy(), rows["caution"].to_numpy(), -rows["rank"].to_numpy(), day, -tier, held))
     key = np.empty(len(rows), dtype=np.int64)
     key[order] = np.arange(len(rows))
     return key
@@ -179,7 +104,7 @@ def winner_order(rows: pd.DataFrame, hold_days: int) -> np.ndarray:
 
 @dataclass(frozen=True)
 class DailyStances:
-    """Stance code (STANCE_CODE, or NO_POSITION) of each state on each day."""
+    """Stance code (STANCE_CODE, or NO_POSITION_CODE) of each state on each day."""
 
     days: pd.DatetimeIndex
     states: list[str]
@@ -194,18 +119,26 @@ class DailyStances:
         i = self.days.searchsorted(pd.Timestamp(day), side="right") - 1
         if i < 0:
             return {}
-        return {s: STANCE_ORDER[c] for s, c in zip(self.states, self.codes[i]) if c != NO_POSITION}
+        return {s: STANCE_ORDER[c] for s, c in zip(self.states, self.codes[i]) if c != NO_POSITION_CODE}
+
+
+SINGLE_SOURCE = {"state_aligned": "single source: state media", "aggregator": "single source: aggregator/mirror",
+                 "weak": "single source: state media and mirrors"}
 
 
 @dataclass(frozen=True)
 class Official:
     """One issue's official positions over a set of prepared rows; build with `official(rows, issue)`.
 
-    `counted` are the statements that may set a position, sorted by state and effective date,
-    with `key` (the rule's order); `events` has one row per state and day its stance changes.
+    `counted` holds the rule's columns (numbers only) of the statements that may set a position
+    (index = their labels in `rows`), sorted by state and day, with `key` (the rule's order);
+    `signals` the same for relayed/other statements; `events` one row per state and day its
+    stance changes. Full rows are taken from `rows` only for the winners.
     """
 
     issue: str
+    rows: pd.DataFrame
+    names: np.ndarray  # the affiliation code of each `state` number
     counted: pd.DataFrame
     signals: pd.DataFrame
     events: pd.DataFrame
@@ -214,36 +147,62 @@ class Official:
         """One row per state with a position on `on`: the winning statement's columns plus
         `since` (the day the stance began), `set_by_id`, `basis_ids` (statements of that stance
         since then), `source_flag` ('single source: state media' ...) and the state's latest signal."""
-        day = pd.Timestamp(on)
-        rows = self.counted[self.counted["effective_date"] <= day]
-        if rows.empty:
-            return _empty_positions(self.counted)
-        best = rows.loc[rows.groupby("affiliation", observed=True)["key"].idxmax()]
-        runs = self.events[self.events["since"] <= day].drop_duplicates("affiliation", keep="last")
-        out = best.merge(runs[["affiliation", "since", "set_by_id"]], on="affiliation", how="left")
-        basis = rows.merge(out[["affiliation", "since", "stance"]], on="affiliation", suffixes=("", "_pos"))
-        basis = basis[(basis["stance"].astype(str) == basis["stance_pos"].astype(str))
-                      & (basis["effective_date"] >= basis["since"])]
-        agg = basis.groupby("affiliation", observed=True).agg(
-            basis_ids=("id", list), state_only=("weak_source", lambda w: (w == "state_aligned").all()),
-            aggr_only=("weak_source", lambda w: (w == "aggregator").all()), weak_only=("weak_source", lambda w: (w != "").all()))
-        out = out.merge(agg, left_on="affiliation", right_index=True, how="left")
-        out["source_flag"] = np.select([out["state_only"], out["aggr_only"], out["weak_only"]],
-                                       [SINGLE_SOURCE["state_aligned"], SINGLE_SOURCE["aggregator"], SINGLE_SOURCE["weak"]], "")
-        out = out.drop(columns=["state_only", "aggr_only", "weak_only", "key"])
-        out = out.merge(self.latest_signals(on), on="affiliation", how="left")
-        out["affiliation"] = out["affiliation"].astype(str)
+        c = self.counted[self.counted["day"].to_numpy() <= _day_number(on)]
+        if c.empty:
+            return _empty_positions(self.rows)
+        win = _last_best(c["state"].to_numpy(), c["key"].to_numpy())
+        out = self.rows.loc[c.index[win]].copy()
+        out["affiliation"] = self.names[c["state"].to_numpy()[win]]
         out["stance"] = out["stance"].astype(str)
+        out = out.merge(self.stances_on(on)[["affiliation", "since", "set_by_id"]], on="affiliation", how="left")
+        out = out.merge(self._basis(c, out), on="affiliation", how="left")
+        out = out.merge(self.latest_signals(on), on="affiliation", how="left")
         return out.sort_values("affiliation").reset_index(drop=True)
+
+    def stances_on(self, on: date) -> pd.DataFrame:
+        """The last change event of each state up to `on`: affiliation, since, stance, set_by_id."""
+        ev = self.events[self.events["since"] <= pd.Timestamp(on)]
+        return ev.drop_duplicates("affiliation", keep="last").reset_index(drop=True)
+
+    def flags_on(self, on: date) -> dict[str, str]:
+        """{state: 'single source: ...'} for the positions on `on` resting only on state media/mirrors."""
+        c = self.counted[self.counted["day"].to_numpy() <= _day_number(on)]
+        basis = self._basis(c, self.stances_on(on))
+        return {a: f for a, f in zip(basis["affiliation"], basis["source_flag"]) if f}
+
+    def _basis(self, c: pd.DataFrame, positions: pd.DataFrame) -> pd.DataFrame:
+        """Per state: `basis_ids`, the counted statements of its current stance since it began, and
+        `source_flag` when every one of them was reported only by state media and/or mirrors."""
+        code = {n: i for i, n in enumerate(self.names)}
+        stance = np.full(len(self.names), -9)
+        since = np.full(len(self.names), np.iinfo(np.int64).max)
+        states = positions["affiliation"].map(code).to_numpy()
+        stance[states] = positions["stance"].map(STANCE_CODE).to_numpy()
+        since[states] = (positions["since"] - _EPOCH).dt.days.to_numpy()
+        st = c["state"].to_numpy()
+        keep = (c["caution"].to_numpy() == stance[st]) & (c["day"].to_numpy() >= since[st])
+        weak = c["weak"].to_numpy()[keep]
+        b = pd.DataFrame({"affiliation": self.names[st[keep]], "state": weak == 1, "aggr": weak == 2, "weak": weak > 0,
+                          "id": self.rows["id"].to_numpy()[self.rows.index.get_indexer(c.index[keep])]})
+        flags = b.groupby("affiliation")[["state", "aggr", "weak"]].all()
+        flags["source_flag"] = np.select([flags["state"], flags["aggr"], flags["weak"]],
+                                         [SINGLE_SOURCE[k] for k in ("state_aligned", "aggregator", "weak")], "")
+        flags["basis_ids"] = b.groupby("affiliation")["id"].agg(list)
+        return flags[["basis_ids", "source_flag"]].reset_index()
 
     def latest_signals(self, on: date) -> pd.DataFrame:
         """Each state's latest signal up to `on` (relayed claim, anonymous officials, other speakers):
         signal_stance, signal_id, signal_date, signal_actor."""
-        rows = self.signals[self.signals["effective_date"] <= pd.Timestamp(on)]
-        rows = rows.sort_values(["effective_date", "caution"], kind="stable").drop_duplicates("affiliation", keep="last")
-        return pd.DataFrame({"affiliation": rows["affiliation"].astype(str), "signal_stance": rows["stance"].astype(str),
-                             "signal_id": rows["id"], "signal_date": rows["effective_date"],
-                             "signal_actor": rows["actor"]})
+        sig = self.signals[self.signals["day"].to_numpy() <= _day_number(on)]
+        cols = ["affiliation", "signal_stance", "signal_id", "signal_date", "signal_actor"]
+        if sig.empty:
+            return pd.DataFrame(columns=cols)
+        win = _last_best(sig["state"].to_numpy(), sig["day"].to_numpy() * 4 + sig["caution"].to_numpy())
+        full = self.rows.loc[sig.index[win]]
+        return pd.DataFrame({"affiliation": self.names[sig["state"].to_numpy()[win]],
+                             "signal_stance": full["stance"].astype(str).to_numpy(), "signal_id": full["id"].to_numpy(),
+                             "signal_date": full["effective_date"].to_numpy(), "signal_actor": full["actor"].to_numpy()},
+                            columns=cols)
 
     def daily(self, start: date, end: date) -> DailyStances:
         """Each state's official stance code on each day of [start, end]."""
@@ -251,74 +210,91 @@ class Official:
         ev = self.events[self.events["since"] <= pd.Timestamp(end)]
         if ev.empty or days.empty:
             return DailyStances(days, [], np.zeros((len(days), 0), dtype=np.int8))
-        wide = pd.DataFrame({"d": ev["since"].to_numpy(), "a": ev["affiliation"].astype(str).to_numpy(),
-                             "c": ev["stance"].astype(str).map(STANCE_CODE).astype(float).to_numpy()})
+        wide = pd.DataFrame({"d": ev["since"].to_numpy(), "a": ev["affiliation"].to_numpy(),
+                             "c": ev["stance"].map(STANCE_CODE).astype(float).to_numpy()})
         wide = wide.pivot(index="d", columns="a", values="c")
         wide = wide.reindex(wide.index.union(days)).ffill().reindex(days).dropna(axis=1, how="all")
-        return DailyStances(days, [str(c) for c in wide.columns], wide.fillna(NO_POSITION).to_numpy(dtype=np.int8))
+        return DailyStances(days, [str(c) for c in wide.columns], wide.fillna(NO_POSITION_CODE).to_numpy(dtype=np.int8))
 
     def changes(self, frm: date, to: date) -> pd.DataFrame:
         """States whose stance on `to` differs from `frm`: the `as_of(to)` row plus from_stance
         ('' = no position), to_stance and direction (+1 more supportive, -1 less, 0 new position)."""
-        before = self.as_of(frm).set_index("affiliation")["stance"]
+        before = self.stances_on(frm).set_index("affiliation")["stance"]
         after = self.as_of(to)
         after = after[after["since"] > pd.Timestamp(frm)]
         out = after.assign(from_stance=after["affiliation"].map(before).fillna(""))
         out = out[out["from_stance"] != out["stance"]].rename(columns={"stance": "to_stance"})
-        old = out["from_stance"].map(STANCE_CODE)
-        new = out["to_stance"].map(STANCE_CODE)
+        old = out["from_stance"].map(STANCE_CODE).astype("float64")
+        new = out["to_stance"].map(STANCE_CODE).astype("float64")
         out["direction"] = np.sign(old - new).fillna(0).astype(int)
         return out.sort_values(["direction", "since", "affiliation"]).reset_index(drop=True)
 
     def supporters(self, on: date, count_conditional: bool = False) -> list[str]:
         """Codes of states whose position on `on` is support (or conditional, when asked)."""
-        pos = self.as_of(on)
+        pos = self.stances_on(on)
         wanted = {"support", "conditional"} if count_conditional else {"support"}
         return sorted(pos.loc[pos["stance"].isin(wanted), "affiliation"])
 
 
-SINGLE_SOURCE = {"state_aligned": "single source: state media", "aggregator": "single source: aggregator/mirror",
-                 "weak": "single source: state media and mirrors"}
-
-
-def _empty_positions(counted: pd.DataFrame) -> pd.DataFrame:
-    cols = [c for c in counted.columns if c != "key"] + ["since", "set_by_id", "basis_ids", "source_flag",
-                                                          "signal_stance", "signal_id", "signal_date", "signal_actor"]
+def _empty_positions(rows: pd.DataFrame) -> pd.DataFrame:
+    cols = list(rows.columns) + ["since", "set_by_id", "basis_ids", "source_flag",
+                                 "signal_stance", "signal_id", "signal_date", "signal_actor"]
     return pd.DataFrame(columns=cols)
+
+
+def _day_number(on) -> int:
+    return int((pd.Timestamp(on) - _EPOCH).days)
+
+
+def _last_best(state: np.ndarray, key: np.ndarray) -> np.ndarray:
+    """Positions of the row with the highest key for each state."""
+    order = np.lexsort((key, state))
+    last = np.ones(len(order), dtype=bool)
+    last[:-1] = state[order][1:] != state[order][:-1]
+    return order[last]
 
 
 def official(rows: pd.DataFrame, issue: str) -> Official:
     """The official positions of every state on `issue` from (prepared, filtered) statements."""
     rows = prepare(rows)
     on_issue = (rows["issue"] == issue).to_numpy()
-    signals = rows[on_issue & rows["signal"].to_numpy()]
-    counted = rows[on_issue & rows["counts"].to_numpy()]
-    counted = counted.sort_values(["affiliation", "effective_date"], kind="stable")
-    counted = counted.assign(key=winner_order(counted, rows.attrs.get("hold_days", 0)))
-    return Official(issue, counted, signals, _events(counted))
+    states = rows["affiliation"].cat.codes.to_numpy()
+    names = np.asarray(rows["affiliation"].cat.categories.astype(str), dtype=object)
+    weak = rows["weak_code"].to_numpy()
+
+    def narrow(mask: np.ndarray) -> pd.DataFrame:
+        pos = np.flatnonzero(mask)
+        pos = pos[np.lexsort((rows["day"].to_numpy()[pos], states[pos]))]
+        cols = {c: rows[c].to_numpy()[pos] for c in ("day", "dated", "tier", "rank", "caution", "rep")}
+        return pd.DataFrame({"state": states[pos], **cols, "weak": weak[pos]}, index=rows.index[pos])
+
+    counted = narrow(on_issue & rows["counts"].to_numpy())
+    counted["key"] = winner_order(counted, rows.attrs.get("hold_days", 0))
+    return Official(issue, rows, names, counted, narrow(on_issue & rows["signal"].to_numpy()),
+                    _events(counted, rows, names))
 
 
-def _events(counted: pd.DataFrame) -> pd.DataFrame:
+def _events(counted: pd.DataFrame, rows: pd.DataFrame, names: np.ndarray) -> pd.DataFrame:
     """One row per (state, day the official stance changes): affiliation, since, stance, set_by_id."""
     cols = ["affiliation", "since", "stance", "set_by_id"]
     if counted.empty:
         return pd.DataFrame(columns=cols)
-    state = counted["affiliation"].astype(str).to_numpy()
-    day = counted["effective_date"].to_numpy()
-    key = counted["key"].to_numpy()
-    best = pd.Series(key).groupby(state, sort=False).cummax().to_numpy()
+    state, day, key = counted["state"].to_numpy(), counted["day"].to_numpy(), counted["key"].to_numpy()
+    best = pd.Series(key).groupby(state, sort=False).cummax().to_numpy()  # the best so far, per state
     row_of_key = np.empty(len(key), dtype=np.int64)
     row_of_key[key] = np.arange(len(key))
     last_of_day = np.ones(len(key), dtype=bool)
     last_of_day[:-1] = (state[1:] != state[:-1]) | (day[1:] != day[:-1])
     pos = np.flatnonzero(last_of_day)
     win = row_of_key[best[pos]]
-    stance = counted["stance"].astype(str).to_numpy()[win]
-    st = state[pos]
+    stance, st = counted["caution"].to_numpy()[win], state[pos]
     new = np.ones(len(pos), dtype=bool)
     new[1:] = (st[1:] != st[:-1]) | (stance[1:] != stance[:-1])
-    return pd.DataFrame({"affiliation": st[new], "since": day[pos][new], "stance": stance[new],
-                         "set_by_id": counted["id"].to_numpy()[win][new]})
+    labels = counted.index[win[new]]
+    return pd.DataFrame({"affiliation": names[st[new]],
+                         "since": _EPOCH + pd.to_timedelta(day[pos][new], unit="D"),
+                         "stance": np.asarray(STANCE_ORDER, dtype=object)[stance[new]],
+                         "set_by_id": rows["id"].to_numpy()[rows.index.get_indexer(labels)]}, columns=cols)
 
 
 def positions_as_of(rows: pd.DataFrame, issue: str, on: date) -> pd.DataFrame:

@@ -12,6 +12,7 @@ import click
 
 from positions.reference import codebook as codebook_mod
 from positions.reference import registry as registry_mod
+from positions.cli import coverage as cli_coverage
 from positions.cli import export as cli_export
 from positions.data import store
 from positions import __version__
@@ -143,7 +144,8 @@ def tag(files, published, fmt, encoding, jobs):
 @click.option("--documents", default=str(store.DEFAULT_PATH.parent / "documents.csv"), show_default=True,
               help="Documents list; where data/documents/<doc_id>.txt exists, evidence must be a verbatim substring.")
 def validate(csv_path, documents):
-    """Check a statements CSV: fields, dates, known actors/affiliations, verbatim evidence, no duplicates.
+    """Check a statements CSV: fields, dates, known actors/affiliations, verbatim evidence, no duplicates;
+    then report per-state coverage and the share of positions resting only on state-aligned media.
 
     \b
     Example:
@@ -167,6 +169,7 @@ def validate(csv_path, documents):
     merged = len(statements) - len(dedupe(store.to_frame(statements)))
     extra = f"; {merged} reports of the same statement by several outlets are merged when shown" if merged else ""
     click.echo(f"OK: {len(statements)} statements in {csv_path}{extra}")
+    click.echo("\n".join(cli_coverage.report_lines(csv_path)))
 
 
 def document_texts(documents: Path) -> dict[str, str]:
@@ -211,27 +214,27 @@ def show(issue, as_of, data):
     Example:
         python -m positions show --issue cross_border_strikes --as-of 2024-06-15
     """
-    from positions.analysis import timeline  # lazy: pandas is not needed by `tag`
+    from positions.analysis import engine  # lazy: pandas is not needed by `tag`
 
     check_issue(issue)
     day = parse_day(as_of, "--as-of") or date.today()
-    df = store.load_frame(data)
     reg = registry_mod.load()
+    df = engine.prepare(store.load_frame(data), reg)
     cb = codebook_mod.load()
     for iss in [issue] if issue else [i.value for i in Issue]:
-        pos = timeline.state_positions_as_of(df, iss, day)
+        pos = engine.positions_as_of(df, iss, day)
         click.echo(f"{cb.issue_label(iss)} as of {day.isoformat()}: {len(pos)} states with a public position")
         records = [{"state": f"{reg.name_of(r.affiliation)} ({r.affiliation})", "stance": r.stance,
-                    "since": r.effective_date.date().isoformat(), "speaker": r.actor, "evidence": r.evidence,
-                    "source": r.source_url or r.source_title}
+                    "since": r.since.date().isoformat(), "speaker": r.actor, "evidence": r.evidence,
+                    "source": r.source_url or r.source_title, "flag": r.source_flag}
                    for r in pos.sort_values(["stance", "affiliation"]).itertuples()]
-        click.echo(table(records, ["state", "stance", "since", "speaker", "evidence", "source"], width=48)
+        click.echo(table(records, ["state", "stance", "since", "speaker", "evidence", "source", "flag"], width=48)
                    if records else "(none)\n")
         members = sorted(code for code in reg.states if reg.groups(code, day) & {"NATO", "EU"})
-        cov = timeline.state_coverage(df, iss, day, members)
-        missing = [reg.name_of(c) for c in cov.loc[cov["stance"] == timeline.NO_POSITION, "affiliation"]]
+        missing = [reg.name_of(c) for c in members if c not in set(pos["affiliation"])]
         if missing:
             click.echo(f"No public position found (NATO/EU members): {', '.join(missing)}\n")
+    click.echo(cb.rule.caption)
 
 
 # Commands that live in their own modules (none imports pandas/plotly at load, so `tag` starts fast).
@@ -244,6 +247,7 @@ cli.add_command(review)
 cli.add_command(cli_export.export)
 cli.add_command(bench)
 cli.add_command(tag_corpus)
+cli.add_command(cli_coverage.coverage)
 
 
 def main():

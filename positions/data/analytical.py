@@ -33,7 +33,7 @@ from positions.errors import InvalidField, StoreError
 from positions.model import CSV_COLUMNS, Statement
 from positions.paths import DATA_DIR
 
-SCHEMA = 1  # bump when the copy's columns or rules change: every copy is rebuilt
+SCHEMA = 2  # bump when the copy's columns or rules change: every copy is rebuilt
 LIST_COLUMNS = ("sources", "duplicate_ids", "basis_ids")
 
 
@@ -227,7 +227,12 @@ def _merged(typed: pd.DataFrame, changed: set | None, folder: Path | None) -> pd
     for col in engine.CATEGORY_COLUMNS:
         merged[col] = merged[col].astype(str)
     merged = merged.sort_values(engine.AS_OF_ORDER, kind="stable", na_position="first").reset_index(drop=True)
-    merged["order_key"] = engine.winner_order(merged, merged.attrs.get("hold_days", _hold_days()))
+    # `rep` ranks every row against all others (engine.prepare): recomputed over the merged whole.
+    rep = merged.sort_values(["confidence", "published", "id"], ascending=[True, False, False], kind="stable",
+                             na_position="first").index.to_numpy()
+    merged["rep"] = 0
+    merged.loc[rep, "rep"] = np.arange(len(merged))
+    merged["order_key"] = engine.winner_order(merged, _hold_days())
     for col in engine.CATEGORY_COLUMNS:
         merged[col] = merged[col].astype("category")
     return merged

@@ -14,9 +14,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import yaml
 
-from positions.analysis import aggregate
+from positions.analysis import aggregate, engine
 from positions.present import charts
-from positions.analysis import timeline
+from positions.reference import codebook as codebook_mod
 from positions.reference.codebook import STANCE_ORDER, Codebook
 from positions.model import Issue
 from positions.reference.registry import Registry
@@ -38,7 +38,7 @@ class NamedFigure:
 
 
 def data_range(df: pd.DataFrame) -> tuple[date, date]:
-    dated = timeline.with_effective_date(df)
+    dated = engine.prepare(df).dropna(subset=["effective_date"])
     if dated.empty:
         return date(2024, 1, 1), date.today()
     return dated["effective_date"].min().date(), max(dated["effective_date"].max().date(), date.today())
@@ -77,7 +77,7 @@ def names_of(reg: Registry) -> dict[str, str]:
 def filtered(df: pd.DataFrame, state: ViewState, reg: Registry) -> pd.DataFrame:
     """Statements passing the sidebar's confidence / reviewed / group filters."""
     return aggregate.filter_statements(df, reg, min_conf=state.min_conf, reviewed=state.reviewed,
-                                       groups=state.groups, on=as_of_date(df, state))
+                                       groups=state.groups, on=as_of_date(df, state), source_types=state.sources)
 
 
 def _filter_note(state: ViewState) -> str:
@@ -88,6 +88,8 @@ def _filter_note(state: ViewState) -> str:
         bits.append(f"confidence ≥ {state.min_conf:g}")
     if state.reviewed:
         bits.append("human-reviewed statements only")
+    if state.sources:
+        bits.append("sources: " + ", ".join(state.sources))
     return ("Filters: " + "; ".join(bits) + ".") if bits else ""
 
 
@@ -108,20 +110,20 @@ def _supporters(df, rows, state, cb, reg):
     first, _ = data_range(df)
     as_of = as_of_date(df, state)
     start = min(state.start or first, as_of)
-    daily = aggregate.daily_stances(rows, state.issue, start, as_of)
+    off = engine.official(rows, state.issue)
+    daily = off.daily(start, as_of)
     counts = aggregate.stance_counts(daily, state.count_conditional)
     wanted = list(state.stances) or STANCE_ORDER
     if counts.empty or counts.loc[counts["stance"].isin(wanted), "count"].sum() == 0:
         return []
     events = [e for e in load_events() if start <= e["date"] <= as_of and (not e["issues"] or state.issue in e["issues"])]
-    fig = charts.supporters_chart(counts, cb, state.issue, names_of(reg), stances=list(state.stances) or None,
+    fig = charts.supporters_chart(counts, cb, state.issue, flagged_names(off, reg, as_of), stances=list(state.stances) or None,
                                   stacked=state.stacked, count_conditional=state.count_conditional, events=events,
                                   subtitle=f"States' official position on each day, up to {as_of:%d %b %Y}")
     cond = " Conditional support is counted as support." if state.count_conditional else ""
     return _named("supporters", fig,
                   "Each line counts states whose official position on that day has the given stance; hover to see "
-                  f"which states. Undated statements count from their publication date.{cond} Dotted lines mark key "
-                  "events.", state)
+                  f"which states ({FLAG_NOTE}).{cond} Dotted lines mark key events.", state)
 
 
 def _group_key(reg: Registry, code: str, on: date) -> tuple:
@@ -137,7 +139,9 @@ def _group_label(reg: Registry, code: str, on: date) -> str:
 def matrix_cells(rows: pd.DataFrame, state: ViewState, reg: Registry, on: date) -> pd.DataFrame:
     """Long table row_label, code, issue, stance, hover for the matrix (rows sorted by group)."""
     issues = [i.value for i in Issue]
-    pos = {i: aggregate.positions_as_of(rows, i, on) for i in issues}
+    offs = {i: engine.official(rows, i) for i in issues}
+    pos = {i: off.as_of(on) for i, off in offs.items()}
+    signals = {i: {r["affiliation"]: r for r in off.latest_signals(on).to_dict("records")} for i, off in offs.items()}
     codes = set().union(*(set(p["affiliation"]) for p in pos.values()))
     if state.groups:
         codes |= aggregate.states_in_groups(reg, state.groups, on)
@@ -150,20 +154,41 @@ def matrix_cells(rows: pd.DataFrame, state: ViewState, reg: Registry, on: date) 
         for issue in issues:
             r = latest[issue].get(code)
             if r is None:
-                records.append((label, code, issue, "", "No public position found"))
+                records.append((label, code, issue, "", "No public position found" + signal_text(signals[issue].get(code))))
                 continue
             if state.stances and r["stance"] not in state.stances:
                 continue
-            hover = (f"{r['stance']} since {r['effective_date']:%d %b %Y}<br>{charts.esc(r['actor'])}: "
-                     f"“{charts.wrap(r['evidence'])}”")
+            hover = (f"{r['stance']} since {r['since']:%d %b %Y}{flag_text(r)}<br>{charts.esc(r['actor'])}: "
+                     f"“{charts.wrap(r['evidence'])}”" + signal_text(signals[issue].get(code), after=r["since"]))
             records.append((label, code, issue, r["stance"], hover))
     return pd.DataFrame.from_records(records, columns=["row_label", "code", "issue", "stance", "hover"])
 
 
-# How a state's stance is derived, in one sentence every caption can end with.
-OFFICIAL_RULE = ("A state's stance is its official position: its latest government statement, except that within "
-                 "a week a head of state or government outranks ministers, who outrank spokespeople; opposition "
-                 "figures and parliamentarians never set it.")
+# How a state's stance is derived, in one paragraph every caption and export can show.
+OFFICIAL_RULE = codebook_mod.load().rule.caption
+FLAG_NOTE = "⚠ marks a position resting only on state-aligned media or mirror sites"
+
+
+def flag_text(position: dict) -> str:
+    """' ⚠ single source: state media' for a flagged position row (engine.Official.as_of), else ''."""
+    flag = position.get("source_flag") or ""
+    return f" ⚠ {flag}" if isinstance(flag, str) and flag else ""
+
+
+def signal_text(signal: dict | None, after=None) -> str:
+    """'<br>signal: support (relayed/other: Officials, 11 Sep 2024)' for a state's latest signal, if newer."""
+    if not signal or (after is not None and signal["signal_date"] <= after):
+        return ""
+    return (f"<br>signal, not counted: {signal['signal_stance']} ({charts.esc(str(signal['signal_actor']))}, "
+            f"{pd.Timestamp(signal['signal_date']):%d %b %Y})")
+
+
+def flagged_names(off: engine.Official, reg: Registry, on: date) -> dict[str, str]:
+    """State names for chart hovers, '⚠ single source: ...' appended where the position on `on` is flagged."""
+    names = names_of(reg)
+    for code, flag in off.flags_on(on).items():
+        names[code] = f"{names.get(code, code)} ⚠ {flag}"
+    return names
 
 
 def _matrix(df, rows, state, cb, reg):
@@ -176,7 +201,7 @@ def _matrix(df, rows, state, cb, reg):
     out = _named("matrix", fig,
                  f"Each cell is a state's stance on an issue as of {on:%d %b %Y}. Grey means no public position "
                  "found (distinct from undecided). Rows are sorted by membership (NATO, EU, G7, then others) and "
-                 f"name.", state)
+                 f"name; {FLAG_NOTE} (hover).", state)
     # Drill-down: with an actor chosen, the matrix view also shows that actor's timeline.
     if state.actor:
         out += _actor(df, rows, state, cb, reg)
@@ -198,7 +223,7 @@ def _actor(df, rows, state, cb, reg):
     as_of = as_of_date(df, state)
     actor = state.actor
     if not actor:
-        counts = aggregate.official_events(rows, state.issue)["affiliation"].astype(str).value_counts()
+        counts = engine.official(rows, state.issue).events["affiliation"].astype(str).value_counts()
         if counts.empty:
             return []
         actor = counts.index[0]
@@ -212,7 +237,7 @@ def _actor(df, rows, state, cb, reg):
         return []
     is_place = actor in reg.affiliations
     if actor in reg.states:  # a state's line is its official position (speaker precedence applies)
-        events = aggregate.official_events(rows, state.issue)
+        events = engine.official(rows, state.issue).events
         steps = aggregate.official_steps(events[events["affiliation"].astype(str) == actor], as_of)
     else:
         steps = aggregate.official_steps(stmts, as_of)
@@ -224,8 +249,7 @@ def _actor(df, rows, state, cb, reg):
         step_label="Official position" if is_place else "Latest stance",
         subtitle=(f"{total} statement(s) up to {as_of:%d %b %Y}" if total == len(stmts)
                   else f"the latest {len(stmts)} of {total} statements up to {as_of:%d %b %Y}"))
-    what = ("its speakers' statements; the line is the official position (the latest government statement; "
-            "within a week a head of state or government outranks ministers, who outrank spokespeople)"
+    what = ("its speakers' statements; the line is the official position (the rule is under the charts)"
             if is_place else "the person's statements; the line is their latest stance")
     return _named("actor", fig,
                   f"Each marker is one statement, placed by date and stance; {what}. A 'walk-back' marks a move to a "
@@ -235,8 +259,9 @@ def _actor(df, rows, state, cb, reg):
 def map_frames(rows: pd.DataFrame, state: ViewState, reg: Registry, start: date, as_of: date) -> list[tuple[str, dict]]:
     """[(month label, {iso3, stance, hover} lists)] for each month end up to as_of (the last is as_of)."""
     ends = aggregate.month_ends(start, as_of)[-MAP_MAX_FRAMES:]
-    daily = aggregate.daily_stances(rows, state.issue, ends[0], as_of)
-    latest = {r["affiliation"]: r for r in aggregate.positions_as_of(rows, state.issue, as_of).to_dict("records")}
+    off = engine.official(rows, state.issue)
+    daily = off.daily(ends[0], as_of)
+    latest = {r["affiliation"]: r for r in off.as_of(as_of).to_dict("records")}
     if state.groups:
         shown = aggregate.states_in_groups(reg, state.groups, as_of)
     else:
@@ -253,7 +278,7 @@ def map_frames(rows: pd.DataFrame, state: ViewState, reg: Registry, start: date,
             name = charts.esc(reg.name_of(code))
             if stance and end == as_of and code in latest:
                 r = latest[code]
-                hover = (f"<b>{name}</b>: {stance} (since {r['effective_date']:%d %b %Y})<br>{charts.esc(r['actor'])}: "
+                hover = (f"<b>{name}</b>: {stance} (since {r['since']:%d %b %Y}){flag_text(r)}<br>{charts.esc(r['actor'])}: "
                          f"“{charts.wrap(r['evidence'], 60, 240)}”")
             else:
                 hover = f"<b>{name}</b>: {stance or 'no public position found'}"
@@ -272,21 +297,22 @@ def _map(df, rows, state, cb, reg):
                            subtitle="Each state's official position; grey: no public position found")
     return _named("map", fig,
                   f"Each state is coloured by its official position as of {as_of:%d %b %Y} (grey: no public "
-                  f"position found). Use the slider or ▶ Play to step through month ends.", state)
+                  f"position found; {FLAG_NOTE}, hover). Use the slider or ▶ Play to step through month ends.", state)
 
 
 def _changes(df, rows, state, cb, reg):
     frm, to = compare_dates(df, state)
-    ch = aggregate.changes_between(rows, state.issue, frm, to)
+    off = engine.official(rows, state.issue)
+    ch = off.changes(frm, to)
     if state.stances:
         ch = ch[ch["to_stance"].isin(state.stances) | ch["from_stance"].isin(state.stances)]
     if ch.empty:
         return []
-    fig = charts.changes_chart(ch, cb, names_of(reg), frm, to,
+    fig = charts.changes_chart(ch, cb, flagged_names(off, reg, to), frm, to,
                                subtitle=f"{len(ch)} state(s) changed stance; hover the filled marker for the statement")
     return _named("changes", fig,
                   f"States whose stance on {to:%d %b %Y} differs from {frm:%d %b %Y}: hollow marker = before, "
-                  "filled marker = after, and the statement that moved them (hover).", state)
+                  f"filled marker = after, and the statement that moved them (hover; {FLAG_NOTE}).", state)
 
 
 SORT_KEYS = {

@@ -17,6 +17,9 @@ VIEWS = ("supporters", "matrix", "actor", "map", "changes", "evidence")
 GROUPS = ("NATO", "EU", "G7", "Nordic", "Baltic", "other")
 SCOPES = ("europe", "world")
 SORTS = ("newest", "oldest", "confidence", "speaker")
+# Outlet types of data/outlets.csv (positions.data.outlets.SOURCE_TYPES) plus unlisted outlets.
+SOURCE_TYPES = ("government", "international_org", "wire", "national_press", "state_aligned", "aggregator", "blog",
+                "unknown")
 
 
 @dataclass(frozen=True)
@@ -40,13 +43,14 @@ class ViewState:
     scope: str = "europe"       # map area
     stacked: bool = False       # supporters chart: stacked areas instead of lines
     sort: str = "newest"        # evidence table order
+    sources: tuple[str, ...] = ()  # outlet types to keep (empty: all)
 
     def with_(self, **changes) -> "ViewState":
         return replace(self, **changes)
 
 
 DEFAULT = ViewState()
-_LIST_FIELDS = {"groups", "stances"}
+_LIST_FIELDS = {"groups", "stances", "sources"}
 _DATE_FIELDS = {"start", "end", "as_of", "compare_from", "compare_to"}
 _BOOL_FIELDS = {"reviewed", "count_conditional", "stacked"}
 _CHOICE_FIELDS = {"view": VIEWS, "scope": SCOPES, "sort": SORTS}
@@ -77,7 +81,7 @@ def from_query(params: Mapping[str, object]) -> ViewState:
         if name in _LIST_FIELDS:
             items = raw if isinstance(raw, (list, tuple)) else str(raw).split(",")
             parts = tuple(p.strip() for item in items for p in str(item).split(",") if p.strip())
-            allowed = GROUPS if name == "groups" else tuple(s.value for s in Stance)
+            allowed = {"groups": GROUPS, "sources": SOURCE_TYPES}.get(name) or tuple(s.value for s in Stance)
             for p in parts:
                 if p not in allowed:
                     raise InvalidField(name, p, f"one of {', '.join(allowed)}")

@@ -1,11 +1,15 @@
 """What an export of one view needs: its statements, figures, period and source line."""
 from __future__ import annotations
 
+from functools import partial
+from typing import Callable
+
 from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
 
+from positions.analysis import engine
 from positions.present import figures as figures_mod
 from positions.reference.codebook import Codebook
 from positions.present.figures import as_of_date, NamedFigure, figures_for_view
@@ -54,6 +58,8 @@ class Export:
     registry: Registry
 
     stem: str                   # file-name stem, e.g. positions-cross_border_strikes-2024-05-31
+    # () -> {state: "single source: state media" ...} on the view's day; run when a data file is built.
+    position_flags: Callable[[], dict] = dict
 
     @property
     def query(self) -> str:
@@ -64,17 +70,22 @@ def build_export(df: pd.DataFrame, state: ViewState, cb: Codebook, reg: Registry
             today: date | None = None, figures: list[NamedFigure] | None = None) -> Export:
     """Resolve a view into its figures, its statements and its labels."""
     today = today or date.today()
+    df = engine.prepare(df, reg)  # once: every step below reuses it
     rows = statements_for_view(df, state, reg)
     figs = figures_for_view(df, state, cb, reg) if figures is None else figures
     last = as_of_date(df, state)
     days = f"{state.start.isoformat()}_{last.isoformat()}" if state.start else last.isoformat()
+    flags = partial(_position_flags, df, state, reg, last)
     return Export(state, figs, rows, period_label(df, state), source_line(len(rows), today), today, cb, reg,
-                  f"positions-{state.issue}-{days}")
+                  f"positions-{state.issue}-{days}", flags)
 
 
-METHOD_SHORT = ("Statements are coded to the positions codebook. A state's position on a day is its latest "
-                "accepted government statement on or before that day; undated statements count from their "
-                "publication date.")
+def _position_flags(df: pd.DataFrame, state: ViewState, reg: Registry, day: date) -> dict[str, str]:
+    """{state: 'single source: state media', ...}: official positions on `day` resting on weak sources only."""
+    return engine.official(figures_mod.filtered(df, state, reg), state.issue).flags_on(day)
+
+
+METHOD_SHORT = ("Statements are coded to the positions codebook. " + figures_mod.OFFICIAL_RULE)
 
 
 def filters_text(state: ViewState, cb: Codebook) -> str:
@@ -89,6 +100,8 @@ def filters_text(state: ViewState, cb: Codebook) -> str:
         parts.append(f"Minimum confidence: {state.min_conf:g}")
     if state.reviewed:
         parts.append("Reviewed statements only")
+    if state.sources:
+        parts.append(f"Source types: {', '.join(state.sources)}")
     if state.count_conditional:
         parts.append("Conditional counted as support")
     if state.actor:
