@@ -62,7 +62,8 @@ def view_figures(path: str, mtime: float, query: str) -> list[figures.NamedFigur
     return figures.figures_for_view(load_frame(path, mtime), view.parse_query_string(query), cb, reg)
 
 
-@st.cache_resource(show_spinner=False, max_entries=64, ttl=3600)
+# Few entries: each holds its view's statements (hundreds of MB at a million statements).
+@st.cache_resource(show_spinner=False, max_entries=4, ttl=3600)
 def view_export(path: str, mtime: float, query: str) -> export.Export:
     """The view's statements, labels and figures for the download buttons, once per view
     (an hour at most, so the source line's "generated" date stays current)."""
