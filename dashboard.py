@@ -19,7 +19,7 @@ from positions.present import export
 from positions.present import widgets as export_widgets
 from positions.present import figures
 from positions.reference import registry
-from positions.data import store
+from positions.data import analytical, store
 from positions.present import view
 from positions.present import login, review_forms
 from positions.errors import InvalidField, PositionsError
@@ -48,9 +48,13 @@ login.require_reader(review_forms.engine)  # reading is open unless positions.pu
 
 
 @st.cache_resource(show_spinner="Loading statements…", max_entries=4)
-def load_frame(path: str, mtime: str) -> pd.DataFrame:
-    """The statements, validated and prepared once per file version (shared, never mutated)."""
-    return engine.prepare(store.load_frame(path))
+def load_frame(path: str, version: str) -> pd.DataFrame:
+    """The statements, prepared for the engine once per store version (shared, never mutated): a
+    database through the store; a CSV file through its analytical copy (validated when written,
+    rebuilt when the file changes)."""
+    if store.is_db_url(path):
+        return engine.prepare(store.load_frame(path))
+    return engine.prepare(analytical.load(path, accepted_only=True))
 
 
 @st.cache_resource(show_spinner=False)
@@ -65,7 +69,8 @@ def view_figures(path: str, mtime: float, query: str) -> list[figures.NamedFigur
     return figures.figures_for_view(load_frame(path, mtime), view.parse_query_string(query), cb, reg)
 
 
-@st.cache_resource(show_spinner=False, max_entries=64, ttl=3600)
+# Few entries: each holds its view's statements (hundreds of MB at a million statements).
+@st.cache_resource(show_spinner=False, max_entries=4, ttl=3600)
 def view_export(path: str, mtime: float, query: str) -> export.Export:
     """The view's statements, labels and figures for the download buttons, once per view
     (an hour at most, so the source line's "generated" date stays current)."""

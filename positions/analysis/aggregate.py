@@ -47,7 +47,8 @@ def filter_statements(df: pd.DataFrame, reg: Registry, *, min_conf: float = 0.0,
         mask &= df["affiliation"].isin(states_in_groups(reg, groups, on or date.today()))
     if source_types:
         mask &= df["source_type"].isin(source_types)
-    return df[mask]
+    # Nothing filtered out (a table of accepted rows, default filters): no copy of a large table.
+    return df.copy(deep=False) if mask.all() else df[mask]
 
 
 def stance_counts(daily: DailyStances, count_conditional: bool = False, max_points: int = 400) -> pd.DataFrame:

@@ -251,7 +251,8 @@ def show(issue, as_of, data, encoding):
 
 # Commands that live in their own modules (none imports pandas/plotly at load, so `tag` starts fast).
 from positions.cli.review import ingest, review  # noqa: E402
-from positions.tagger.bench import bench  # noqa: E402
+from positions.cli.bench import bench  # noqa: E402
+from positions.cli.tag_corpus import tag_corpus  # noqa: E402
 from positions.cli.tagging import corpus, evaluate, train  # noqa: E402
 from positions.cli.db import db_group  # noqa: E402
 from positions.cli.users import users_group  # noqa: E402
@@ -260,6 +261,7 @@ cli.add_command(ingest)
 cli.add_command(review)
 cli.add_command(cli_export.export)
 cli.add_command(bench)
+cli.add_command(tag_corpus)
 cli.add_command(cli_coverage.coverage)
 for _cmd in (corpus, train, evaluate):
     cli.add_command(_cmd)

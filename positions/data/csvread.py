@@ -21,15 +21,20 @@ def read_rows(path: str | Path, encoding: str = "utf-8") -> tuple[list[str], lis
             raw = fh.read()
         except OSError as e:
             raise StoreError(f"{shown}: {files.os_problem(e)}") from None
+    check_whole(path, raw)
+    return _parse(files.decode(raw, path, encoding), shown)
+
+
+def check_whole(path: str | Path, raw: bytes) -> None:
+    """StoreError (one line) if the file is empty, shorter than its manifest says, or cut mid-row."""
+    shown = files.shown(path)
     if not raw.strip():
         raise StoreError(f"{shown}: the file is empty; expected a header line and one statement per line")
     manifest.check(path, raw, shown)
-    text = files.decode(raw, path, encoding)
-    if not text.endswith(("\n", "\r")):
-        last = text.count("\n") + 1
+    if not raw.endswith((b"\n", b"\r")):
+        last = raw.count(b"\n") + 1
         raise StoreError(f"{shown}: ends mid-row at line {last} (no line break at the end): the file looks "
                          "truncated; restore it, or add a line break at its end if it is complete")
-    return _parse(text, shown)
 
 
 def _parse(text: str, shown: str) -> tuple[list[str], list[tuple[int, dict]]]:

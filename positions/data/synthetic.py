@@ -1,99 +1,186 @@
-"""Synthetic statements for benchmarks (never the default data).
+"""Synthetic statements for benchmarks and scale tests (never the bundled data).
 
     python -m positions.data.synthetic 100000 benchmarks/out/synthetic-100k.csv
+    python -m positions.data.synthetic 1000000 benchmarks/out/synthetic-1m.parquet --format parquet
 
-Writes a CSV with the columns of data/statements.csv: registry states and their office
-holders make statements on both issues from 2022-02-24 to 2025-12-31, each state's stance
-drifting as a random walk (with walk-backs), mixed origins, statuses, confidences and undated
-rows. Deterministic for a given seed. Quotes and URLs are obviously synthetic.
+Realistic in shape at 1k / 100k / 1M rows: the registry's office holders (hundreds of actors,
+each speaking only while in office), states named as a whole, and opposition figures (actor_type
+other) speak on both issues from 2022-02-24 to 2025-12-31; each state's stance drifts as a random
+walk per issue (walk-backs included); some dates are weeks, months, quarters or years, some rows
+are undated, summaries, relayed claims or past positions; about one statement in ten is reported
+by two to four outlets (the same quote and date, different source), which `dedup` merges.
+Deterministic for a seed. Quotes and URLs are obviously synthetic. Writes the CSV store, or the
+same columns as Parquet; refuses to write into the bundled data folder.
 """
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
+from positions.errors import InputError
+from positions.model import CSV_COLUMNS, Issue
+from positions.paths import DATA_DIR
 from positions.reference import registry as registry_mod
-from positions.model import CSV_COLUMNS, Issue, statement_id
 
-STANCES = ["oppose", "undecided", "conditional", "support"]
-VOCABULARY = [a + b for a in ("al", "ber", "cor", "dun", "em", "fal", "gir", "hol", "ist", "jor", "kel", "lum",
-                              "mor", "nat", "ost", "pra", "quin", "ros", "sal", "tor")
-              for b in ("ba", "de", "fi", "go", "hu", "ka", "le", "mo", "nu", "pi", "ra", "se", "ti", "vo", "za")]
+STANCES = ["oppose", "undecided", "conditional", "support"]  # a walk step moves one place
+# 3000 invented words: two different statements share few of them, as real quotes do.
+VOCABULARY = np.array([a + b + c for a in ("al", "ber", "cor", "dun", "em", "fal", "gir", "hol", "ist", "jor", "kel",
+                                           "lum", "mor", "nat", "ost", "pra", "quin", "ros", "sal", "tor")
+                       for b in ("ba", "de", "fi", "go", "hu", "ka", "le", "mo", "nu", "pi", "ra", "se", "ti", "vo",
+                                 "za")
+                       for c in ("n", "s", "t", "r", "l", "m", "k", "x", "ch", "th")])
+OUTLETS = ["wire.example.org", "daily.example.com", "gov.example.net", "mirror.example.info", "tv.example.org",
+           "statemedia.example.ru"]
 START, END = date(2022, 2, 24), date(2025, 12, 31)
+DUPLICATE_SHARE = 0.1  # statements reported by more than one outlet
+FORMATS = ("csv", "parquet")
 
 
-def generate(n: int, seed: int = 7, reg=None) -> list[dict]:
-    """`n` synthetic statement records (dicts of CSV cells)."""
-    reg = reg or registry_mod.load()
-    rng = np.random.default_rng(seed)
-    states = sorted(reg.states)
-    speakers: dict[str, list[tuple[str, str, str]]] = {s: [] for s in states}
+def speakers(reg) -> pd.DataFrame:
+    """Everyone who may speak: office holders with their terms, states as a whole, opposition figures."""
+    rows = []
     for p in reg.people.values():
         for r in p.roles:
-            if r.affiliation in speakers and r.kind in registry_mod.GOVERNMENT_KINDS:
-                speakers[r.affiliation].append((p.name, p.id, r.title))
-    span = (END - START).days
-    issues = [i.value for i in Issue]
-    # Each state leans somewhere per issue and drifts from statement to statement.
-    lean = {(s, i): rng.integers(0, 4) for s in states for i in issues}
-    weights = rng.pareto(1.2, len(states)) + 0.2
-    weights = weights / weights.sum()
-    state_idx = rng.choice(len(states), size=n, p=weights)
-    days = np.sort(rng.integers(0, span + 1, size=n))
-    issue_idx = rng.integers(0, len(issues), size=n)
-    drift = rng.choice([-1, 0, 0, 0, 0, 1], size=n)
-    conf = np.round(rng.beta(5, 1.5, size=n), 2)
-    undated = rng.random(n) < 0.1
-    origin = rng.choice(["tagged", "reviewed", "manual"], size=n, p=[0.6, 0.3, 0.1])
-    status = rng.choice(["accepted", "suggested", "rejected"], size=n, p=[0.85, 0.1, 0.05])
-    out = []
-    for k in range(n):
-        code = states[state_idx[k]]
-        issue = issues[issue_idx[k]]
-        cur = int(np.clip(lean[(code, issue)] + drift[k], 0, 3))
-        lean[(code, issue)] = cur
-        stance = STANCES[cur]
-        day = START + timedelta(days=int(days[k]))
-        options = speakers[code]
-        if options and rng.random() < 0.8:
-            actor, actor_id, role = options[int(rng.integers(0, len(options)))]
-        else:
-            actor, actor_id, role = reg.name_of(code), code, ""
-        # Distinct wording per statement, so the outlets-merging step keeps every one of them.
-        words = " ".join(VOCABULARY[int(i)] for i in rng.integers(0, len(VOCABULARY), size=14))
-        evidence = f"[synthetic #{k}] {actor}: {words} ({stance})."
-        url = f"https://example.org/synthetic/{k}"
-        out.append({
-            "id": statement_id(url, actor, issue, evidence), "actor": actor, "actor_id": actor_id,
-            "affiliation": code, "actor_type": "government", "role": role, "issue": issue, "stance": stance,
-            "statement_date": "" if undated[k] else day.isoformat(), "evidence": evidence, "source_url": url,
-            "source_title": f"Synthetic wire story {k}", "published": (day + timedelta(days=1)).isoformat(),
-            "confidence": f"{max(conf[k], 0.3):.2f}", "origin": origin[k], "status": status[k],
-            "note": "synthetic benchmark data",
-        })
+            if r.affiliation not in reg.states:
+                continue
+            gov = r.kind in registry_mod.GOVERNMENT_KINDS
+            rows.append((r.affiliation, p.name, p.id, r.title, "government" if gov else "other",
+                         r.start or START, r.end or END))
+    for code in reg.states:
+        rows.append((code, reg.name_of(code), code, "", "government", START, END))
+    out = pd.DataFrame(rows, columns=["state", "actor", "actor_id", "role", "actor_type", "start", "end"])
+    for col in ("start", "end"):
+        out[col] = pd.to_datetime(out[col])
     return out
 
 
-def write(records: list[dict], path: Path) -> None:
+def _walk(state_idx: np.ndarray, issue_idx: np.ndarray, lean: np.ndarray, steps: np.ndarray) -> np.ndarray:
+    """Each row's stance index: its (state, issue)'s lean after this row's step, clipped to 0..3."""
+    lean = lean.copy()
+    out = np.empty(len(steps), dtype=np.int64)
+    for k, (s, i, d) in enumerate(zip(state_idx.tolist(), issue_idx.tolist(), steps.tolist())):
+        cur = min(max(lean[s, i] + d, 0), 3)
+        lean[s, i] = cur
+        out[k] = cur
+    return out
+
+
+def _pick_speakers(rng, who: pd.DataFrame, state_idx, days, states) -> np.ndarray:
+    """For each row, a speaker of its state in office that day (the state itself when none is)."""
+    out = np.empty(len(days), dtype=np.int64)
+    for s, code in enumerate(states):
+        rows = np.flatnonzero(state_idx == s)
+        if not len(rows):
+            continue
+        cand = who.index[who["state"] == code].to_numpy()
+        start = who.loc[cand, "start"].to_numpy()
+        end = who.loc[cand, "end"].to_numpy()
+        day = days[rows]
+        live = (start[None, :] <= day[:, None]) & (day[:, None] <= end[None, :])
+        # Office holders speak far more often than the state named as a whole or the opposition.
+        weight = np.where(who.loc[cand, "role"].to_numpy() == "", 0.3, 1.0)
+        weight = np.where(who.loc[cand, "actor_type"].to_numpy() == "other", 0.15, weight)
+        score = np.where(live, rng.random((len(rows), len(cand))) ** (1 / weight), -1.0)
+        out[rows] = cand[score.argmax(axis=1)]
+    return out
+
+
+def generate(n: int, seed: int = 7, reg=None) -> pd.DataFrame:
+    """`n` synthetic statement rows with the CSV columns, all cells as strings ('' = empty)."""
+    reg = reg or registry_mod.load()
+    rng = np.random.default_rng(seed)
+    states = sorted(c for c in reg.states)
+    who = speakers(reg)
+    issues = [i.value for i in Issue]
+    # Duplicates: each of `m` statements has 1..4 reports; together they make exactly n rows.
+    extra = rng.choice([1, 2, 3], size=n, p=[0.6, 0.3, 0.1]) * (rng.random(n) < DUPLICATE_SHARE)
+    reports = 1 + extra
+    m = int(np.searchsorted(np.cumsum(reports), n)) + 1
+    reports = reports[:m]
+    reports[-1] -= int(reports.sum()) - n
+    weights = rng.pareto(1.2, len(states)) + 0.2
+    state_idx = rng.choice(len(states), size=m, p=weights / weights.sum())
+    span = (END - START).days
+    days = pd.Timestamp(START).to_datetime64() + np.sort(rng.integers(0, span + 1, size=m)).astype("timedelta64[D]")
+    issue_idx = rng.integers(0, len(issues), size=m)
+    lean = rng.integers(0, 4, size=(len(states), len(issues)))
+    stance = np.array(STANCES)[_walk(state_idx, issue_idx, lean, rng.choice([-1, 0, 0, 0, 0, 0, 1], size=m))]
+    speaker = who.loc[_pick_speakers(rng, who, state_idx, days, states)].reset_index(drop=True)
+    words = VOCABULARY[rng.integers(0, len(VOCABULARY), size=(m, 12))]
+    text = pd.Series([" ".join(w) for w in words.tolist()])
+    base = pd.DataFrame({
+        "k": np.arange(m).astype(str), "actor": speaker["actor"], "actor_id": speaker["actor_id"],
+        "affiliation": np.array(states)[state_idx], "actor_type": speaker["actor_type"], "role": speaker["role"],
+        "issue": np.array(issues)[issue_idx], "stance": stance, "day": days,
+        "precision": rng.choice(["day", "week", "month", "quarter", "year"], size=m, p=[0.86, 0.04, 0.06, 0.02, 0.02]),
+        "undated": rng.random(m) < 0.1,
+        "attribution": rng.choice(["direct", "summary", "relayed", "past"], size=m, p=[0.8, 0.1, 0.06, 0.04]),
+        "confidence": np.maximum(np.round(rng.beta(5, 1.5, size=m), 2), 0.3),
+        "origin": rng.choice(["tagged", "reviewed", "manual"], size=m, p=[0.6, 0.3, 0.1]),
+        "status": rng.choice(["accepted", "suggested", "rejected"], size=m, p=[0.85, 0.1, 0.05]),
+    })
+    base["evidence"] = "[synthetic #" + base["k"] + "] " + text + "."
+    return _reports(base, reports, rng)
+
+
+def _reports(base: pd.DataFrame, reports: np.ndarray, rng) -> pd.DataFrame:
+    """One row per outlet report of each statement (same quote and date, own URL and publication day)."""
+    rows = base.loc[base.index.repeat(reports)].reset_index(drop=True)
+    nth = rows.groupby("k", sort=False).cumcount().to_numpy()
+    outlet = (rng.integers(0, len(OUTLETS), size=len(rows)) + nth) % len(OUTLETS)
+    url = "https://" + pd.Series(np.array(OUTLETS)[outlet]) + "/synthetic/" + rows["k"] + "-" + pd.Series(nth).astype(str)
+    published = rows["day"] + pd.to_timedelta(1 + nth + rng.integers(0, 2, size=len(rows)), unit="D")
+    dated = ~rows["undated"]
+    from positions.model import statement_id  # the store's id rule: source + actor + issue + evidence
+
+    out = pd.DataFrame({
+        "actor": rows["actor"], "actor_id": rows["actor_id"], "affiliation": rows["affiliation"],
+        "actor_type": rows["actor_type"], "role": rows["role"], "issue": rows["issue"], "stance": rows["stance"],
+        "statement_date": rows["day"].dt.strftime("%Y-%m-%d").where(dated, ""), "evidence": rows["evidence"],
+        "source_url": url, "source_title": "Synthetic wire story " + rows["k"],
+        "published": published.dt.strftime("%Y-%m-%d"), "confidence": rows["confidence"].map("{:.2f}".format),
+        "origin": rows["origin"], "status": rows["status"], "note": "synthetic benchmark data",
+        "date_precision": rows["precision"].where(dated, ""), "attribution": rows["attribution"],
+    })
+    out["id"] = [statement_id(u, a, i, e) for u, a, i, e in
+                 zip(out["source_url"].tolist(), out["actor"].tolist(), out["issue"].tolist(), out["evidence"].tolist())]
+    return out[CSV_COLUMNS]
+
+
+def write(frame: pd.DataFrame, path: Path, fmt: str = "csv") -> None:
+    """Write `frame` as the CSV store or as Parquet (same columns, strings); never into data/."""
+    path = Path(path)
+    if path.resolve().is_relative_to(DATA_DIR.resolve()):
+        raise InputError(f"{path}: synthetic data never goes into the bundled data folder ({DATA_DIR}); "
+                         "write it elsewhere, e.g. benchmarks/out/")
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=CSV_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(records)
+    tmp = path.with_name(f".{path.name}.tmp")
+    if fmt == "csv":
+        frame.to_csv(tmp, index=False, lineterminator="\n")
+    elif fmt == "parquet":
+        frame.to_parquet(tmp, index=False)
+    else:
+        raise InputError(f"--format {fmt!r} is unknown; use one of {', '.join(FORMATS)}")
+    tmp.replace(path)
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description="Write synthetic statements for benchmarks.")
     ap.add_argument("n", type=int, help="number of statements, e.g. 100000")
-    ap.add_argument("out", type=Path, help="CSV path, e.g. benchmarks/out/synthetic-100k.csv")
+    ap.add_argument("out", type=Path, help="output path, e.g. benchmarks/out/synthetic-100k.csv")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--format", default="csv", choices=FORMATS)
     args = ap.parse_args(argv)
-    write(generate(args.n, args.seed), args.out)
+    try:
+        write(generate(args.n, args.seed), args.out, args.format)
+    except InputError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
     print(f"wrote {args.n} statements to {args.out}", file=sys.stderr)
     return 0
 

@@ -1,0 +1,289 @@
+"""The analytical copy: validated, merged and ranked statements as Parquet, read fast by the page and CLI.
+
+The store (data/statements.csv) stays the source of truth. Statements are validated when they are
+written; the copy remembers which rows it has validated (a fingerprint of each row's cells), so a
+rebuild after an edit or an import validates only new or changed rows and re-merges only the
+(speaker, issue, stance) groups they touch (outlet merging, `dedup`, is local to such a group).
+Every read checks the copy against the store's content (size and mtime, then a content hash) and
+the reference files (registry, codebook, outlets), so it is never stale.
+
+Files, in `<store folder>/.analytical/<store name>/` (or $POSITIONS_ANALYTICAL_DIR/<store name>/):
+`validated.parquet` (every row, typed, with its fingerprint), `statements.parquet` (one row per
+statement after merging, with `analysis.engine.prepare`'s columns and `order_key`, the engine's
+winner order over all rows, in AS_OF_ORDER) and `manifest.json` (what it was built from).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import time
+from enum import Enum
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from positions.data import csvread, store
+from positions.errors import InvalidField, StoreError
+from positions.model import CSV_COLUMNS, Statement
+from positions.paths import DATA_DIR
+
+SCHEMA = 2  # bump when the copy's columns or rules change: every copy is rebuilt
+LIST_COLUMNS = ("sources", "duplicate_ids", "basis_ids")
+
+
+def copy_dir(source: str | Path) -> Path:
+    """Where the analytical copy of `source` lives."""
+    source = Path(source).resolve()
+    base = os.environ.get("POSITIONS_ANALYTICAL_DIR")
+    if base:
+        return Path(base) / source.stem
+    if os.access(source.parent, os.W_OK):
+        return source.parent / ".analytical" / source.stem
+    # A read-only checkout (a hosted app): the temporary folder, one copy per store path.
+    tag = hashlib.blake2b(str(source).encode(), digest_size=6).hexdigest()
+    return Path(tempfile.gettempdir()) / "positions-analytical" / f"{source.stem}-{tag}"
+
+
+def _file_hash(path: Path) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    with store.open_user_file(path) as fh:
+        for block in iter(lambda: fh.read(1 << 22), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def reference_hash() -> str:
+    """Hash of everything besides the statements that the copy's columns depend on."""
+    from positions.reference import codebook, registry
+
+    h = hashlib.blake2b(digest_size=16)
+    h.update(str(SCHEMA).encode())
+    paths = [Path(codebook.DEFAULT_PATH), DATA_DIR / "outlets.csv", *sorted(Path(registry.DEFAULT_DIR).glob("*.y*ml"))]
+    for p in paths:
+        h.update(p.name.encode())
+        h.update(p.read_bytes() if p.exists() else b"-")
+    return h.hexdigest()
+
+
+def _manifest(folder: Path) -> dict:
+    try:
+        return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {}
+
+
+def is_fresh(source: str | Path, manifest: dict | None = None) -> bool:
+    """True when the copy was built from exactly this store content and reference files."""
+    source = Path(source)
+    manifest = _manifest(copy_dir(source)) if manifest is None else manifest
+    if not manifest or manifest.get("reference") != reference_hash():
+        return False
+    st = source.stat()
+    if manifest.get("size") == st.st_size and manifest.get("mtime_ns") == st.st_mtime_ns:
+        return True
+    return manifest.get("size") == st.st_size and manifest.get("content") == _file_hash(source)
+
+
+def read_cells(source: str | Path) -> pd.DataFrame:
+    """The store's rows as text cells, one column per CSV column ('' = empty); StoreError as store does."""
+    source = Path(source)
+    with store.open_user_file(source) as fh:
+        raw = fh.read()
+    if b"\x00" in raw[:8192]:
+        raise store.binary_error(source)
+    csvread.check_whole(source, raw)  # truncation (manifest, cut mid-row) as the row reader checks it
+    del raw
+    try:
+        table = pacsv.read_csv(source, read_options=pacsv.ReadOptions(block_size=1 << 24),
+                               convert_options=pacsv.ConvertOptions(
+                                   column_types={c: pa.string() for c in CSV_COLUMNS}, strings_can_be_null=False,
+                                   quoted_strings_can_be_null=False))
+    except pa.ArrowInvalid:
+        store.load_statements(source)  # the row-by-row reader names the file, line and problem
+        raise StoreError(f"{source}: not a valid statements CSV") from None
+    header = table.column_names
+    if table.num_rows and any((pc.max(pc.utf8_length(table[c])).as_py() or 0) > csvread.MAX_CELL for c in header):
+        store.load_statements(source)  # names the line of the over-long cell, as the row reader does
+    missing = [c for c in store.REQUIRED_COLUMNS if c not in header]
+    unknown = [c for c in header if c not in CSV_COLUMNS]
+    if missing or unknown:
+        store.load_statements(source)  # raises the same one-line message as the CSV reader
+    cells = table.to_pandas()
+    for col in CSV_COLUMNS:
+        if col not in cells:
+            cells[col] = ""
+    return cells[CSV_COLUMNS]
+
+
+def fingerprints(cells: pd.DataFrame) -> np.ndarray:
+    """One 64-bit hash per row of text cells (equal rows, equal fingerprints)."""
+    return pd.util.hash_pandas_object(cells, index=False).to_numpy()
+
+
+def validate_cells(cells: pd.DataFrame, where: str) -> pd.DataFrame:
+    """Text cells -> typed statements frame (store.to_frame); the first bad row raises StoreError."""
+    out = []
+    for k, row in enumerate(cells.astype(object).to_dict("records")):
+        if row["confidence"] == "":
+            row["confidence"] = 1.0
+        for name in ("origin", "status", "attribution"):
+            if row.get(name) == "":
+                row.pop(name)
+        try:
+            out.append(Statement(**row))
+        except InvalidField as e:
+            raise StoreError(f"{where}: data row {int(cells.index[k]) + 1}: column {e.field}: {e}") from None
+    return frame_of(out)
+
+
+def frame_of(statements: list[Statement]) -> pd.DataFrame:
+    """store.to_frame, column by column (the same frame, several times faster on large tables)."""
+    columns = {}
+    for col in CSV_COLUMNS:
+        values = [getattr(s, col) for s in statements]
+        if values and isinstance(values[0], Enum) or col in ("date_precision", "attribution"):
+            values = [v.value if isinstance(v, Enum) else v for v in values]
+        columns[col] = values
+    df = pd.DataFrame(columns, columns=CSV_COLUMNS)
+    for col in ("statement_date", "published"):
+        df[col] = pd.to_datetime(df[col], errors="coerce").astype("datetime64[us]")
+    df["confidence"] = df["confidence"].astype(float)
+    return df
+
+
+def group_keys(typed: pd.DataFrame) -> pd.Series:
+    """The outlet-merging group of each row: speaker, issue and stance (see dedup.dedupe)."""
+    actor_id = typed["actor_id"].astype(str)
+    speaker = actor_id.where(actor_id != "",
+                                      typed["affiliation"].astype(str) + ":" + typed["actor"].astype(str).str.strip().str.lower())
+    return speaker + "\x1f" + typed["issue"].astype(str) + "\x1f" + typed["stance"].astype(str)
+
+
+def build(source: str | Path, force: bool = False) -> dict:
+    """Bring the analytical copy of `source` up to date; returns its manifest (with what was redone)."""
+    source = Path(source)
+    folder = copy_dir(source)
+    old = {} if force else _manifest(folder)
+    if old and is_fresh(source, old):
+        return old
+    t0 = time.perf_counter()
+    st = source.stat()
+    content = _file_hash(source)
+    reference = reference_hash()
+    cells = read_cells(source)
+    fp = fingerprints(cells)
+    reuse = bool(old) and old.get("reference") == reference and (folder / "validated.parquet").exists()
+    prev = pq.read_table(folder / "validated.parquet").to_pandas() if reuse else None
+    typed, changed_groups = _validated(cells, fp, prev, str(source))
+    merged = _merged(typed, changed_groups, folder if reuse else None)
+    folder.mkdir(parents=True, exist_ok=True)
+    _write_parquet(typed, folder / "validated.parquet")
+    _write_parquet(merged, folder / "statements.parquet")
+    manifest = {"schema": SCHEMA, "source": str(source.resolve()), "size": st.st_size, "mtime_ns": st.st_mtime_ns,
+                "content": content, "reference": reference, "rows": int(len(typed)), "statements": int(len(merged)),
+                "validated_rows": int(len(cells) if prev is None else (~np.isin(fp, prev["_fp"].to_numpy())).sum()),
+                "regrouped": None if changed_groups is None else int(len(changed_groups)),
+                "build_s": round(time.perf_counter() - t0, 2)}
+    store.atomic_write_bytes(folder / "manifest.json", json.dumps(manifest, indent=1).encode("utf-8"))
+    return manifest
+
+
+def _validated(cells, fp, prev, where) -> tuple[pd.DataFrame, set | None]:
+    """Typed rows in store order; only rows whose fingerprint is new are validated. Also the set of
+    merging groups touched by added or removed rows (None: everything is new)."""
+    if prev is None:
+        typed = validate_cells(cells, where)
+        typed["_fp"] = fp
+        return typed, None
+    known = np.isin(fp, prev["_fp"].to_numpy())
+    fresh = validate_cells(cells[~known], where)
+    fresh["_fp"] = fp[~known]
+    kept = prev[prev["_fp"].isin(fp)].drop_duplicates("_fp")
+    typed = pd.concat([kept, fresh], ignore_index=True).drop_duplicates("_fp")
+    typed = typed.set_index("_fp").loc[fp].reset_index()  # store order, duplicates included
+    removed = prev[~prev["_fp"].isin(fp)]
+    changed = set(group_keys(fresh)) | set(group_keys(removed))
+    return typed[[*CSV_COLUMNS, "_fp"]], changed
+
+
+def _merged(typed: pd.DataFrame, changed: set | None, folder: Path | None) -> pd.DataFrame:
+    """Merged, engine-prepared statements in AS_OF_ORDER with `order_key`; groups not in `changed`
+    are taken from the previous copy in `folder`."""
+    from positions.analysis import engine
+    from positions.data.dedup import dedupe
+
+    rows = typed.drop(columns="_fp")
+    if changed is None or folder is None:
+        fresh = engine.prepare(dedupe(rows))
+        merged = fresh
+    else:
+        prev = load_parquet(folder / "statements.parquet")
+        redo = group_keys(rows).isin(changed).to_numpy()
+        fresh = engine.prepare(dedupe(rows[redo])) if redo.any() else prev.iloc[:0]
+        keep = prev[~group_keys(prev).isin(changed).to_numpy()]
+        merged = pd.concat([keep.drop(columns="order_key"), fresh], ignore_index=True)
+    for col in engine.CATEGORY_COLUMNS:
+        merged[col] = merged[col].astype(str)
+    merged = merged.sort_values(engine.AS_OF_ORDER, kind="stable", na_position="first").reset_index(drop=True)
+    # `rep` ranks every row against all others (engine.prepare): recomputed over the merged whole.
+    rep = merged.sort_values(["confidence", "published", "id"], ascending=[True, False, False], kind="stable",
+                             na_position="first").index.to_numpy()
+    merged["rep"] = 0
+    merged.loc[rep, "rep"] = np.arange(len(merged))
+    merged["order_key"] = engine.winner_order(merged, _hold_days())
+    for col in engine.CATEGORY_COLUMNS:
+        merged[col] = merged[col].astype("category")
+    return merged
+
+
+def _hold_days() -> int:
+    from positions.reference import codebook
+
+    return codebook.load().rule.undated_hold_days
+
+
+def _write_parquet(df: pd.DataFrame, path: Path) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    pq.write_table(table, tmp, compression="zstd", row_group_size=256_000)
+    os.replace(tmp, path)
+
+
+def load_parquet(path: Path, columns: list[str] | None = None, filters=None) -> pd.DataFrame:
+    """A copy's Parquet file as a DataFrame: Arrow-backed strings, categories, list columns kept as Arrow.
+
+    Each column is one contiguous Arrow array: taking rows (every filter) is several times faster
+    than on the file's row groups."""
+    table = pq.read_table(path, columns=columns, filters=filters)
+    for i, name in enumerate(table.column_names):  # column by column: the old chunks go as we go
+        table = table.set_column(i, name, pa.chunked_array([table.column(i).combine_chunks()]))
+    lists = {f.type: pd.ArrowDtype(f.type) for f in table.schema if pa.types.is_list(f.type)}
+    # self_destruct frees each Arrow column once converted: the peak is one copy, not two.
+    df = table.to_pandas(types_mapper=lists.get, self_destruct=True, split_blocks=True)
+    del table
+    if "evidence" in df.columns:  # the longest text: Python strings are taken by pointer, Arrow's copied
+        df["evidence"] = df["evidence"].astype(object)
+    return df
+
+
+def load(source: str | Path = store.DEFAULT_PATH, columns: list[str] | None = None,
+         accepted_only: bool = False) -> pd.DataFrame:
+    """The statements of `source`, merged and prepared for the engine (rebuilding the copy first when
+    the store or the reference files changed); only accepted ones with `accepted_only` (the page
+    shows no others). The frame is shared: never mutate it."""
+    manifest = build(source)
+    filters = [("status", "==", "accepted")] if accepted_only else None
+    df = load_parquet(copy_dir(source) / "statements.parquet", columns, filters)
+    df.attrs["engine"] = True
+    df.attrs["hold_days"] = _hold_days()
+    # Also ready for analysis.aggregate (sorted, categories); the token names this content.
+    df.attrs["prepared"] = True
+    df.attrs["token"] = ("analytical", manifest["content"], manifest["reference"])
+    return df
