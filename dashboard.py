@@ -21,15 +21,17 @@ from positions.present import figures
 from positions.reference import registry
 from positions.data import store
 from positions.present import view
+from positions.present import who_since
 from positions.errors import InvalidField, PositionsError
 from positions.model import Issue
 
 DATA_PATH = os.environ.get("POSITIONS_DATA", str(store.DEFAULT_PATH))
 VIEW_LABELS = {
-    "supporters": "Supporters over time", "matrix": "Actor × issue", "actor": "Actor timeline",
+    "who": "Who, since when", "supporters": "Supporters over time", "matrix": "Actor × issue", "actor": "Actor timeline",
     "map": "Map", "changes": "Changes", "evidence": "Evidence",
 }
 EMPTY = {
+    "who": "No state has an official position on this issue up to this date that passes the filters.",
     "supporters": "No government statements by states on this issue up to this date pass the filters.",
     "matrix": "No state has a position that passes the filters as of this date.",
     "actor": "This actor has no statements on this issue in the chosen period and filters.",
@@ -71,14 +73,11 @@ def view_export(path: str, mtime: float, query: str) -> export.Export:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def supporters_as_of(path: str, mtime: float, query: str) -> list[str]:
-    """States whose position is support (optionally conditional) as of the view's date, after filters."""
+def headline(path: str, mtime: float, query: str) -> who_since.Headline:
+    """Third countries by official stance as of the view's date (after filters), with the denominator."""
     df, (_, reg) = load_frame(path, mtime), load_reference()
     state = view.parse_query_string(query)
-    rows = figures.filtered(df, state, reg)
-    pos = aggregate.positions_as_of(rows, state.issue, figures.as_of_date(df, state))
-    wanted = {"support", "conditional"} if state.count_conditional else {"support"}
-    return sorted(pos.loc[pos["stance"].isin(wanted), "affiliation"])
+    return figures.headline(df, figures.filtered(df, state, reg), state, reg)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -136,6 +135,7 @@ except InvalidField as e:
     state = view.DEFAULT
 
 first_day, last_day = figures.data_range(df)
+data_to = who_since.data_to(df)
 clamp = lambda d, lo=first_day, hi=last_day: min(max(d, lo), hi)  # noqa: E731
 names = figures.names_of(reg)
 
@@ -169,7 +169,13 @@ chosen = st.radio("View", view.VIEWS, index=view.VIEWS.index(state.view), format
                   horizontal=True, key="view", label_visibility="collapsed")
 state = state.with_(view=chosen)
 
-if chosen == "supporters":
+if chosen == "who":
+    on_phone = "Mobi" in (st.context.headers.get("User-Agent") or "")
+    compact = st.toggle("Compact rows (phones)", value=state.compact or (on_phone and "compact" not in st.query_params),
+                        key="compact", help="Names and dates above each row, so the bars use the full width")
+    count_conditional = st.toggle("Count conditional as support", value=state.count_conditional, key="count_conditional")
+    state = state.with_(compact=compact, count_conditional=count_conditional)
+elif chosen == "supporters":
     c1, c2 = st.columns(2)
     count_conditional = c1.toggle("Count conditional as support", value=state.count_conditional,
                                   key="count_conditional")
@@ -177,6 +183,9 @@ if chosen == "supporters":
     state = state.with_(count_conditional=count_conditional, stacked=stacked)
 elif chosen in ("matrix", "actor"):
     options = actor_options(DATA_PATH, mtime, state.issue)
+    if opened := st.session_state.pop("_open_actor", None):   # a row click in the who-since view
+        st.session_state.pop("actor", None)
+        state = state.with_(actor=opened)
     keys = ([""] if chosen == "matrix" else []) + list(options)
     if chosen == "actor" and not keys:
         keys = [""]
@@ -226,10 +235,13 @@ with st.sidebar:
     st.caption("Copy the link with the button at the box's right: it reopens exactly this view and these filters.")
 
 # ---- headline number, then the view's figures ------------------------------------------------
-supporters = supporters_as_of(DATA_PATH, mtime, query_string)
+head = headline(DATA_PATH, mtime, query_string)
 what = "support or conditional support" if state.count_conditional else "support"
-st.metric(f"States signalling {what} as of {as_of:%d %b %Y}", len(supporters),
-          help=", ".join(names.get(c, c) for c in supporters) or "none")
+st.metric(f"States signalling {what} as of {as_of:%-d %b %Y}", f"{len(head.supporters)} of {len(head.tracked)}",
+          help=", ".join(names.get(c, c) for c in head.supporters) or "none")
+st.caption(who_since.headline_caption(head, lambda s: cb.stances[s].label, lambda c: names.get(c, c), state.groups))
+if data_to and as_of > data_to:
+    st.caption(f"Data to {data_to:%-d %b %Y}: the latest statement in the dataset. Charts grey the days after it.")
 
 shown = view_figures(DATA_PATH, mtime, query_string)
 if not shown:
@@ -246,13 +258,26 @@ def drill_down_from_matrix(choices: frozenset) -> None:
         st.session_state["actor"] = code
 
 
+def open_timeline(choices: frozenset) -> None:
+    """A click on a row of the who-since grid opens that state's timeline (before the page reruns)."""
+    points = (st.session_state.get("chart_who") or {}).get("selection", {}).get("points", [])
+    code = points[0].get("customdata", [None])[0] if points else None
+    if code in choices:
+        st.session_state["_open_actor"] = code
+        st.session_state["view"] = "actor"
+
+
 for named in shown:
     config = {"topojsonURL": charts.TOPOJSON_URL, "displaylogo": False,
               "toImageButtonOptions": {"filename": named.key}}
-    select = ({"on_select": partial(drill_down_from_matrix, frozenset(actor_options(DATA_PATH, mtime, state.issue))),
-               "selection_mode": "points"} if named.key == "matrix" else {})
+    on_click = {"matrix": drill_down_from_matrix, "who": open_timeline}.get(named.key)
+    select = ({"on_select": partial(on_click, frozenset(actor_options(DATA_PATH, mtime, state.issue))),
+               "selection_mode": "points"} if on_click else {})
     st.plotly_chart(named.figure, width="stretch", theme=None, key=f"chart_{named.key}", config=config, **select)
     st.caption(named.caption)
+    if named.summary:
+        with st.expander("This chart in words"):
+            st.text(named.summary)
     export_widgets.chart_downloads(named, view_export(DATA_PATH, mtime, query_string))
 
 

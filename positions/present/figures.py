@@ -20,6 +20,7 @@ from positions.analysis import timeline
 from positions.reference.codebook import STANCE_ORDER, Codebook
 from positions.model import Issue
 from positions.reference.registry import Registry
+from positions.present import who_chart, who_since
 from positions.present.view import ViewState
 from positions.paths import DATA_DIR
 
@@ -35,6 +36,7 @@ class NamedFigure:
     title: str
     figure: go.Figure
     caption: str    # plain-language: what the chart counts
+    summary: str = ""   # what the chart shows, in words (screen readers, slide alt text)
 
 
 def data_range(df: pd.DataFrame) -> tuple[date, date]:
@@ -45,14 +47,18 @@ def data_range(df: pd.DataFrame) -> tuple[date, date]:
 
 
 def as_of_date(df: pd.DataFrame, state: ViewState) -> date:
-    """The view's 'as of' day: as_of, else end, else today (or the last statement if later)."""
-    return state.as_of or state.end or data_range(df)[1]
+    """The view's 'as of' day: as_of, else end, else the day of the latest statement (not today:
+    the data stop there, and later days would only repeat it)."""
+    return state.as_of or state.end or who_since.data_to(df) or data_range(df)[1]
+
+
+CHANGES_DAYS = 90
 
 
 def compare_dates(df: pd.DataFrame, state: ViewState) -> tuple[date, date]:
-    """The changes view's two dates: default the 30 days up to the as-of day."""
-    to = state.compare_to or as_of_date(df, state)
-    frm = state.compare_from or to - timedelta(days=30)
+    """The changes view's two dates: default the last 90 days of data up to the as-of day."""
+    to = state.compare_to or min(as_of_date(df, state), who_since.data_to(df) or as_of_date(df, state))
+    frm = state.compare_from or to - timedelta(days=CHANGES_DAYS)
     return min(frm, to), to
 
 
@@ -93,7 +99,7 @@ def _filter_note(state: ViewState) -> str:
 
 def figures_for_view(df: pd.DataFrame, state: ViewState, cb: Codebook, reg: Registry) -> list[NamedFigure]:
     """The charts the page shows for `state` (empty list when there is nothing to draw)."""
-    builder = {"supporters": _supporters, "matrix": _matrix, "actor": _actor, "map": _map,
+    builder = {"who": _who, "supporters": _supporters, "matrix": _matrix, "actor": _actor, "map": _map,
                "changes": _changes, "evidence": _evidence}[state.view]
     rows = filtered(df, state, reg)
     return builder(df, rows, state, cb, reg)
@@ -102,6 +108,42 @@ def figures_for_view(df: pd.DataFrame, state: ViewState, cb: Codebook, reg: Regi
 def _named(key: str, fig: go.Figure, caption: str, state: ViewState) -> list[NamedFigure]:
     note = _filter_note(state)
     return [NamedFigure(key, fig.layout.title.text.split("<br>")[0], fig, f"{caption} {note}".strip())]
+
+
+def supportive(state: ViewState) -> frozenset:
+    return frozenset({"support", "conditional"} if state.count_conditional else {"support"})
+
+
+def group_pool(state: ViewState, reg: Registry, on: date) -> set[str] | None:
+    return aggregate.states_in_groups(reg, state.groups, on) if state.groups else None
+
+
+def headline(df: pd.DataFrame, rows: pd.DataFrame, state: ViewState, reg: Registry) -> who_since.Headline:
+    """The page's headline counts (third countries, with their denominator) for `state`."""
+    on = as_of_date(df, state)
+    return who_since.headline(rows, state.issue, reg, on, groups_filter=group_pool(state, reg, on),
+                              supportive=supportive(state))
+
+
+def _who(df, rows, state, cb, reg):
+    first, _ = data_range(df)
+    as_of = as_of_date(df, state)
+    start = min(state.start or first, as_of)
+    found = who_since.who_rows(rows, state.issue, reg, as_of, start, supportive=supportive(state),
+                               stances=state.stances, stance_label=lambda s: cb.stances[s].label)
+    if not found:
+        return []
+    fig = who_chart.who_chart(found, cb, state.issue, start, as_of, who_since.data_to(df), compact=state.compact,
+                              width=360 if state.compact else 1200)
+    head = headline(df, rows, state, reg)
+    what = "support or conditional support" if state.count_conditional else "support"
+    out = _named("who", fig,
+                 f"One row per state with a public position; each segment is its official position from the day a "
+                 f"statement set it (grey: no public position yet). Rows are sorted by the day the state first "
+                 f"signalled {what}; hover a segment for the statement that started it, click a row for the "
+                 "state's timeline.", state)
+    return [NamedFigure(o.key, o.title, o.figure, o.caption,
+                        who_chart.summary(found, set(supportive(state)), head.text, as_of)) for o in out]
 
 
 def _supporters(df, rows, state, cb, reg):
