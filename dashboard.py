@@ -64,12 +64,12 @@ def view_figures(path: str, mtime: float, query: str) -> list[figures.NamedFigur
 
 
 @st.cache_resource(show_spinner=False, max_entries=64, ttl=3600)
-def view_export(path: str, mtime: float, query: str) -> export.Export:
+def view_export(path: str, mtime: float, query: str, base_url: str | None = None) -> export.Export:
     """The view's statements, labels and figures for the download buttons, once per view
     (an hour at most, so the source line's "generated" date stays current)."""
     cb, reg = load_reference()
     return export.build_export(load_frame(path, mtime), view.parse_query_string(query), cb, reg,
-                          figures=view_figures(path, mtime, query))
+                          figures=view_figures(path, mtime, query), base_url=base_url)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -278,7 +278,7 @@ for named in shown:
     if named.summary:
         with st.expander("This chart in words"):
             st.text(named.summary)
-    export_widgets.chart_downloads(named, view_export(DATA_PATH, mtime, query_string))
+    export_widgets.chart_downloads(named, view_export(DATA_PATH, mtime, query_string, base))
 
 
 def link_table(table: pd.DataFrame) -> None:
@@ -298,4 +298,4 @@ elif chosen == "changes" and shown:
     st.subheader("The statements that moved them")
     link_table(side_table(DATA_PATH, mtime, query_string))
 
-export_widgets.downloads_section(view_export(DATA_PATH, mtime, query_string))
+export_widgets.downloads_section(view_export(DATA_PATH, mtime, query_string, base))

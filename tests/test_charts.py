@@ -27,12 +27,12 @@ def test_charts_stance_colours_come_from_the_codebook(seed_frame, cb, reg):
         stance = next((s for s in cb.stances.values() if s.label == t.name), None)
         colour = stance.colour if stance else cb.no_position_colour
         assert t.colorscale[0][1] == colour
-    sup = figures.figures_for_view(seed_frame, ViewState(as_of=date(2024, 6, 15)), cb, reg)[0].figure
+    sup = figures.figures_for_view(seed_frame, ViewState(view="supporters", as_of=date(2024, 6, 15)), cb, reg)[0].figure
     assert {t.name: t.line.color for t in sup.data} == {s.label: s.colour for s in cb.stances.values()}
 
 
 def test_charts_supporters_have_text_labels_not_colour_alone(seed_frame, cb, reg):
-    fig = figures.figures_for_view(seed_frame, ViewState(as_of=date(2024, 6, 15)), cb, reg)[0].figure
+    fig = figures.figures_for_view(seed_frame, ViewState(view="supporters", as_of=date(2024, 6, 15)), cb, reg)[0].figure
     texts = " ".join(a.text for a in fig.layout.annotations)
     assert "Support: 5" in texts and "Oppose: 1" in texts
     assert {t.line.dash for t in fig.data} == set(charts.STANCE_DASH.values())

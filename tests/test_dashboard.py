@@ -40,8 +40,8 @@ def trace(spec, name):
 
 
 def test_dashboard_renders_seed_supporters_as_of_2024_05_31():
-    at = run(as_of="2024-05-31")
-    assert at.metric[0].value == "5"
+    at = run(view="supporters", as_of="2024-05-31")
+    assert at.metric[0].value.startswith("5 of ")
     support = trace(specs(at)[0], "Support")
     assert decode(support["y"])[-1] == 5
     assert "Czechia (CZ)" in support["customdata"][-1]
@@ -49,15 +49,15 @@ def test_dashboard_renders_seed_supporters_as_of_2024_05_31():
 
 
 def test_dashboard_supporters_count_conditional_adds_france():
-    at = run(as_of="2024-05-31", count_conditional="true")
-    assert at.metric[0].value == "6"
+    at = run(view="supporters", as_of="2024-05-31", count_conditional="true")
+    assert at.metric[0].value.startswith("6 of ")
     support = trace(specs(at)[0], "Support (incl. conditional)")
     assert decode(support["y"])[-1] == 6
     assert "France (FR)" in support["customdata"][-1]
 
 
 def test_dashboard_supporters_shows_key_events_in_range():
-    spec = specs(run(as_of="2024-05-31"))[0]
+    spec = specs(run(view="supporters", as_of="2024-05-31"))[0]
     texts = [a["text"] for a in spec["layout"]["annotations"]]
     assert any("Cameron" in t for t in texts) and not any("Merz" in t for t in texts)
 

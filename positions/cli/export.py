@@ -47,7 +47,8 @@ def export(view_text, fmt, out, data, chart):
         raise InputError(f"--view: {e}") from None
     target = _writable(out)
     df = store.load_frame(data)
-    ex = export_mod.build_export(df, state, codebook_mod.load(), registry_mod.load())
+    ex = export_mod.build_export(df, state, codebook_mod.load(), registry_mod.load(),
+                                 base_url=view_text if "://" in view_text else None)
     payload = export_mod.export_bytes(ex, fmt, chart=chart)
     try:
         store.atomic_write_bytes(target, payload)

@@ -112,6 +112,7 @@ def add_events(fig: go.Figure, events: list[dict]) -> go.Figure:
                        "line": {"color": "#777777", "width": 1, "dash": "dot"}})
         notes.append({"x": x, "y": 1.0 + 0.055 * rows[i], "xref": "x", "yref": "paper", "yanchor": "bottom",
                       "xanchor": "left", "xshift": -2, "text": "┊ " + esc(ev["title"]), "showarrow": False,
+                      "name": "event",
                       "font": {"size": 11, "color": "#444444"},
                       "hovertext": esc(f"{ev['date']}: {ev['title']} ({ev.get('source_url', '')})")})
     # Attribute assignment, not update_layout: on a figure with long traces it is ~50x faster.
@@ -155,7 +156,7 @@ def supporters_chart(counts: pd.DataFrame, codebook: Codebook, issue: str, names
         base = 0
         for count, day, label in ends:
             if count:
-                fig.add_annotation(x=day, y=base + count / 2, text=f"{label}: {count}", showarrow=False,
+                fig.add_annotation(x=day, y=base + count / 2, text=f"{label}: {count}", showarrow=False, name="end",
                                    xanchor="left", xshift=4, font={"color": "#222222", "size": 12})
             base += count
     else:
@@ -164,10 +165,15 @@ def supporters_chart(counts: pd.DataFrame, codebook: Codebook, issue: str, names
             by_count.setdefault(count, []).append((day, label))
         for count, items in by_count.items():
             fig.add_annotation(x=items[0][0], y=count, text="<br>".join(f"{lab}: {count}" for _, lab in items),
-                               showarrow=False, xanchor="left", xshift=4, font={"color": "#222222", "size": 12})
+                               showarrow=False, xanchor="left", xshift=4, font={"color": "#222222", "size": 12},
+                               name="end")
     base_layout(fig, f"States by stance on {codebook.issue_label(issue).lower()}", subtitle)
     ymax = int(counts["count"].max()) if not counts.empty else 0
-    fig.update_yaxes(title_text="Number of states", rangemode="tozero", dtick=1 if ymax <= 12 else None)
+    if stacked and not counts.empty:
+        ymax = int(counts.groupby("date")["count"].sum().max())
+    # A fixed range (not autorange), so the line-end labels can be placed in pixels in exports.
+    fig.update_yaxes(title_text="Number of states", range=[-0.3, ymax * 1.05 + 0.5],
+                     dtick=1 if ymax <= 12 else None)
     fig.update_xaxes(title_text="", range=[counts["date"].min(), counts["date"].max() + pd.Timedelta(days=1)])
     fig.update_layout(margin={"r": 190})
     if events:

@@ -21,6 +21,7 @@ from positions.reference.codebook import STANCE_ORDER, Codebook
 from positions.model import Issue
 from positions.reference.registry import Registry
 from positions.present import who_chart, who_since
+from positions.present.layout import data_to_text, grey_after
 from positions.present.view import ViewState
 from positions.paths import DATA_DIR
 
@@ -102,7 +103,21 @@ def figures_for_view(df: pd.DataFrame, state: ViewState, cb: Codebook, reg: Regi
     builder = {"who": _who, "supporters": _supporters, "matrix": _matrix, "actor": _actor, "map": _map,
                "changes": _changes, "evidence": _evidence}[state.view]
     rows = filtered(df, state, reg)
-    return builder(df, rows, state, cb, reg)
+    return [_dated(named, who_since.data_to(df), as_of_date(df, state)) for named in builder(df, rows, state, cb, reg)]
+
+
+def _dated(named: NamedFigure, data_to: date | None, as_of: date) -> NamedFigure:
+    """Every chart says how far its data go ("Data to 8 Jan 2026") and greys a time axis after that day."""
+    title = named.figure.layout.title
+    mark = data_to_text(data_to)
+    if mark not in (title.text or "") and mark not in (title.subtitle.text or ""):
+        if "<br><sup>" in (title.text or ""):
+            title.text = title.text.replace("</sup>", "") + f" · {mark}</sup>"
+        else:
+            title.text = f"{title.text or named.title}<br><sup>{mark}</sup>"
+    if named.key in ("supporters", "actor"):
+        grey_after(named.figure, data_to, as_of)
+    return named
 
 
 def _named(key: str, fig: go.Figure, caption: str, state: ViewState) -> list[NamedFigure]:

@@ -34,7 +34,7 @@ def assert_clean(watch):
 
 def test_browser_loads_clean_and_filter_change_goes_into_a_link_that_reopens_it(app_url, new_page):
     page, watch = new_page()
-    page.goto(f"{app_url}/?as_of=2024-05-31")
+    page.goto(f"{app_url}/?view=supporters&as_of=2024-05-31")
     wait_ready(page)
     assert "5" in page.locator('[data-testid="stMetricValue"]').first.inner_text()
     page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()

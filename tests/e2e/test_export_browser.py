@@ -16,7 +16,7 @@ from tests.conftest import ROOT
 def _page(app_url, chromium):
     context = chromium.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1000})
     page = context.new_page()
-    page.goto(f"{app_url}/?as_of=2024-05-31")
+    page.goto(f"{app_url}/?view=supporters&as_of=2024-05-31")
     expect(page.locator('[data-testid="stPlotlyChart"] .gtitle', has_text="States by stance")).to_be_visible(timeout=30_000)
     yield page
     context.close()

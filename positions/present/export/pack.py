@@ -15,7 +15,7 @@ from positions.present import figures as figures_mod
 from positions.errors import InputError
 from positions.present.figures import NamedFigure
 from positions.present.export.formats import PACK_HEIGHT, PACK_WIDTH
-from positions.present.export.images import export_figure, image_size
+from positions.present.export.images import export_figure
 from positions.present.export.tables import _iso, citation, speaker_label
 from positions.present.export.context import Export, filters_text
 from positions.present.export.images import render_many
@@ -110,12 +110,13 @@ def briefing_pack(ex: Export, progress: Callable[[float, str], None] | None = No
     missing = [f for f in ex.figures if f.key not in images]
     if missing:
         report(0.0, f"Rendering {len(missing)} chart{'s' if len(missing) != 1 else ''}")
-        by_size: dict[tuple[int, int], list[NamedFigure]] = {}
-        for f in missing:
-            by_size.setdefault(image_size(f, PACK_WIDTH, PACK_HEIGHT), []).append(f)
-        for (w, h), group in by_size.items():   # concurrent renders, one batch per size
-            pngs = render_many([export_figure(f, ex.period, ex.source) for f in group], "png", w, h)
-            images.update(zip((f.key for f in group), pngs))
+        by_size: dict[int, list] = {}
+        for f in missing:   # without the title: the slide carries it
+            fig, h = export_figure(f, ex.period, ex.source, PACK_WIDTH, PACK_HEIGHT, title=False)
+            by_size.setdefault(h, []).append((f.key, fig))
+        for h, group in by_size.items():   # concurrent renders, one batch per size
+            pngs = render_many([fig for _, fig in group], "png", PACK_WIDTH, h)
+            images.update(zip((key for key, _ in group), pngs))
     report(1 / (total + 1), "Title slide")
     slide = new_slide(f"Positions briefing: {cb.issue_label(ex.state.issue)}", size=36)
     slide.shapes.title.top = Inches(1.6)
