@@ -319,7 +319,7 @@ def _map_traces(frame: pd.DataFrame, codebook: Codebook) -> list[dict]:
 
 
 def map_chart(frames: list[tuple[str, pd.DataFrame]], codebook: Codebook, issue: str, scope: str = "europe",
-              subtitle: str = "") -> go.Figure:
+              subtitle: str = "", outlined: list[str] | None = None) -> go.Figure:
     """States coloured by stance; `frames` = [(label, {iso3, stance, hover} lists or a DataFrame)], the last shown.
 
     With more than one frame the figure carries a month slider and a play button.
@@ -328,6 +328,11 @@ def map_chart(frames: list[tuple[str, pd.DataFrame]], codebook: Codebook, issue:
     anim = ([go.Frame({"name": lab, "data": _map_traces(t, codebook)}, _validate=False) for lab, t in frames]
             if len(frames) > 1 else None)
     fig = go.Figure(data=_map_traces(last, codebook), frames=anim, _validate=False)
+    if outlined:
+        fig.add_trace(dict(type="choropleth", locations=outlined, z=[1] * len(outlined), locationmode="ISO-3",
+                           colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False, zmin=0, zmax=1,
+                           name="Belligerent (outlined)", hoverinfo="skip", showlegend=True,
+                           marker={"line": {"color": "#111111", "width": 2.5}}))
     if len(frames) > 1:
         steps = [{"label": lab, "method": "animate",
                   "args": [[lab], {"mode": "immediate", "frame": {"duration": 0, "redraw": True},
@@ -343,8 +348,8 @@ def map_chart(frames: list[tuple[str, pd.DataFrame]], codebook: Codebook, issue:
     base_layout(fig, f"Stance on {codebook.issue_label(issue).lower()} as of {label}", subtitle)
     fig.update_geos(showcountries=True, countrycolor="white", showcoastlines=False, showland=True,
                     landcolor="#F2F2F2", showframe=False, **MAP_VIEWS[scope])
-    fig.update_layout(height=780 if scope == "europe" else 560, margin={"l": 10, "r": 10, "t": 90, "b": 60},
-                      legend={"orientation": "h", "y": 1.02})
+    fig.update_layout(height=640 if scope == "europe" else 520, margin={"l": 10, "r": 10, "t": 90, "b": 60},
+                      legend={"orientation": "h", "y": -0.02, "yanchor": "top", "x": 0, "xanchor": "left"})
     return fig
 
 

@@ -289,7 +289,8 @@ def _actor(df, rows, state, cb, reg):
                   "less supportive stance. Hover a marker for the quote.", state)
 
 
-def map_frames(rows: pd.DataFrame, state: ViewState, reg: Registry, start: date, as_of: date) -> list[tuple[str, dict]]:
+def map_frames(rows: pd.DataFrame, state: ViewState, reg: Registry, start: date, as_of: date,
+               labels: dict[str, str] | None = None) -> list[tuple[str, dict]]:
     """[(month label, {iso3, stance, hover} lists)] for each month end up to as_of (the last is as_of)."""
     ends = aggregate.month_ends(start, as_of)[-MAP_MAX_FRAMES:]
     daily = aggregate.daily_stances(rows, state.issue, ends[0], as_of)
@@ -308,12 +309,15 @@ def map_frames(rows: pd.DataFrame, state: ViewState, reg: Registry, start: date,
             if state.stances and stance and stance not in state.stances:
                 stance = ""
             name = charts.esc(reg.name_of(code))
+            full = (labels or {}).get(stance, stance.capitalize()) if stance else "No public position found"
+            if code in who_since.BELLIGERENTS:
+                name += " (belligerent)"
             if stance and end == as_of and code in latest:
                 r = latest[code]
-                hover = (f"<b>{name}</b>: {stance} (since {r['effective_date']:%d %b %Y})<br>{charts.esc(r['actor'])}: "
+                hover = (f"<b>{name}</b>: {full} (since {r['effective_date']:%-d %b %Y})<br>{charts.esc(r['actor'])}: "
                          f"“{charts.wrap(r['evidence'], 60, 240)}”")
             else:
-                hover = f"<b>{name}</b>: {stance or 'no public position found'}"
+                hover = f"<b>{name}</b>: {full}"
             recs.append((reg.states[code].iso3, stance, hover))
         frames.append((f"{end:%d %b %Y}", {"iso3": [r[0] for r in recs], "stance": [r[1] for r in recs],
                                            "hover": [r[2] for r in recs]}))
@@ -321,15 +325,21 @@ def map_frames(rows: pd.DataFrame, state: ViewState, reg: Registry, start: date,
 
 
 def _map(df, rows, state, cb, reg):
-    first, _ = data_range(df)
     as_of = as_of_date(df, state)
-    start = min(state.start or first, as_of)
-    frames = map_frames(rows, state, reg, start, as_of)
+    # One date only, the sidebar's "As of": title, headline, link and the other views agree.
+    frames = map_frames(rows, state, reg, as_of, as_of, labels={s: d.label for s, d in cb.stances.items()})
     fig = charts.map_chart(frames, cb, state.issue, state.scope,
-                           subtitle="Each state's official position; grey: no public position found")
-    return _named("map", fig,
-                  f"Each state is coloured by its official position as of {as_of:%d %b %Y} (grey: no public "
-                  f"position found). Use the slider or ▶ Play to step through month ends.", state)
+                           subtitle="Each state's official position; grey: no public position found; "
+                                    "belligerents outlined",
+                           outlined=[reg.states[c].iso3 for c in who_since.BELLIGERENTS if c in reg.states])
+    data = frames[-1][1]
+    have = [f"{n}: {h.split('</b>: ')[1].split(' (since')[0]}" for n, h, s in
+            zip(data["iso3"], data["hover"], data["stance"]) if s]
+    return [NamedFigure("map", fig.layout.title.text.split("<br>")[0], fig,
+                        f"Each state is coloured by its official position as of {as_of:%-d %b %Y} (grey: no public "
+                        "position found); Ukraine and Russia, the belligerents, are outlined. Change the date with "
+                        "'As of' in the sidebar. The table below lists the same positions.",
+                        f"Map as of {as_of:%-d %b %Y}. States with a position: " + "; ".join(have) + ".")]
 
 
 def _changes(df, rows, state, cb, reg):
