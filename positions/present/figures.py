@@ -20,7 +20,7 @@ from positions.analysis import timeline
 from positions.reference.codebook import STANCE_ORDER, Codebook
 from positions.model import Issue
 from positions.reference.registry import Registry
-from positions.present import who_chart, who_since
+from positions.present import actor_chart, who_chart, who_since
 from positions.present.layout import data_to_text, grey_after
 from positions.present.view import ViewState
 from positions.paths import DATA_DIR
@@ -192,29 +192,35 @@ def _group_label(reg: Registry, code: str, on: date) -> str:
 
 
 def matrix_cells(rows: pd.DataFrame, state: ViewState, reg: Registry, on: date) -> pd.DataFrame:
-    """Long table row_label, code, issue, stance, hover for the matrix (rows sorted by group)."""
+    """Long table row_label, code, issue, stance, since, hover for the matrix; rows grouped by the stance
+    on the view's issue (support first, no position last), then by the day the state took it."""
     issues = [i.value for i in Issue]
     pos = {i: aggregate.positions_as_of(rows, i, on) for i in issues}
     codes = set().union(*(set(p["affiliation"]) for p in pos.values()))
     if state.groups:
         codes |= aggregate.states_in_groups(reg, state.groups, on)
     codes = {c for c in codes if c in reg.states}
-    ordered = sorted(codes, key=lambda c: _group_key(reg, c, on))
     latest = {i: {r["affiliation"]: r for r in p.to_dict("records")} for i, p in pos.items()}
+    order = {s: k for k, s in enumerate(STANCE_ORDER)}
+
+    def key(code):
+        r = latest[state.issue].get(code)
+        return (order[r["stance"]], r["effective_date"], reg.name_of(code)) if r is not None else \
+            (len(order), pd.Timestamp.max, reg.name_of(code))
     records = []
-    for code in ordered:
+    for code in sorted(codes, key=key):
         label = _group_label(reg, code, on)
         for issue in issues:
             r = latest[issue].get(code)
             if r is None:
-                records.append((label, code, issue, "", "No public position found"))
+                records.append((label, code, issue, "", "", "No public position found"))
                 continue
             if state.stances and r["stance"] not in state.stances:
                 continue
-            hover = (f"{r['stance']} since {r['effective_date']:%d %b %Y}<br>{charts.esc(r['actor'])}: "
+            hover = (f"{r['stance']} since {r['effective_date']:%-d %b %Y}<br>{charts.esc(r['actor'])}: "
                      f"“{charts.wrap(r['evidence'])}”")
-            records.append((label, code, issue, r["stance"], hover))
-    return pd.DataFrame.from_records(records, columns=["row_label", "code", "issue", "stance", "hover"])
+            records.append((label, code, issue, r["stance"], f"{r['effective_date']:%-d %b %Y}", hover))
+    return pd.DataFrame.from_records(records, columns=["row_label", "code", "issue", "stance", "since", "hover"])
 
 
 # How a state's stance is derived, in one sentence every caption can end with.
@@ -229,11 +235,12 @@ def _matrix(df, rows, state, cb, reg):
     if cells.empty:
         return []
     fig = charts.matrix_chart(cells, cb, [i.value for i in Issue], on,
-                              subtitle="Official position of each state; rows grouped NATO, EU, G7, others; click a cell for its timeline")
+                              subtitle="Official position of each state and the day it took it; rows grouped by stance on "
+                                       f"{cb.issue_label(state.issue).lower()}, then by date; click a cell for its timeline")
     out = _named("matrix", fig,
                  f"Each cell is a state's stance on an issue as of {on:%d %b %Y}. Grey means no public position "
-                 "found (distinct from undecided). Rows are sorted by membership (NATO, EU, G7, then others) and "
-                 f"name.", state)
+                 "found (distinct from undecided). Rows are grouped by the stance on the chosen issue (support first), "
+                 "then by the day the state took it.", state)
     # Drill-down: with an actor chosen, the matrix view also shows that actor's timeline.
     if state.actor:
         out += _actor(df, rows, state, cb, reg)
@@ -254,8 +261,9 @@ def actor_choices(rows: pd.DataFrame, issue: str, reg: Registry) -> dict[str, st
 def _actor(df, rows, state, cb, reg):
     as_of = as_of_date(df, state)
     actor = state.actor
-    if not actor:
-        counts = aggregate.official_events(rows, state.issue)["affiliation"].astype(str).value_counts()
+    if not actor:   # the state with the most statements on the issue
+        on_issue = rows[(rows["issue"] == state.issue) & rows["affiliation"].astype(str).isin(list(reg.states))]
+        counts = on_issue["affiliation"].astype(str).value_counts()
         if counts.empty:
             return []
         actor = counts.index[0]
@@ -275,8 +283,9 @@ def _actor(df, rows, state, cb, reg):
         steps = aggregate.official_steps(stmts, as_of)
     total = len(stmts)
     stmts = stmts.tail(ACTOR_MAX_POINTS)
+    stmts = stmts.assign(relayed_by=relayed_by(stmts, reg))
     label = reg.name_of(actor) if is_place else (reg.people[actor].name if actor in reg.people else actor)
-    fig = charts.actor_timeline_chart(
+    fig = actor_chart.actor_timeline_chart(
         stmts, steps, cb, label, state.issue,
         step_label="Official position" if is_place else "Latest stance",
         subtitle=(f"{total} statement(s) up to {as_of:%d %b %Y}" if total == len(stmts)
@@ -285,8 +294,21 @@ def _actor(df, rows, state, cb, reg):
             "within a week a head of state or government outranks ministers, who outrank spokespeople)"
             if is_place else "the person's statements; the line is their latest stance")
     return _named("actor", fig,
-                  f"Each marker is one statement, placed by date and stance; {what}. A 'walk-back' marks a move to a "
-                  "less supportive stance. Hover a marker for the quote.", state)
+                  f"Each marker is one statement, placed by date and stance; {what}. Filled: an official speaker; "
+                  "hollow: not an official speaker, or a speaker of another state relaying this one's policy. "
+                  "Same-day statements are spread apart. A dashed line and 'walk-back' mark a move to a less "
+                  "supportive stance. Hover a marker for the quote.", state)
+
+
+def relayed_by(stmts: pd.DataFrame, reg: Registry) -> list[str]:
+    """For each statement, the speaker's own state when it is not the state the statement is about."""
+    out = []
+    for r in stmts.itertuples():
+        person = reg.people.get(str(r.actor_id)) if r.actor_id else None
+        role = person.role_on(pd.Timestamp(r.effective_date).date()) if person else None
+        own = role.affiliation if role else ""
+        out.append(reg.name_of(own) if own and own != str(r.affiliation) and own in reg.states else "")
+    return out
 
 
 def map_frames(rows: pd.DataFrame, state: ViewState, reg: Registry, start: date, as_of: date,
@@ -354,6 +376,20 @@ def _changes(df, rows, state, cb, reg):
     return _named("changes", fig,
                   f"States whose stance on {to:%d %b %Y} differs from {frm:%d %b %Y}: hollow marker = before, "
                   "filled marker = after, and the statement that moved them (hover).", state)
+
+
+def last_change_before(df: pd.DataFrame, state: ViewState, reg: Registry, to: date) -> dict | None:
+    """The latest change of a state's official stance on or before `to` (after filters): date, state, from, to."""
+    rows = filtered(df, state, reg)
+    events = who_since.official_changes(rows, state.issue)
+    events = events[(events["effective_date"] <= pd.Timestamp(to)) & events["affiliation"].astype(str).isin(list(reg.states))]
+    if state.stances:
+        events = events[events["stance"].astype(str).isin(state.stances)]
+    if events.empty:
+        return None
+    last = events.sort_values("effective_date", kind="stable").iloc[-1]
+    return {"date": last["effective_date"].date(), "state": reg.name_of(str(last["affiliation"])),
+            "stance": str(last["stance"])}
 
 
 SORT_KEYS = {

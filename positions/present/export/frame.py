@@ -123,6 +123,7 @@ def _y_label_width(fig: go.Figure) -> float:
               for v in t.y if isinstance(v, str)}
     if fig.layout.yaxis.showticklabels is False:
         return 0
+    labels |= {str(v) for v in (fig.layout.yaxis.ticktext or ())}
     return max((text_width(html.unescape(v), 12) for v in labels), default=0)
 
 
