@@ -108,10 +108,17 @@ def who_chart(rows: list[Row], cb: Codebook, issue: str, start: date, as_of: dat
     fig.update_yaxes(categoryorder="array", categoryarray=cats, range=[len(cats) - 0.5, -0.5], showticklabels=not compact,
                      showgrid=False, title_text="", tickfont={"size": LABEL_SIZE}, fixedrange=True)
     fig.update_xaxes(type="date", range=[x0.isoformat(), x1.isoformat()], side="top", showgrid=True,
-                     gridcolor="#FFFFFF", title_text="", fixedrange=True, nticks=6 if compact else 12,
-                     tickformat="%b %Y", ticks="outside")
+                     gridcolor="#FFFFFF", title_text="", fixedrange=True, tick0=f"{x0:%Y-%m}-01",
+                     dtick=f"M{tick_months(x0, x1, 4 if compact else 7)}", tickformat="%b %Y", ticks="outside",
+                     tickangle=0)
     grey_after(fig, data_to, as_of)
     return fig
+
+
+def tick_months(x0: pd.Timestamp, x1: pd.Timestamp, most: int) -> int:
+    """Months between date ticks so that at most `most` labels share the axis (fits a phone at 4)."""
+    months = max((x1 - x0).days / 30.4, 1)
+    return next((m for m in (1, 2, 3, 4, 6, 12, 24) if months / m <= most), 24)
 
 
 def _short(label: str) -> str:
