@@ -21,6 +21,7 @@ from positions.reference.codebook import STANCE_ORDER, Codebook
 from positions.model import Issue
 from positions.reference.registry import Registry
 from positions.present import actor_chart, who_chart, who_since
+from positions.present.rows import SORT_KEYS, evidence_rows, relayed_by  # noqa: F401 - evidence_rows: page and exports
 from positions.present.layout import data_to_text, grey_after
 from positions.present.view import ViewState
 from positions.paths import DATA_DIR
@@ -181,11 +182,6 @@ def _supporters(df, rows, state, cb, reg):
                   "events.", state)
 
 
-def _group_key(reg: Registry, code: str, on: date) -> tuple:
-    groups = reg.groups(code, on)
-    return (*(g not in groups for g in ("NATO", "EU", "G7")), reg.name_of(code))
-
-
 def _group_label(reg: Registry, code: str, on: date) -> str:
     groups = [g for g in aggregate.CORE_GROUPS if g in reg.groups(code, on)]
     return f"{reg.name_of(code)} · {' '.join(groups) or 'other'}"
@@ -300,17 +296,6 @@ def _actor(df, rows, state, cb, reg):
                   "supportive stance. Hover a marker for the quote.", state)
 
 
-def relayed_by(stmts: pd.DataFrame, reg: Registry) -> list[str]:
-    """For each statement, the speaker's own state when it is not the state the statement is about."""
-    out = []
-    for r in stmts.itertuples():
-        person = reg.people.get(str(r.actor_id)) if r.actor_id else None
-        role = person.role_on(pd.Timestamp(r.effective_date).date()) if person else None
-        own = role.affiliation if role else ""
-        out.append(reg.name_of(own) if own and own != str(r.affiliation) and own in reg.states else "")
-    return out
-
-
 def map_frames(rows: pd.DataFrame, state: ViewState, reg: Registry, start: date, as_of: date,
                labels: dict[str, str] | None = None) -> list[tuple[str, dict]]:
     """[(month label, {iso3, stance, hover} lists)] for each month end up to as_of (the last is as_of)."""
@@ -376,44 +361,6 @@ def _changes(df, rows, state, cb, reg):
     return _named("changes", fig,
                   f"States whose stance on {to:%d %b %Y} differs from {frm:%d %b %Y}: hollow marker = before, "
                   "filled marker = after, and the statement that moved them (hover).", state)
-
-
-def last_change_before(df: pd.DataFrame, state: ViewState, reg: Registry, to: date) -> dict | None:
-    """The latest change of a state's official stance on or before `to` (after filters): date, state, from, to."""
-    rows = filtered(df, state, reg)
-    events = who_since.official_changes(rows, state.issue)
-    events = events[(events["effective_date"] <= pd.Timestamp(to)) & events["affiliation"].astype(str).isin(list(reg.states))]
-    if state.stances:
-        events = events[events["stance"].astype(str).isin(state.stances)]
-    if events.empty:
-        return None
-    last = events.sort_values("effective_date", kind="stable").iloc[-1]
-    return {"date": last["effective_date"].date(), "state": reg.name_of(str(last["affiliation"])),
-            "stance": str(last["stance"])}
-
-
-SORT_KEYS = {
-    "newest": (aggregate.AS_OF_ORDER, [False, False, False]),
-    "oldest": (aggregate.AS_OF_ORDER, [True, True, True]),
-    "confidence": (["confidence", "effective_date"], [False, False]),
-    "speaker": (["actor", "effective_date"], [True, False]),
-}
-
-
-def evidence_rows(rows: pd.DataFrame, state: ViewState, as_of: date) -> pd.DataFrame:
-    """Statements on the issue in the date range, stance- and text-filtered, sorted as asked."""
-    rows = aggregate.prepare(rows)
-    mask = (rows["issue"] == state.issue) & (rows["effective_date"] <= pd.Timestamp(as_of))
-    if state.start:
-        mask &= rows["effective_date"] >= pd.Timestamp(state.start)
-    if state.stances:
-        mask &= rows["stance"].isin(state.stances)
-    out = rows[mask]
-    out = aggregate.search(out, state.q)
-    if state.sort in ("newest", "oldest") and out.attrs.get("prepared"):
-        return out[::-1] if state.sort == "newest" else out  # prepared rows are already oldest first
-    by, asc = SORT_KEYS[state.sort]
-    return out.sort_values(by, ascending=asc, kind="stable")
 
 
 def _evidence(df, rows, state, cb, reg):

@@ -87,17 +87,19 @@ def who_chart(rows: list[Row], cb: Codebook, issue: str, start: date, as_of: dat
                        text=esc(r.label), font={"size": 11, "color": GREY_TEXT}, name="since") for r in rows]
     legend_labels = [t.name for t in fig.data]
     n_legend = legend_rows(legend_labels, width - 20)
-    top = TOP_COMPACT if compact else TOP
     bottom = 20 + LEGEND_ROW * n_legend
+    top = TOP_COMPACT if compact else TOP
+    main = esc(title or f"Who backs {cb.issue_label(issue).lower()}, and since when")
+    if compact:   # one line on a phone: about 40 characters at 14 px
+        main = main.replace(", and since when", ", since when")
     height = top + bottom + row_px * len(cats)
     plot_h = row_px * len(cats)
-    main = title or f"Who backs {cb.issue_label(issue).lower()}, and since when"
     sub = f"Official position of each state, day by day, to {fmt_day(as_of)}{'<br>' if compact else ' · '}{data_to_text(data_to)}"
     fig.update_layout(
         template=TEMPLATE, font={"family": FONT, "size": LABEL_SIZE}, barmode="overlay", bargap=0,
-        title={"text": esc(main), "subtitle": {"text": sub, "font": {"size": 12, "color": GREY_TEXT}},
+        title={"text": main, "subtitle": {"text": sub, "font": {"size": 12, "color": GREY_TEXT}},
                "x": 0.01, "xanchor": "left", "yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 8},
-               "font": {"size": 16}},
+               "font": {"size": 14 if compact else 16}},
         height=height, annotations=notes, hovermode="closest", clickmode="event+select",
         margin={"l": 10 if compact else _left(rows), "r": 10 if compact else _right(rows), "t": top, "b": bottom,
                 "autoexpand": False},
