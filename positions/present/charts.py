@@ -339,7 +339,10 @@ def changes_chart(changes: pd.DataFrame, codebook: Codebook, names: dict[str, st
              f"{lab(r.from_stance)} → {lab(r.to_stance)}<br>“{wrap(r.evidence)}”" for r in changes.itertuples()]
     fig.add_trace(go.Scatter(
         x=[lab(s) for s in changes["to_stance"]], y=ylabels, mode="markers+text", name=f"{pd.Timestamp(to):%d %b %Y}",
-        text=[lab(s) for s in changes["to_stance"]], textposition="middle right",
+        text=[lab(s) for s in changes["to_stance"]],
+        # The label goes on the side away from the arrow, so it never sits on the line.
+        textposition=["middle left" if axis.index(lab(t)) < axis.index(lab(f)) else "middle right"
+                      for f, t in zip(changes["from_stance"], changes["to_stance"])],
         marker={"size": 15, "color": [codebook.stances[s].colour for s in changes["to_stance"]],
                 "symbol": [STANCE_SYMBOL[s] for s in changes["to_stance"]]},
         customdata=hover, hovertemplate="%{customdata}<extra></extra>"))
