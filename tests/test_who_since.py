@@ -179,3 +179,28 @@ def test_who_since_rows_for_a_state_that_walked_back(bundled, reg):
 @pytest.mark.parametrize("colour", ["#0072B2", "#56B4E9", "#E69F00", "#D55E00", "#DDDDDD"])
 def test_who_since_stance_cell_text_contrast_at_least_4_5(cb, colour):
     assert contrast(colour, text_on(colour)) >= 4.5
+
+
+@pytest.mark.parametrize("text,limit,expected", [
+    ("The minister spoke first. Then the aides left the room quickly.", 30, "The minister spoke first. […]"),
+    ("Officials in the U.S. capital agreed. A second sentence follows here.", 40,
+     "Officials in the U.S. capital agreed. […]"),
+    ("A single sentence that is longer than the limit stays whole.", 10,
+     "A single sentence that is longer than the limit stays whole."),
+    ("Short. Also short.", 100, "Short. Also short."),
+])
+def test_who_since_pack_quotes_keep_whole_sentences(text, limit, expected):
+    from positions.present.export.quotes import whole_sentences
+    assert whole_sentences(text, limit) == expected
+
+
+def test_who_since_pack_key_quotes_come_from_the_positions_shown(bundled, reg):
+    """Each quote is the statement a state's current official position rests on; heads first."""
+    from positions.present.export.quotes import key_quotes
+    rows = bundled[(bundled["status"] == "accepted") & (bundled["issue"] == ISSUE)]
+    quotes = key_quotes(rows, ISSUE, limit=6)
+    now = timeline.state_positions_as_of(bundled, ISSUE, date(2026, 1, 8))
+    basis = set(now["id"])
+    assert len(quotes) == 6 and set(quotes["id"]) <= basis
+    ranks = [timeline.speaker_rank(str(r), str(a)) for r, a in zip(quotes["role"], quotes["actor"])]
+    assert ranks == sorted(ranks)

@@ -10,13 +10,28 @@ from positions.present import who_since
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][”\"’')\]]))\s+(?=[“\"‘'(\[]?[A-Z0-9À-Ý])")
 
 
+_ABBREVIATION = re.compile(r"(?:\b[A-Z]\.|\b(?:Mr|Mrs|Ms|Dr|St|Gen|Lt|Col|Sen|Rep|Gov|Prof|Jr|Sr|No|vs|etc|Inc|Ltd|"
+                           r"Co|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.)$")
+
+
+def sentences(text: str) -> list[str]:
+    """Split at sentence ends, not after initials or abbreviations ('U.S. officials', 'Mr. Scholz')."""
+    out: list[str] = []
+    for part in _SENTENCE_END.split(text):
+        if out and _ABBREVIATION.search(out[-1]):
+            out[-1] += " " + part
+        else:
+            out.append(part)
+    return out
+
+
 def whole_sentences(text: str, limit: int) -> str:
     """The quote's first sentences up to about `limit` characters, never cut inside a sentence
     (the first sentence is kept whole even when longer); '[…]' marks left-out sentences."""
     text = " ".join(str(text).split())
     if len(text) <= limit:
         return text
-    parts = _SENTENCE_END.split(text)
+    parts = sentences(text)
     out = parts[0]
     for part in parts[1:]:
         if len(out) + 1 + len(part) > limit:
