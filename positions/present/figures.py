@@ -112,10 +112,7 @@ def _dated(named: NamedFigure, data_to: date | None, as_of: date) -> NamedFigure
     title = named.figure.layout.title
     mark = data_to_text(data_to)
     if mark not in (title.text or "") and mark not in (title.subtitle.text or ""):
-        if "<br><sup>" in (title.text or ""):
-            title.text = title.text.replace("</sup>", "") + f" · {mark}</sup>"
-        else:
-            title.text = f"{title.text or named.title}<br><sup>{mark}</sup>"
+        title.subtitle.text = f"{title.subtitle.text} · {mark}" if title.subtitle.text else mark
     if named.key in ("supporters", "actor"):
         grey_after(named.figure, data_to, as_of)
     return named

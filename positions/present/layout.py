@@ -59,3 +59,22 @@ def contrast(a: str, b: str) -> float:
 def text_on(fill: str) -> str:
     """Black or white, whichever reads better on `fill` (stance cells: >= 4.5:1 for every stance)."""
     return "#000000" if contrast(fill, "#000000") >= contrast(fill, "#FFFFFF") else "#FFFFFF"
+
+
+def spread_end_labels(notes: list, fig: go.Figure, plot_h: int) -> list:
+    """Line-end labels (name 'end') pushed apart vertically so that none overlaps the next."""
+    ends = [a for a in notes if getattr(a, "name", None) == "end"]
+    rng = fig.layout.yaxis.range
+    if len(ends) < 2 or not rng:
+        return notes
+    lo, hi = float(rng[0]), float(rng[1])
+    pos = {id(a): (float(a.y) - lo) / (hi - lo) * plot_h for a in ends}   # px above the plot's bottom
+    placed_top = None
+    for a in sorted(ends, key=lambda a: -pos[id(a)]):
+        half = 8 * (str(a.text).count("<br>") + 1)
+        centre = pos[id(a)]
+        if placed_top is not None and centre + half > placed_top - 2:
+            centre = placed_top - 2 - half
+        a.yshift = centre - pos[id(a)]
+        placed_top = centre - half
+    return notes

@@ -16,7 +16,7 @@ import textwrap
 import pandas as pd
 import plotly.graph_objects as go
 
-from positions.present.layout import GREY_TEXT, legend_rows, text_width
+from positions.present.layout import GREY_TEXT, legend_rows, spread_end_labels, text_width
 
 TITLE_PX, SUBTITLE_PX, PAD = 24, 18, 10
 AXIS_PX = 30          # tick labels of a date / category axis
@@ -97,25 +97,6 @@ def _legend_labels(fig: go.Figure) -> list[str]:
 def _wrap(line: str, width_px: float, size: float) -> list[str]:
     chars = max(int(width_px / (size * 0.55)), 40)
     return textwrap.wrap(line, chars, break_long_words=True, break_on_hyphens=False) or [""]
-
-
-def spread_end_labels(notes: list, fig: go.Figure, plot_h: int) -> list:
-    """Line-end labels (name 'end') pushed apart vertically so that none overlaps the next."""
-    ends = [a for a in notes if getattr(a, "name", None) == "end"]
-    rng = fig.layout.yaxis.range
-    if len(ends) < 2 or not rng:
-        return notes
-    lo, hi = float(rng[0]), float(rng[1])
-    pos = {id(a): (float(a.y) - lo) / (hi - lo) * plot_h for a in ends}   # px above the plot's bottom
-    placed_top = None
-    for a in sorted(ends, key=lambda a: -pos[id(a)]):
-        half = 8 * (str(a.text).count("<br>") + 1)
-        centre = pos[id(a)]
-        if placed_top is not None and centre + half > placed_top - 2:
-            centre = placed_top - 2 - half
-        a.yshift = centre - pos[id(a)]
-        placed_top = centre - half
-    return notes
 
 
 def _y_label_width(fig: go.Figure) -> float:

@@ -150,8 +150,8 @@ def export_figure(named: NamedFigure, period: str, source: str, width: int = WID
     plot_h = int((own or height) - (m.t if m.t is not None else 90) - (m.b if m.b is not None else 50))
     fig, full = frame(fig, named.title, f"{period} · {source}", width, max(plot_h, 160))
     if not title:
+        shift = TITLE_PX + (SUBTITLE_PX if fig.layout.title.subtitle.text else 0)
         fig.layout.title.text, fig.layout.title.subtitle.text = "", ""
-        shift = TITLE_PX + SUBTITLE_PX
         fig.layout.margin.t -= shift
         full -= shift
     return fig, full
