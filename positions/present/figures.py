@@ -163,7 +163,9 @@ def _supporters(df, rows, state, cb, reg):
     first, _ = data_range(df)
     as_of = as_of_date(df, state)
     start = min(state.start or first, as_of)
-    daily = aggregate.daily_stances(rows, state.issue, start, as_of)
+    # Third countries only, like the headline: Ukraine's and Russia's positions are not the West's support.
+    third = rows[~rows["affiliation"].astype(str).isin(who_since.BELLIGERENTS)]
+    daily = aggregate.daily_stances(third, state.issue, start, as_of)
     counts = aggregate.stance_counts(daily, state.count_conditional)
     wanted = list(state.stances) or STANCE_ORDER
     if counts.empty or counts.loc[counts["stance"].isin(wanted), "count"].sum() == 0:
@@ -173,10 +175,18 @@ def _supporters(df, rows, state, cb, reg):
                                   stacked=state.stacked, count_conditional=state.count_conditional, events=events,
                                   subtitle=f"States' official position on each day, up to {as_of:%d %b %Y}")
     cond = " Conditional support is counted as support." if state.count_conditional else ""
-    return _named("supporters", fig,
-                  "Each line counts states whose official position on that day has the given stance; hover to see "
-                  f"which states. Undated statements count from their publication date.{cond} Dotted lines mark key "
-                  "events.", state)
+    last = counts[counts["date"] == counts["date"].max()]
+    said = ", ".join(f"{int(c)} {cb.stances[s].label.lower()}" for s, c in zip(last["stance"], last["count"]))
+    out = _named("supporters", fig,
+                 "Each line counts states whose official position on that day has the given stance (Ukraine and "
+                 "Russia, the belligerents, are not counted); hover to see which states. Undated statements count "
+                 f"from their publication date.{cond} Dotted lines mark key events.", state)
+    return [_with_summary(out[0], f"On {as_of:%-d %b %Y}, states by official position: {said} "
+                                  "(Ukraine and Russia not counted).")]
+
+
+def _with_summary(named: NamedFigure, summary: str) -> NamedFigure:
+    return NamedFigure(named.key, named.title, named.figure, named.caption, summary)
 
 
 def _group_label(reg: Registry, code: str, on: date) -> str:
@@ -234,6 +244,12 @@ def _matrix(df, rows, state, cb, reg):
                  f"Each cell is a state's stance on an issue as of {on:%d %b %Y}. Grey means no public position "
                  "found (distinct from undecided). Rows are grouped by the stance on the chosen issue (support first), "
                  "then by the day the state took it.", state)
+    per_issue = []
+    for issue in [i.value for i in Issue]:
+        part = cells[cells["issue"] == issue]["stance"]
+        bits = ", ".join(f"{(part == s).sum()} {cb.stances[s].label.lower()}" for s in STANCE_ORDER)
+        per_issue.append(f"{cb.issue_label(issue)}: {bits}, {(part == '').sum()} no public position")
+    out = [_with_summary(out[0], f"As of {on:%-d %b %Y}, {cells['code'].nunique()} states. " + "; ".join(per_issue) + ".")]
     # Drill-down: with an actor chosen, the matrix view also shows that actor's timeline.
     if state.actor:
         out += _actor(df, rows, state, cb, reg)
@@ -286,11 +302,15 @@ def _actor(df, rows, state, cb, reg):
     what = ("its speakers' statements; the line is the official position (the latest government statement; "
             "within a week a head of state or government outranks ministers, who outrank spokespeople)"
             if is_place else "the person's statements; the line is their latest stance")
-    return _named("actor", fig,
+    named = _named("actor", fig,
                   f"Each marker is one statement, placed by date and stance; {what}. Filled: an official speaker; "
                   "hollow: not an official speaker, or a speaker of another state relaying this one's policy. "
                   "Same-day statements are spread apart. A dashed line and 'walk-back' mark a move to a less "
                   "supportive stance. Hover a marker for the quote.", state)
+    now = (f"; position on {as_of:%-d %b %Y}: {cb.stances[steps['stance'].iloc[-1]].label}" if not steps.empty else "")
+    return [_with_summary(named[0], f"{label}: {total} statement(s) on {cb.issue_label(state.issue).lower()} up to "
+                                    f"{as_of:%-d %b %Y}{now}; {int(steps['walk_back'].sum()) if not steps.empty else 0} "
+                                    "walk-back(s).")]
 
 
 def map_frames(rows: pd.DataFrame, state: ViewState, reg: Registry, start: date, as_of: date,
@@ -337,7 +357,7 @@ def _map(df, rows, state, cb, reg):
                                     "belligerents outlined",
                            outlined=[reg.states[c].iso3 for c in who_since.BELLIGERENTS if c in reg.states])
     data = frames[-1][1]
-    have = [f"{n}: {h.split('</b>: ')[1].split(' (since')[0]}" for n, h, s in
+    have = [f"{reg.by_iso3[n].name}: {h.split('</b>: ')[1].split(' (since')[0]}" for n, h, s in
             zip(data["iso3"], data["hover"], data["stance"]) if s]
     return [NamedFigure("map", fig.layout.title.text.split("<br>")[0], fig,
                         f"Each state is coloured by its official position as of {as_of:%-d %b %Y} (grey: no public "
@@ -355,9 +375,13 @@ def _changes(df, rows, state, cb, reg):
         return []
     fig = charts.changes_chart(ch, cb, names_of(reg), frm, to,
                                subtitle=f"{len(ch)} state(s) changed stance; hover the filled marker for the statement")
-    return _named("changes", fig,
+    named = _named("changes", fig,
                   f"States whose stance on {to:%d %b %Y} differs from {frm:%d %b %Y}: hollow marker = before, "
                   "filled marker = after, and the statement that moved them (hover).", state)
+    lab = lambda st: cb.stances[st].label if st else cb.no_position_label  # noqa: E731
+    moves = "; ".join(f"{reg.name_of(str(r.affiliation))}: {lab(r.from_stance)} to {lab(r.to_stance)} on "
+                      f"{r.effective_date:%-d %b %Y}" for r in ch.itertuples())
+    return [_with_summary(named[0], f"Between {frm:%-d %b %Y} and {to:%-d %b %Y}, {len(ch)} state(s) moved: {moves}.")]
 
 
 def _evidence(df, rows, state, cb, reg):
@@ -367,9 +391,12 @@ def _evidence(df, rows, state, cb, reg):
         return []
     fig = charts.evidence_table(ev.head(EVIDENCE_ROWS), cb, names_of(reg), len(ev),
                                 subtitle=f"Sorted by {state.sort}; * = undated, published that day")
-    return _named("evidence", fig,
+    named = _named("evidence", fig,
                   "Every statement on this issue that passes the filters, with the verbatim quote and its source. "
                   "Dates marked * are publication dates (the text gave no date).", state)
+    return [_with_summary(named[0], f"{len(ev)} statement(s) on {cb.issue_label(state.issue).lower()} up to "
+                                    f"{as_of:%-d %b %Y}, from {ev['effective_date'].min():%-d %b %Y} to "
+                                    f"{ev['effective_date'].max():%-d %b %Y}.")]
 
 
 __all__ = ["NamedFigure", "figures_for_view", "data_range", "as_of_date", "STANCE_ORDER"]
