@@ -23,6 +23,33 @@ BOXES_JS = """(root) => {
 }"""
 
 
+_MEASURE = """
+import json, sys
+from playwright.sync_api import sync_playwright
+js, paths = sys.argv[1], sys.argv[2:]
+with sync_playwright() as p:
+    browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--headless", "--no-sandbox", "--disable-gpu"])
+    page = browser.new_page()
+    out = {}
+    for path in paths:
+        page.goto("file://" + path)
+        out[path] = page.evaluate(js)
+    browser.close()
+print(json.dumps(out))
+"""
+
+
+def measure(paths: list[str]) -> dict[str, list[dict]]:
+    """Text boxes of SVG files as Chromium lays them out, measured in a separate process (so it
+    works whatever Playwright or asyncio loop the test session already runs)."""
+    import json
+    import subprocess
+    import sys
+    done = subprocess.run([sys.executable, "-c", _MEASURE, BOXES_JS, *paths], capture_output=True, text=True,
+                          timeout=120, check=True)
+    return json.loads(done.stdout)
+
+
 def overlaps(boxes: list[dict], tolerance: float = 1.0) -> list[tuple[str, str]]:
     """Pairs of texts whose boxes intersect by more than `tolerance` px in both directions."""
     found = []

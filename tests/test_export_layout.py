@@ -12,7 +12,7 @@ import pytest
 from positions.data import store
 from positions.present import export, view, who_since
 from positions.present.view import VIEWS
-from tests.svg_boxes import BOXES_JS, overlaps
+from tests.svg_boxes import measure, overlaps
 
 pytestmark = pytest.mark.slow
 CHROMIUM = "/usr/bin/chromium"
@@ -23,15 +23,16 @@ def _bundled():
     return store.load_frame(store.DEFAULT_PATH)
 
 
-@pytest.fixture(name="svg_page", scope="module")
-def _svg_page():
+@pytest.fixture(name="svg_boxes")
+def _svg_boxes(tmp_path):
     if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
         pytest.skip("Debian's chromium is not installed")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"])
-        yield browser.new_page()
-        browser.close()
+
+    def boxes(svg: bytes) -> list[dict]:
+        path = tmp_path / "chart.svg"
+        path.write_bytes(svg)
+        return measure([str(path)])[str(path)]
+    return boxes
 
 
 QUERIES = {name: f"view={name}" for name in VIEWS}
@@ -41,17 +42,14 @@ QUERIES["supporters"] = "view=supporters"                            # many key 
 
 
 @pytest.mark.parametrize("name", VIEWS)
-def test_export_layout_every_view_renders_without_overlap(kaleido_server, svg_page, bundled, cb, reg, name, tmp_path):
+def test_export_layout_every_view_renders_without_overlap(kaleido_server, svg_boxes, bundled, cb, reg, name):
     ex = export.build_export(bundled, view.parse_query_string(QUERIES[name]), cb, reg)
     assert ex.figures, f"{name}: no chart on the bundled data"
     named = ex.figures[0]
     assert export.chart_image(named, "png", ex.period, ex.source)[:8] == b"\x89PNG\r\n\x1a\n"
     assert export.chart_image(named, "pdf", ex.period, ex.source)[:5] == b"%PDF-"
     svg = export.chart_image(named, "svg", ex.period, ex.source)
-    path = tmp_path / f"{name}.svg"
-    path.write_bytes(svg)
-    svg_page.goto(path.as_uri())
-    boxes = svg_page.evaluate(BOXES_JS)
+    boxes = svg_boxes(svg)
     assert overlaps(boxes) == [], f"{name}: overlapping text"
     text = " ".join(b["text"] for b in boxes)
     data_to = who_since.data_to(bundled)
@@ -81,16 +79,13 @@ def test_export_layout_has_no_empty_band_above_the_plot(bundled, cb, reg):
     assert fig.layout.margin.t <= 10 + 24 + 18 + 6
 
 
-def test_export_layout_check_sees_a_source_line_drawn_over_the_legend(kaleido_server, svg_page, bundled, cb, reg,
-                                                                      tmp_path):
+def test_export_layout_check_sees_a_source_line_drawn_over_the_legend(kaleido_server, svg_boxes, bundled, cb, reg):
     """The overlap check itself: a page figure with a source line pushed onto its legend fails it."""
     import plotly.graph_objects as go
     ex = export.build_export(bundled, view.parse_query_string("view=supporters"), cb, reg)
     fig = go.Figure(ex.figures[0].figure)
-    fig.add_annotation(text=ex.source, xref="paper", yref="paper", x=0, y=0, yshift=-70, showarrow=False,
-                       xanchor="left")
-    path = tmp_path / "bad.svg"
-    path.write_bytes(export.render(fig, "svg", 1200, 640))
-    svg_page.goto(path.as_uri())
-    pairs = overlaps(svg_page.evaluate(BOXES_JS))
+    legend = fig.layout.legend
+    fig.add_annotation(text=ex.source, xref="paper", yref="paper", x=legend.x, y=legend.y, yanchor="top",
+                       xanchor="left", showarrow=False)
+    pairs = overlaps(svg_boxes(export.render(fig, "svg", 1200, 640)))
     assert any("Source: positions" in b and a in ("Support", "Conditional") for a, b in pairs)
