@@ -174,8 +174,8 @@ chosen = st.radio("View", view.VIEWS, index=view.VIEWS.index(state.view), format
                   horizontal=True, key="view", label_visibility="collapsed")
 state = state.with_(view=chosen)
 
+on_phone = "Mobi" in (st.context.headers.get("User-Agent") or "")
 if chosen == "who":
-    on_phone = "Mobi" in (st.context.headers.get("User-Agent") or "")
     compact = st.toggle("Compact rows (phones)", value=state.compact or (on_phone and "compact" not in st.query_params),
                         key="compact", help="Names and dates above each row, so the bars use the full width")
     count_conditional = st.toggle("Count conditional as support", value=state.count_conditional, key="count_conditional")
@@ -194,7 +194,8 @@ elif chosen in ("matrix", "actor"):
     keys = ([""] if chosen == "matrix" else []) + list(options)
     if chosen == "actor" and not keys:
         keys = [""]
-    current = state.actor if state.actor in keys else keys[0]
+    fallback = figures.default_actor(figures.filtered(df, state, reg), state.issue, reg) if chosen == "actor" else ""
+    current = state.actor if state.actor in keys else fallback if fallback in keys else keys[0]
     label = "Drill down: show one actor's statements below" if chosen == "matrix" else "Actor"
     actor = st.selectbox(label, keys, index=keys.index(current), key="actor",
                          format_func=lambda k: options.get(k, "— none —" if not k else k))
@@ -289,7 +290,7 @@ for named in shown:
     config = {"topojsonURL": charts.TOPOJSON_URL, "displaylogo": False,
               "toImageButtonOptions": {"filename": named.key},
               # The grid is not zoomable; its tool bar would only cover the title on a phone.
-              "displayModeBar": named.key != "who"}
+              "displayModeBar": named.key != "who" and not on_phone}
     on_click = {"matrix": drill_down_from_matrix, "who": open_timeline}.get(named.key)
     select = ({"on_select": partial(on_click, frozenset(actor_options(DATA_PATH, mtime, state.issue))),
                "selection_mode": "points"} if on_click else {})

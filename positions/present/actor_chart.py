@@ -39,6 +39,17 @@ def badges(statements: pd.DataFrame, level: dict) -> pd.DataFrame:
                          "text": [f"{n} statements" for n in big]})
 
 
+def _spaced_labels(days: list, first, last, gap: float = 0.14) -> list[str]:
+    """'walk-back' under a marker unless the previous label is closer than `gap` of the axis (labels never meet)."""
+    span = max((pd.Timestamp(last) - pd.Timestamp(first)).days, 1)
+    out, prev = [], None
+    for d in days:
+        ok = prev is None or (pd.Timestamp(d) - prev).days > gap * span
+        out.append("walk-back" if ok else "")
+        prev = pd.Timestamp(d) if ok else prev
+    return out
+
+
 def _hover(r, label: str) -> str:
     said = f"{r.effective_date:%-d %b %Y}" + ("" if pd.notna(r.statement_date) else " (published)")
     who = f"<b>{esc(r.actor)}</b> ({esc(r.role) or esc(r.affiliation)})"
@@ -68,7 +79,7 @@ def actor_timeline_chart(statements: pd.DataFrame, steps: pd.DataFrame, codebook
         if not back.empty:
             fig.add_trace(go.Scatter(
                 x=back["date"], y=[level[s] - 0.42 for s in back["stance"]], name="Walk-back",
-                mode="markers+text" if len(back) <= 12 else "markers", text=["walk-back"] * len(back),
+                mode="markers+text", text=_spaced_labels(list(back["date"]), steps["date"].min(), steps["date"].max()),
                 textposition="middle right", textfont={"size": 11, "color": "#111111"},
                 marker={"symbol": "triangle-down", "size": 12, "color": "#111111"},
                 hovertemplate="Walk-back on %{x|%d %b %Y}<extra></extra>"))

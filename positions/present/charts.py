@@ -321,7 +321,7 @@ def map_chart(frames: list[tuple[str, pd.DataFrame]], codebook: Codebook, issue:
                           "buttons": [{"label": "▶ Play", "method": "animate",
                                        "args": [None, {"frame": {"duration": 700, "redraw": True},
                                                        "fromcurrent": False, "transition": {"duration": 0}}]}]}])
-    base_layout(fig, f"Stance on {codebook.issue_label(issue).lower()} as of {label}", subtitle)
+    base_layout(fig, f"{codebook.issue_label(issue)} as of {label.lstrip('0')}", subtitle)
     fig.update_geos(showcountries=True, countrycolor="white", showcoastlines=False, showland=True,
                     landcolor="#F2F2F2", showframe=False, **MAP_VIEWS[scope])
     fig.update_layout(height=640 if scope == "europe" else 520, margin={"l": 10, "r": 10, "t": 90, "b": 60},

@@ -267,15 +267,19 @@ def actor_choices(rows: pd.DataFrame, issue: str, reg: Registry) -> dict[str, st
     return out
 
 
+def default_actor(rows: pd.DataFrame, issue: str, reg: Registry) -> str:
+    """The state with the most statements on the issue ('' if none)."""
+    on_issue = rows[(rows["issue"] == issue) & rows["affiliation"].astype(str).isin(list(reg.states))]
+    counts = on_issue["affiliation"].astype(str).value_counts()
+    return str(counts.index[0]) if not counts.empty else ""
+
+
 def _actor(df, rows, state, cb, reg):
     as_of = as_of_date(df, state)
     actor = state.actor
-    if not actor:   # the state with the most statements on the issue
-        on_issue = rows[(rows["issue"] == state.issue) & rows["affiliation"].astype(str).isin(list(reg.states))]
-        counts = on_issue["affiliation"].astype(str).value_counts()
-        if counts.empty:
-            return []
-        actor = counts.index[0]
+    actor = actor or default_actor(rows, state.issue, reg)
+    if not actor:
+        return []
     stmts = aggregate.actor_statements(rows, state.issue, actor, reg)
     stmts = stmts[stmts["effective_date"] <= pd.Timestamp(as_of)]
     if state.start:
@@ -353,8 +357,7 @@ def _map(df, rows, state, cb, reg):
     # One date only, the sidebar's "As of": title, headline, link and the other views agree.
     frames = map_frames(rows, state, reg, as_of, as_of, labels={s: d.label for s, d in cb.stances.items()})
     fig = charts.map_chart(frames, cb, state.issue, state.scope,
-                           subtitle="Each state's official position; grey: no public position found; "
-                                    "belligerents outlined",
+                           subtitle="Official position; grey: none found",
                            outlined=[reg.states[c].iso3 for c in who_since.BELLIGERENTS if c in reg.states])
     data = frames[-1][1]
     have = [f"{reg.by_iso3[n].name}: {h.split('</b>: ')[1].split(' (since')[0]}" for n, h, s in
