@@ -21,7 +21,7 @@ from positions.reference.codebook import STANCE_ORDER, Codebook
 from positions.model import Issue
 from positions.reference.registry import Registry
 from positions.present import actor_chart, who_chart, who_since
-from positions.present.rows import SORT_KEYS, evidence_rows, relayed_by  # noqa: F401 - evidence_rows: page and exports
+from positions.present.rows import evidence_rows, relayed_by  # noqa: F401 - evidence_rows: page and exports
 from positions.present.layout import data_to_text, grey_after
 from positions.present.view import ViewState
 from positions.paths import DATA_DIR

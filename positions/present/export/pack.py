@@ -13,7 +13,6 @@ import pandas as pd
 
 from positions.present import figures as figures_mod
 from positions.errors import InputError
-from positions.present.figures import NamedFigure
 from positions.present.export.formats import PACK_HEIGHT, PACK_WIDTH
 from positions.present.export.images import export_figure
 from positions.present.export.tables import _iso, citation, speaker_label
