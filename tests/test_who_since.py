@@ -204,3 +204,32 @@ def test_who_since_pack_key_quotes_come_from_the_positions_shown(bundled, reg):
     assert len(quotes) == 6 and set(quotes["id"]) <= basis
     ranks = [timeline.speaker_rank(str(r), str(a)) for r, a in zip(quotes["role"], quotes["actor"])]
     assert ranks == sorted(ranks)
+
+
+def test_who_since_later_as_of_greys_the_days_after_the_data(last_day):
+    later = date(last_day.year, 12, 31)
+    for name in ("who", "supporters"):
+        spec = grid(run(view=name, as_of=later.isoformat()))
+        grey = [s for s in spec["layout"].get("shapes", []) if s.get("name") == "after data end"]
+        assert len(grey) == 1 and grey[0]["x0"].startswith((pd.Timestamp(last_day) + pd.Timedelta(days=1)).date().isoformat())
+        assert f"Data to {last_day:%-d %b %Y}" in spec["layout"]["title"]["subtitle"]["text"]
+
+
+def test_who_since_changes_default_to_the_last_90_days_of_data(last_day):
+    at = run(view="changes")
+    assert at.date_input(key="compare_to").value == last_day
+    assert at.date_input(key="compare_from").value == last_day - pd.Timedelta(days=90)
+
+
+def test_who_since_changes_empty_state_names_the_latest_change_and_fixes_it(bundled, reg):
+    events = timeline.official_positions(bundled, ISSUE)
+    events = events[(events["effective_date"] <= "2025-12-01") & events["affiliation"].isin(list(reg.states))]
+    last = events.sort_values("effective_date", kind="stable").iloc[-1]
+    quiet_from = (last["effective_date"] + pd.Timedelta(days=1)).date().isoformat()
+    at = run(view="changes", compare_from=quiet_from, compare_to="2025-12-01")
+    assert not at.get("plotly_chart")
+    assert (f"The latest change before that was on {last['effective_date']:%-d %b %Y} "
+            f"({reg.name_of(last['affiliation'])}: now {str(last['stance']).capitalize()})") in at.info[0].value
+    at.button(key="changes_from_last").click().run()
+    day_before = (last["effective_date"] - pd.Timedelta(days=1)).date().isoformat()
+    assert at.query_params["compare_from"] == day_before and at.get("plotly_chart")
