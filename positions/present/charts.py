@@ -394,10 +394,12 @@ def evidence_table(rows: pd.DataFrame, codebook: Codebook, names: dict[str, str]
         header={"values": [f"<b>{h}</b>" for h in header], "fill": {"color": "#EEEEEE"}, "align": "left"},
         cells={"values": values, "align": "left", "height": 24,
                "fill": {"color": [[white] * len(rows)] * 4 + fill + [[white] * len(rows)] * 3},
-               "font": {"color": "#111111"}},
+               # Stance cells: black or white text, whichever contrasts more with the stance colour.
+               "font": {"color": [["#111111"] * len(rows)] * 4 + [[text_on(c) for c in fill[0]]]
+                        + [["#111111"] * len(rows)] * 3}},
         _validate=False,
     ))
-    shown = f"{len(rows)} of {total} statements" if total > len(rows) else f"{total} statements"
+    shown = f"{len(rows)} of {total} statements" if total > len(rows) else f"{total} statement{'s' * (total != 1)}"
     base_layout(fig, f"Evidence: {shown}", subtitle)
     # Row heights follow the longest wrapped cell (quote lines; role, speaker, "for" wrap at ~12 chars).
     lines = sum(max(q.count("<br>") + 1, -(-len(str(r)) // 12), -(-len(str(a)) // 12), -(-len(names.get(f, f)) // 12), 2)

@@ -51,7 +51,7 @@ def source_line(n_statements: int, today: date | None = None, data_to: date | No
     today = today or date.today()
     dataset = f"{DATASET} (codebook v{version})" if version else DATASET
     data = f"data to {data_to:%-d %b %Y}, " if data_to else ""
-    return (f"Source: {dataset}, {data}{n_statements} statements, generated {today.isoformat()}"
+    return (f"Source: {dataset}, {data}{n_statements} statement{'s' * (n_statements != 1)}, generated {today.isoformat()}"
             + (f" · {url}" if url else ""))
 
 
