@@ -233,3 +233,20 @@ def test_who_since_changes_empty_state_names_the_latest_change_and_fixes_it(bund
     at.button(key="changes_from_last").click().run()
     day_before = (last["effective_date"] - pd.Timedelta(days=1)).date().isoformat()
     assert at.query_params["compare_from"] == day_before and at.get("plotly_chart")
+
+
+def test_who_since_actor_timeline_shows_a_relayed_statement_as_such(cb, reg):
+    """Another state's head of government describing France's policy: hollow marker, attributed to him."""
+    from positions.present import figures
+    from positions.present.view import ViewState
+    from tests.conftest import frame
+    df = frame({"actor": "Pierre Exemple", "affiliation": "FR", "stance": "support", "statement_date": "2024-05-20",
+                "evidence": "We will let them strike the launch sites."},
+               {"actor": "Olaf Scholz", "actor_id": "olaf-scholz", "affiliation": "FR", "stance": "support",
+                "statement_date": "2024-05-28", "evidence": "Our French friends have allowed it."})
+    fig = figures.figures_for_view(df, ViewState(view="actor", actor="FR", as_of=date(2024, 6, 1)), cb, reg)[0].figure
+    hollow = next(t for t in fig.data if t.name == "Support (not official / relayed)")
+    assert hollow.marker.color == "white" and len(hollow.x) == 1
+    assert "Relayed: <b>Olaf Scholz</b>" in hollow.customdata[0] and "speaking for Germany" in hollow.customdata[0]
+    filled = next(t for t in fig.data if t.name == "Support")
+    assert "Pierre Exemple" in filled.customdata[0]

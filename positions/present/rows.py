@@ -14,12 +14,18 @@ from positions.reference.registry import Registry
 
 
 def relayed_by(stmts: pd.DataFrame, reg: Registry) -> list[str]:
-    """For each statement, the speaker's own state when it is not the state the statement is about."""
+    """For each statement, the speaker's own state when it is not the state the statement is about
+    (a chancellor describing France's policy): '' for a state's own speakers."""
     out = []
     for r in stmts.itertuples():
+        day = pd.Timestamp(r.effective_date).date()
         person = reg.people.get(str(r.actor_id)) if r.actor_id else None
-        role = person.role_on(pd.Timestamp(r.effective_date).date()) if person else None
-        own = role.affiliation if role else ""
+        if person is not None:
+            role = person.role_on(day)
+            own = role.affiliation if role else ""
+        else:   # no person id: resolve the name as of the day (a state's own name resolves to itself)
+            who = reg.resolve(str(r.actor), day)
+            own = who.affiliation if who is not None and who.role_kind not in ("state", "organisation") else ""
         out.append(reg.name_of(own) if own and own != str(r.affiliation) and own in reg.states else "")
     return out
 
