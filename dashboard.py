@@ -1,6 +1,6 @@
 """Streamlit page: who has signalled support over time, and why, in six views.
 
-Thin wiring only: data comes through positions.data.store, aggregation from positions.analysis.aggregate,
+Thin wiring only: data comes through positions.data.store, official positions from positions.analysis.engine,
 the charts of each view from positions.present.figures (the same list `export --view` draws), and the
 whole view lives in the URL (positions.present.view) so a copied link reopens it exactly.
 """
@@ -13,7 +13,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from positions.analysis import aggregate
+from positions.analysis import engine
 from positions.present import charts
 from positions.reference import codebook
 from positions.present import export
@@ -53,7 +53,7 @@ st.html("<style>[data-testid='stCaptionContainer'], [data-testid='stCaptionConta
 @st.cache_resource(show_spinner="Loading statements…", max_entries=4)
 def load_frame(path: str, mtime: float) -> pd.DataFrame:
     """The statements, validated and prepared once per file version (shared, never mutated)."""
-    return aggregate.prepare(store.load_frame(path))
+    return engine.prepare(store.load_frame(path))
 
 
 @st.cache_resource(show_spinner=False)
@@ -103,7 +103,7 @@ def side_table(path: str, mtime: float, query: str) -> pd.DataFrame:
         rows = figures.evidence_rows(rows, state, figures.as_of_date(df, state)).head(TABLE_ROWS)
     else:
         frm, to = figures.compare_dates(df, state)
-        rows = aggregate.changes_between(rows, state.issue, frm, to)
+        rows = engine.official(rows, state.issue).changes(frm, to)
         if state.stances:
             rows = rows[rows["to_stance"].isin(state.stances) | rows["from_stance"].isin(state.stances)]
         extra["moved from"] = rows["from_stance"].map(lambda s: cb.stances[s].label if s else cb.no_position_label)
@@ -160,11 +160,16 @@ with st.sidebar:
     stances = st.multiselect("Stances", list(cb.stances), default=list(state.stances), key="stances",
                              format_func=lambda s: cb.stances[s].label, placeholder="All stances")
     min_conf = st.slider("Minimum confidence", 0.0, 1.0, value=state.min_conf, step=0.05, key="min_conf",
-                         help="Tagger confidence; hand-coded statements have 1.0.")
+                         help="Tagger confidence; on hand-coded statements the coder's certainty "
+                              "(1.0 explicit, 0.9 paraphrase, 0.7 inferred from a relayed claim, 0.5 weak).")
     reviewed = st.checkbox("Human-reviewed statements only", value=state.reviewed, key="reviewed")
+    sources = st.multiselect("Source types", view.SOURCE_TYPES, default=list(state.sources), key="sources",
+                             format_func=lambda t: t.replace("_", " "), placeholder="All sources",
+                             help="Keep statements from these kinds of outlet (data/outlets.csv).")
 
 state = state.with_(issue=issue, as_of=as_of, end=None, start=None if start == first_day else start,
-                    groups=tuple(groups), stances=tuple(stances), min_conf=float(min_conf), reviewed=reviewed)
+                    groups=tuple(groups), stances=tuple(stances), min_conf=float(min_conf), reviewed=reviewed,
+                    sources=tuple(sources))
 
 # ---- main: the view and its own controls ---------------------------------------------------
 st.title("Who has signalled support?")
@@ -265,7 +270,7 @@ if not shown and chosen == "changes":
 elif not shown:
     later = f" The data run to {data_to:%-d %b %Y}." if data_to and as_of < data_to else ""
     st.info(f"{EMPTY[chosen]}{later} {HINT}")
-elif chosen in ("supporters", "matrix", "map", "changes"):
+elif chosen in ("supporters", "matrix", "actor", "map", "changes"):
     st.caption(figures.OFFICIAL_RULE)
 
 

@@ -1,3 +1,3 @@
 """positions: tag, store and chart governments' stances on cross-border strikes and trainer deployments."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

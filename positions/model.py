@@ -23,6 +23,30 @@ class Stance(str, Enum):
     UNDECIDED = "undecided"
 
 
+# The one stance order, most to least supportive. Every chart, table and rule uses it; a higher
+# index is the more cautious stance (the official-position tie-break prefers it).
+STANCE_ORDER = (Stance.SUPPORT.value, Stance.CONDITIONAL.value, Stance.UNDECIDED.value, Stance.OPPOSE.value)
+
+
+class DatePrecision(str, Enum):
+    """How much of `statement_date` the text gives: the date stands for its whole period."""
+
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+    QUARTER = "quarter"
+    YEAR = "year"
+
+
+class Attribution(str, Enum):
+    """How the document reports the position (positions/reference/codebook.yaml, official_position)."""
+
+    DIRECT = "direct"      # the actor's own words or act, reported as such
+    SUMMARY = "summary"    # a paraphrase, recap or background line about the actor's position
+    RELAYED = "relayed"    # someone else's claim about it: another government, anonymous officials, media reports
+    PAST = "past"          # a position the text says the actor held before ("until now", "had restricted")
+
+
 class ActorType(str, Enum):
     GOVERNMENT = "government"
     ORGANIZATION = "organization"
@@ -92,6 +116,9 @@ class Statement:
     origin: Origin = Origin.MANUAL
     status: Status = Status.ACCEPTED
     note: str = ""
+    # Empty iff statement_date is empty; a date without a precision is a day.
+    date_precision: DatePrecision | None = None
+    attribution: Attribution = Attribution.DIRECT
     id: str = ""
     # Tagger explanation; not stored in the CSV.
     cues: tuple[str, ...] = field(default=(), compare=False)
@@ -113,6 +140,8 @@ class Statement:
         set_(self, "status", _enum(Status, self.status, "status"))
         set_(self, "statement_date", parse_date(self.statement_date, "statement_date"))
         set_(self, "published", parse_date(self.published, "published"))
+        self._check_precision()
+        set_(self, "attribution", _enum(Attribution, self.attribution or Attribution.DIRECT.value, "attribution"))
         try:
             conf = float(self.confidence)
         except (TypeError, ValueError):
@@ -128,6 +157,16 @@ class Statement:
         if not self.id:
             set_(self, "id", statement_id(self.source_url or self.source_title, self.actor, self.issue.value, self.evidence))
         set_(self, "cues", tuple(self.cues))
+
+    def _check_precision(self) -> None:
+        value = self.date_precision
+        if value is None or (isinstance(value, float) and math.isnan(value)) or value == "":
+            value = DatePrecision.DAY if self.statement_date else None
+        elif self.statement_date is None:
+            raise InvalidField("date_precision", value, "empty when statement_date is empty")
+        else:
+            value = _enum(DatePrecision, value, "date_precision")
+        object.__setattr__(self, "date_precision", value)
 
     def to_record(self) -> dict:
         """Plain dict with JSON-friendly values (enums as strings, dates as ISO or None)."""
@@ -148,5 +187,5 @@ class Statement:
 CSV_COLUMNS = [
     "id", "actor", "actor_id", "affiliation", "actor_type", "role", "issue", "stance",
     "statement_date", "evidence", "source_url", "source_title", "published",
-    "confidence", "origin", "status", "note",
+    "confidence", "origin", "status", "note", "date_precision", "attribution",
 ]

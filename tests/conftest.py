@@ -28,6 +28,14 @@ def tagged_triples(text: str, published) -> set[tuple[str, str, str]]:
     return {(s.affiliation, s.issue.value, s.stance.value) for s in tag_text(text, published=published)}
 
 
+def invoke(*args: str, input: str | None = None):
+    """Run `positions ARGS` in-process (click's CliRunner): exit_code, stdout, stderr, output."""
+    from click.testing import CliRunner
+
+    from positions.cli import cli
+    return CliRunner().invoke(cli, list(args), input=input, prog_name="positions")
+
+
 def frame(*rows: dict) -> pd.DataFrame:
     """A statements DataFrame from small dicts of overrides."""
     return store.to_frame([make_statement(**r) for r in rows])
@@ -57,3 +65,10 @@ def _kaleido_server():
     """The one kaleido server (headless Chromium) the whole test session shares for chart images."""
     from positions.present import export
     return export.ensure_kaleido()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests that render chart images start headless Chromium (kaleido): marked `slow`."""
+    for item in items:
+        if "kaleido_server" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)

@@ -1,13 +1,12 @@
-"""positions.analysis.aggregate: the dashboard's fast path agrees with positions.analysis.timeline."""
+"""positions.analysis.aggregate: the page's selections around the engine (counts, filters, steps)."""
 from datetime import date
 
 import pandas as pd
 import pytest
 
-from positions.analysis import aggregate
+from positions.analysis import aggregate, engine
 from positions.data import synthetic
 from positions.data import store
-from positions.analysis import timeline
 from tests.conftest import frame
 
 
@@ -25,33 +24,26 @@ def dense(counts: pd.DataFrame, days: pd.DatetimeIndex) -> pd.DataFrame:
 
 
 @pytest.mark.parametrize("issue", ["cross_border_strikes", "trainer_deployment"])
-def test_aggregate_daily_counts_match_timeline(synthetic_frame, issue):
+def test_aggregate_stance_counts_match_the_engine_as_of(synthetic_frame, issue):
+    """The supporters chart's change-point counts equal, on sampled days, the as-of positions."""
     start, end = date(2023, 1, 1), date(2023, 12, 31)
-    ref = timeline.daily_counts(synthetic_frame, issue, start, end)
-    daily = aggregate.daily_stances(aggregate.prepare(synthetic_frame), issue, start, end)
-    fast = aggregate.stance_counts(daily, max_points=10_000)
+    off = engine.official(engine.prepare(synthetic_frame), issue)
+    fast = aggregate.stance_counts(off.daily(start, end), max_points=10_000)
     days = pd.date_range(start, end)
-    want = ref.pivot(index="date", columns="stance", values="count")[list(dense(fast, days).columns)]
-    pd.testing.assert_frame_equal(dense(fast, days), want.astype(int), check_names=False, check_freq=False)
-    last = fast[fast["date"] == fast["date"].max()].set_index("stance")["states"]
-    ref_last = ref[ref["date"] == ref["date"].max()].set_index("stance")["states"]
-    assert last.to_dict() == ref_last.to_dict()
-
-
-@pytest.mark.parametrize("on", [date(2022, 6, 1), date(2024, 5, 31), date(2025, 12, 31)])
-def test_aggregate_positions_as_of_match_timeline(synthetic_frame, on):
-    ref = timeline.state_positions_as_of(synthetic_frame, "cross_border_strikes", on)
-    fast = aggregate.positions_as_of(aggregate.prepare(synthetic_frame), "cross_border_strikes", on)
-    assert dict(zip(fast["affiliation"], fast["id"])) == dict(zip(ref["affiliation"], ref["id"]))
+    wide = dense(fast, days)
+    for day in days[::29]:
+        pos = off.as_of(day.date())
+        want = pos["stance"].value_counts().reindex(wide.columns, fill_value=0)
+        assert wide.loc[day].to_dict() == want.to_dict()
 
 
 def test_aggregate_seed_supporters_as_of_2024_05_31(seed_frame):
-    pos = aggregate.positions_as_of(seed_frame, "cross_border_strikes", date(2024, 5, 31))
+    pos = engine.positions_as_of(seed_frame, "cross_border_strikes", date(2024, 5, 31))
     assert sorted(pos.loc[pos["stance"] == "support", "affiliation"]) == ["CA", "CZ", "FI", "GB", "NL"]
 
 
 def test_aggregate_count_conditional_merges_into_support(seed_frame):
-    daily = aggregate.daily_stances(seed_frame, "cross_border_strikes", date(2024, 5, 31), date(2024, 5, 31))
+    daily = engine.official(seed_frame, "cross_border_strikes").daily(date(2024, 5, 31), date(2024, 5, 31))
     counts = aggregate.stance_counts(daily, count_conditional=True).set_index("stance")
     assert counts.loc["support", "count"] == 6 and "conditional" not in counts.index
 
@@ -82,7 +74,7 @@ def test_aggregate_changes_name_the_moving_statement():
         {"affiliation": "GB", "actor": "Cameron", "stance": "support", "statement_date": "2024-05-02", "evidence": "right to"},
         {"affiliation": "PL", "actor": "Poland", "stance": "support", "statement_date": "2024-05-20", "evidence": "yes"},
     )
-    ch = aggregate.changes_between(df, "cross_border_strikes", date(2024, 5, 10), date(2024, 6, 1)).set_index("affiliation")
+    ch = engine.official(df, "cross_border_strikes").changes(date(2024, 5, 10), date(2024, 6, 1)).set_index("affiliation")
     assert sorted(ch.index) == ["DE", "PL"]
     assert (ch.loc["DE", "from_stance"], ch.loc["DE", "to_stance"], ch.loc["DE", "evidence"]) == ("oppose", "conditional", "only Kharkiv")
     assert ch.loc["DE", "direction"] == 1 and ch.loc["PL", "from_stance"] == ""
@@ -110,11 +102,22 @@ def test_aggregate_month_ends():
         date(2024, 1, 31), date(2024, 2, 29), date(2024, 3, 10)]
 
 
-def test_aggregate_official_events_memo_tells_subsets_apart(seed_frame):
-    """Subsets of one prepared frame share its token (pandas copies attrs) but not its result."""
-    df = aggregate.prepare(seed_frame)
+def test_aggregate_official_events_of_subsets_are_their_own(seed_frame):
+    """Subsets of one prepared frame keep its columns, and each gets its own positions (no cache)."""
+    df = engine.prepare(seed_frame)
     gb = df[df["affiliation"] == "GB"]
     fr = df[df["affiliation"] == "FR"]
-    assert set(aggregate.official_events(gb, "cross_border_strikes")["affiliation"]) == {"GB"}
-    assert set(aggregate.official_events(fr, "cross_border_strikes")["affiliation"]) == {"FR"}
-    assert len(aggregate.official_events(df, "cross_border_strikes")) > 2
+    assert set(engine.official(gb, "cross_border_strikes").events["affiliation"]) == {"GB"}
+    assert set(engine.official(fr, "cross_border_strikes").events["affiliation"]) == {"FR"}
+    assert len(engine.official(df, "cross_border_strikes").events) > 2
+
+
+def test_aggregate_filters_by_source_type(reg):
+    outlets = pd.DataFrame([{"domain": "wire.example", "name": "W", "country": "GB", "type": "wire",
+                             "type_source": "invented for the test"}])
+    df = engine.prepare(frame(
+        {"affiliation": "DE", "actor": "Scholz", "evidence": "a", "source_url": "https://wire.example/x"},
+        {"affiliation": "FR", "actor": "Macron", "evidence": "b", "source_url": "https://blog.example/y"},
+    ), reg, outlets)
+    assert set(aggregate.filter_statements(df, reg, source_types=("wire",))["affiliation"]) == {"DE"}
+    assert set(aggregate.filter_statements(df, reg, source_types=("unknown",))["affiliation"]) == {"FR"}

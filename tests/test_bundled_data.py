@@ -1,20 +1,17 @@
 """The bundled dataset meets the promises of data/SOURCES.md (issue 6)."""
-import subprocess
-import sys
 from datetime import date
 
 import yaml
 
 from positions.reference import registry
 from positions.data import store
-from positions.analysis import timeline
-from tests.conftest import ROOT
+from positions.analysis import engine
+from tests.conftest import ROOT, invoke
 
 
 def test_bundled_data_validates_with_verbatim_evidence():
-    out = subprocess.run([sys.executable, "-m", "positions", "validate"], cwd=ROOT, capture_output=True, text=True,
-                         timeout=120)
-    assert out.returncode == 0, out.stderr
+    out = invoke("validate")
+    assert out.exit_code == 0, out.stderr
     assert out.stdout.startswith("OK: ")
 
 
@@ -42,7 +39,7 @@ def test_bundled_events_are_sourced_documents():
 
 def test_bundled_official_positions_mid_june_2024():
     df = store.load_frame()
-    pos = timeline.state_positions_as_of(df, "cross_border_strikes", date(2024, 6, 15)).set_index("affiliation")
+    pos = engine.positions_as_of(df, "cross_border_strikes", date(2024, 6, 15)).set_index("affiliation")
     # Putin's warnings of May 2024 are the Russian position; Britain had backed strikes since Cameron in May.
     assert pos.at["RU", "stance"] == "oppose"
     assert pos.at["GB", "stance"] == "support"

@@ -61,6 +61,7 @@ def test_charts_topojson_ships_with_the_repo():
     assert (charts.TOPOJSON_DIR / "world_50m.json").exists() and (charts.TOPOJSON_DIR / "world_110m.json").exists()
 
 
+@pytest.mark.slow
 def test_charts_map_exports_offline_with_kaleido(seed_frame, cb, reg, tmp_path):
     import shutil
     if not shutil.which("chromium"):

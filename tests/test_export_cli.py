@@ -93,10 +93,9 @@ def test_export_cli_bad_input_one_line_exit_2(tmp_path, args, needle):
     assert not list(tmp_path.glob("a.*"))
 
 
-def test_export_cli_subprocess_bad_view_names_parameter():
-    out = subprocess.run([sys.executable, "-m", "positions", "export", "--view", "?as_of=2024-13-01",
-                          "--out", "x.png"], cwd=ROOT, capture_output=True, text=True, timeout=60)
-    assert out.returncode == 2
+def test_export_cli_bad_view_names_parameter():
+    out = invoke("--view", "?as_of=2024-13-01", "--out", "x.png")
+    assert out.exit_code == 2
     assert out.stderr.strip().splitlines() == ["error: --view: invalid as_of '2024-13-01': expected a date YYYY-MM-DD"]
 
 
@@ -105,6 +104,7 @@ def test_export_cli_help_has_examples():
     assert result.exit_code == 0 and "python -m positions export --view" in result.output
 
 
+@pytest.mark.slow
 def test_export_cli_pack_pdf(tmp_path):
     """The briefing pack as PDF when LibreOffice is installed; otherwise a one-line error, exit 2."""
     import shutil

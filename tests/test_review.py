@@ -1,14 +1,12 @@
 """ingest -> suggestions -> review (accept with edit / reject), with a review log."""
 import json
-import subprocess
-import sys
 
 import pytest
 
 from positions.data import store
 from positions.errors import StoreError
 from positions.data.review import decide
-from tests.conftest import ROOT, make_statement
+from tests.conftest import invoke, make_statement
 
 
 @pytest.fixture(name="paths")
@@ -57,14 +55,14 @@ def test_ingest_cli_tags_folder_into_suggestions(tmp_path):
                                  "to use British weapons to strike targets inside Russia.\n", encoding="utf-8")
     (tmp_path / "documents.csv").write_text("doc_id,url,title,published,publisher\n"
                                             "a1,https://example.org/a1,Cameron in Kyiv,2024-05-03,Example\n")
-    args = [sys.executable, "-m", "positions", "ingest", str(docs), "--documents", str(tmp_path / "documents.csv"),
+    args = ["ingest", str(docs), "--documents", str(tmp_path / "documents.csv"),
             "--out", str(tmp_path / "s.csv"), "--data", str(tmp_path / "d.csv")]
-    out = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert out.returncode == 0, out.stderr
+    out = invoke(*args)
+    assert out.exit_code == 0, out.output
     rows = store.load_statements(tmp_path / "s.csv")
     assert rows and all(r.status.value == "suggested" and r.origin.value == "tagged" for r in rows)
     assert rows[0].source_url == "https://example.org/a1" and rows[0].affiliation == "GB"
-    again = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    again = invoke(*args)
     assert again.stdout.startswith("0 new suggestions")
 
 

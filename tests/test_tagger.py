@@ -59,8 +59,8 @@ def test_tagger_cue_families(text, expected):
     ("Jan Lipavsky instructed reporters that Ukraine has the right to strike targets in Russia with our weapons.", "CZ"),
     # titles resolved through the registry on the date
     ("Germany's chancellor said Ukraine has the right to strike targets in Russia with German weapons.", "DE"),
-    ("The Czech International Minister said Ukraine has the right to strike targets in Russia with our weapons.", "CZ"),
-    ("The Dutch Protection Minister said Ukraine has the right to strike targets in Russia with Dutch jets.", "NL"),
+    ("The Czech Foreign Minister said Ukraine has the right to strike targets in Russia with our weapons.", "CZ"),
+    ("The Dutch Defence Minister said Ukraine has the right to strike targets in Russia with Dutch jets.", "NL"),
 ])
 def test_tagger_attribution_patterns(text, expected):
     assert (expected, "cross_border_strikes", "support") in triples(text)

@@ -125,9 +125,14 @@ def test_subordinate_speaker_inherits_the_sentence_issue_with_a_specific_cue():
 
 
 def test_state_inside_a_quote_continued_from_the_previous_sentence_is_not_a_speaker():
+    # The rule layer's speaker grammar: NATO is not the speaker of Glavchev's quote. (The learned layer
+    # may still code NATO oppose as a position Glavchev relays, which the codebook annotates.)
+    from positions.tagger.core import get_tagger
+
     text = ("\u201cBulgarian soldiers will not be sent to Ukraine. After all, NATO is also not going to send troops there,\u201d "
             "said Dimitar Glavchev.")
-    got = triples(text)
+    got = {(r.affiliation, r.issue.value, r.stance.value) for r in get_tagger(mode="rules").tag(text, PUB)}
+    assert ("BG", "trainer_deployment", "oppose") in got
     assert ("NATO", "trainer_deployment", "oppose") not in got
 
 

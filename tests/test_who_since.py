@@ -2,7 +2,7 @@
 sorted by the day each first signalled support, "since" labels that match the data; the default
 'As of' is the latest statement; the headline gives its denominator and keeps the belligerents apart.
 
-Checked against positions.analysis.timeline directly (not the view's own adapter), on the
+Checked against positions.analysis.engine directly (not the view's own adapter), on the
 bundled dataset.
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from positions.analysis import timeline
+from positions.analysis import engine
 from positions.data import store
 from positions.present import who_since
 from positions.present.layout import contrast, text_on
@@ -80,7 +80,7 @@ def test_who_since_default_as_of_is_the_latest_statement(default_page, last_day)
 
 
 def test_who_since_one_row_per_state_with_a_position(default_page, bundled, reg, last_day):
-    expected = timeline.state_positions_as_of(bundled, ISSUE, last_day)
+    expected = engine.official(bundled, ISSUE).as_of(last_day)
     expected = {reg.name_of(c) for c in expected["affiliation"].astype(str) if c in reg.states}
     assert set(since_labels(grid(default_page))) == expected
     bars = [t for t in grid(default_page)["data"] if t["name"] == "No public position found"][0]
@@ -88,9 +88,9 @@ def test_who_since_one_row_per_state_with_a_position(default_page, bundled, reg,
 
 
 def first_support(bundled, code) -> pd.Timestamp | None:
-    events = timeline.official_positions(bundled, ISSUE)
+    events = engine.official(bundled, ISSUE).events
     mine = events[(events["affiliation"].astype(str) == code) & (events["stance"].astype(str) == "support")]
-    return mine["effective_date"].min() if not mine.empty else None
+    return mine["since"].min() if not mine.empty else None
 
 
 def test_who_since_rows_sorted_by_first_support_within_groups(default_page, bundled, reg, last_day):
@@ -110,13 +110,13 @@ def test_who_since_rows_sorted_by_first_support_within_groups(default_page, bund
 
 def test_who_since_labels_match_the_data(default_page, bundled, reg, last_day):
     labels = since_labels(grid(default_page))
-    now = timeline.state_positions_as_of(bundled, ISSUE, last_day)
+    now = engine.official(bundled, ISSUE).as_of(last_day)
     for r in now.itertuples():
         code = str(r.affiliation)
         if code not in reg.states:
             continue
         label = labels[reg.name_of(code)]
-        since = f"since {pd.Timestamp(r.effective_date):%-d %b %Y}"
+        since = f"since {pd.Timestamp(r.since):%-d %b %Y}"
         assert since in label, (code, label)
         if r.stance == "support":
             assert label.startswith(since)
@@ -128,8 +128,8 @@ def test_who_since_labels_match_the_data(default_page, bundled, reg, last_day):
 
 def test_who_since_headline_gives_the_denominator_and_keeps_belligerents_apart(default_page, bundled, reg, last_day):
     tracked = [c for c in reg.states if c not in ("UA", "RU")]
-    support = [c for c in timeline.supporters_on(bundled, ISSUE, last_day) if c in tracked]
-    with_position = set(timeline.state_positions_as_of(bundled, ISSUE, last_day)["affiliation"].astype(str))
+    support = [c for c in engine.supporters_on(bundled, ISSUE, last_day) if c in tracked]
+    with_position = set(engine.official(bundled, ISSUE).as_of(last_day)["affiliation"].astype(str))
     assert default_page.metric[0].value == f"{len(support)} of {len(tracked)}"
     caption = " ".join(c.value for c in default_page.caption)
     assert f"{len(support)} of {len(tracked)} tracked states; " \
@@ -199,10 +199,10 @@ def test_who_since_pack_key_quotes_come_from_the_positions_shown(bundled, reg):
     from positions.present.export.quotes import key_quotes
     rows = bundled[(bundled["status"] == "accepted") & (bundled["issue"] == ISSUE)]
     quotes = key_quotes(rows, ISSUE, limit=6)
-    now = timeline.state_positions_as_of(bundled, ISSUE, date(2026, 1, 8))
+    now = engine.official(bundled, ISSUE).as_of(date(2026, 1, 8))
     basis = set(now["id"])
     assert len(quotes) == 6 and set(quotes["id"]) <= basis
-    ranks = [timeline.speaker_rank(str(r), str(a)) for r, a in zip(quotes["role"], quotes["actor"])]
+    ranks = engine.speaker_ranks(quotes.reset_index(drop=True), reg).tolist()
     assert ranks == sorted(ranks)
 
 
@@ -222,7 +222,7 @@ def test_who_since_changes_default_to_the_last_90_days_of_data(last_day):
 
 
 def test_who_since_changes_empty_state_names_the_latest_change_and_fixes_it(bundled, reg):
-    events = timeline.official_positions(bundled, ISSUE)
+    events = engine.official(bundled, ISSUE).events.rename(columns={"since": "effective_date"})
     events = events[(events["effective_date"] <= "2025-12-01") & events["affiliation"].isin(list(reg.states))]
     last = events.sort_values("effective_date", kind="stable").iloc[-1]
     quiet_from = (last["effective_date"] + pd.Timedelta(days=1)).date().isoformat()

@@ -12,6 +12,7 @@ import click
 
 from positions.reference import codebook as codebook_mod
 from positions.reference import registry as registry_mod
+from positions.cli import coverage as cli_coverage
 from positions.cli import export as cli_export
 from positions.data import store
 from positions import __version__
@@ -95,7 +96,11 @@ def cli():
 @click.option("--format", "fmt", type=click.Choice(["json", "jsonl", "csv", "table"]), default="json", show_default=True)
 @click.option("--encoding", default="utf-8", show_default=True, help="Text encoding of the input files.")
 @click.option("--jobs", type=int, default=None, help="Worker processes for many files (default: one per core).")
-def tag(files, published, fmt, encoding, jobs):
+@click.option("--backend", type=click.Choice(["offline", "openai-compatible"]), default="offline", show_default=True,
+              help="offline: rules + the bundled model; openai-compatible: a chat endpoint (needs --url, --model).")
+@click.option("--url", default=None, help="Base URL of an OpenAI-compatible API, e.g. http://127.0.0.1:11434/v1.")
+@click.option("--model", "llm_model", default=None, help="Model name for --backend openai-compatible.")
+def tag(files, published, fmt, encoding, jobs, backend, url, llm_model):
     """Tag documents: print the statements found, with verbatim evidence.
 
     FILES are text, Markdown or HTML files, folders of them, or - for standard
@@ -106,6 +111,7 @@ def tag(files, published, fmt, encoding, jobs):
     Example:
         python -m positions tag article.txt --published 2024-05-30 --format json
         python -m positions tag articles/ --format jsonl > statements.jsonl
+        python -m positions tag a.txt --backend openai-compatible --url http://127.0.0.1:11434/v1 --model qwen2.5
     """
     from positions.tagger.io import expand, tag_many
 
@@ -113,6 +119,13 @@ def tag(files, published, fmt, encoding, jobs):
     names = expand(files)
     columns = CSV_COLUMNS if fmt == "csv" else ["actor", "affiliation", "issue", "stance", "statement_date",
                                                 "confidence", "evidence"]
+    if backend != "offline":
+        from positions.cli.tagging import tag_with_llm
+
+        if not url or not llm_model:
+            fail("--backend openai-compatible needs --url and --model")
+        click.echo(render(tag_with_llm(names, day, encoding, url, llm_model), fmt, columns), nl=False)
+        return
     results = tag_many(names, day, encoding, jobs)
     if len(names) == 1:
         _, records, error = next(results)
@@ -143,7 +156,8 @@ def tag(files, published, fmt, encoding, jobs):
 @click.option("--documents", default=str(store.DEFAULT_PATH.parent / "documents.csv"), show_default=True,
               help="Documents list; where data/documents/<doc_id>.txt exists, evidence must be a verbatim substring.")
 def validate(csv_path, documents):
-    """Check a statements CSV: fields, dates, known actors/affiliations, verbatim evidence, no duplicates.
+    """Check a statements CSV: fields, dates, known actors/affiliations, verbatim evidence, no duplicates;
+    then report per-state coverage and the share of positions resting only on state-aligned media.
 
     \b
     Example:
@@ -167,6 +181,7 @@ def validate(csv_path, documents):
     merged = len(statements) - len(dedupe(store.to_frame(statements)))
     extra = f"; {merged} reports of the same statement by several outlets are merged when shown" if merged else ""
     click.echo(f"OK: {len(statements)} statements in {csv_path}{extra}")
+    click.echo("\n".join(cli_coverage.report_lines(csv_path)))
 
 
 def document_texts(documents: Path) -> dict[str, str]:
@@ -211,37 +226,41 @@ def show(issue, as_of, data):
     Example:
         python -m positions show --issue cross_border_strikes --as-of 2024-06-15
     """
-    from positions.analysis import timeline  # lazy: pandas is not needed by `tag`
+    from positions.analysis import engine  # lazy: pandas is not needed by `tag`
 
     check_issue(issue)
     day = parse_day(as_of, "--as-of") or date.today()
-    df = store.load_frame(data)
     reg = registry_mod.load()
+    df = engine.prepare(store.load_frame(data), reg)
     cb = codebook_mod.load()
     for iss in [issue] if issue else [i.value for i in Issue]:
-        pos = timeline.state_positions_as_of(df, iss, day)
+        pos = engine.positions_as_of(df, iss, day)
         click.echo(f"{cb.issue_label(iss)} as of {day.isoformat()}: {len(pos)} states with a public position")
         records = [{"state": f"{reg.name_of(r.affiliation)} ({r.affiliation})", "stance": r.stance,
-                    "since": r.effective_date.date().isoformat(), "speaker": r.actor, "evidence": r.evidence,
-                    "source": r.source_url or r.source_title}
+                    "since": r.since.date().isoformat(), "speaker": r.actor, "evidence": r.evidence,
+                    "source": r.source_url or r.source_title, "flag": r.source_flag}
                    for r in pos.sort_values(["stance", "affiliation"]).itertuples()]
-        click.echo(table(records, ["state", "stance", "since", "speaker", "evidence", "source"], width=48)
+        click.echo(table(records, ["state", "stance", "since", "speaker", "evidence", "source", "flag"], width=48)
                    if records else "(none)\n")
         members = sorted(code for code in reg.states if reg.groups(code, day) & {"NATO", "EU"})
-        cov = timeline.state_coverage(df, iss, day, members)
-        missing = [reg.name_of(c) for c in cov.loc[cov["stance"] == timeline.NO_POSITION, "affiliation"]]
+        missing = [reg.name_of(c) for c in members if c not in set(pos["affiliation"])]
         if missing:
             click.echo(f"No public position found (NATO/EU members): {', '.join(missing)}\n")
+    click.echo(cb.rule.caption)
 
 
 # Commands that live in their own modules (none imports pandas/plotly at load, so `tag` starts fast).
 from positions.cli.review import ingest, review  # noqa: E402
 from positions.tagger.bench import bench  # noqa: E402
+from positions.cli.tagging import corpus, evaluate, train  # noqa: E402
 
 cli.add_command(ingest)
 cli.add_command(review)
 cli.add_command(cli_export.export)
 cli.add_command(bench)
+cli.add_command(cli_coverage.coverage)
+for _cmd in (corpus, train, evaluate):
+    cli.add_command(_cmd)
 
 
 def main():

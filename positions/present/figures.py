@@ -14,13 +14,13 @@ import pandas as pd
 import plotly.graph_objects as go
 import yaml
 
-from positions.analysis import aggregate
+from positions.analysis import aggregate, engine
 from positions.present import charts
-from positions.analysis import timeline
 from positions.reference.codebook import STANCE_ORDER, Codebook
 from positions.model import Issue
 from positions.reference.registry import Registry
 from positions.present import actor_chart, who_chart, who_since
+from positions.present.flags import FLAG_NOTE, OFFICIAL_RULE, flag_text, flagged_names, signal_text
 from positions.present.rows import evidence_rows, relayed_by  # noqa: F401 - evidence_rows: page and exports
 from positions.present.layout import data_to_text, grey_after
 from positions.present.view import ViewState
@@ -42,7 +42,7 @@ class NamedFigure:
 
 
 def data_range(df: pd.DataFrame) -> tuple[date, date]:
-    dated = timeline.with_effective_date(df)
+    dated = engine.prepare(df).dropna(subset=["effective_date"])
     if dated.empty:
         return date(2024, 1, 1), date.today()
     return dated["effective_date"].min().date(), max(dated["effective_date"].max().date(), date.today())
@@ -85,7 +85,7 @@ def names_of(reg: Registry) -> dict[str, str]:
 def filtered(df: pd.DataFrame, state: ViewState, reg: Registry) -> pd.DataFrame:
     """Statements passing the sidebar's confidence / reviewed / group filters."""
     return aggregate.filter_statements(df, reg, min_conf=state.min_conf, reviewed=state.reviewed,
-                                       groups=state.groups, on=as_of_date(df, state))
+                                       groups=state.groups, on=as_of_date(df, state), source_types=state.sources)
 
 
 def _filter_note(state: ViewState) -> str:
@@ -96,6 +96,8 @@ def _filter_note(state: ViewState) -> str:
         bits.append(f"confidence ≥ {state.min_conf:g}")
     if state.reviewed:
         bits.append("human-reviewed statements only")
+    if state.sources:
+        bits.append("sources: " + ", ".join(state.sources))
     return ("Filters: " + "; ".join(bits) + ".") if bits else ""
 
 
@@ -165,13 +167,14 @@ def _supporters(df, rows, state, cb, reg):
     start = min(state.start or first, as_of)
     # Third countries only, like the headline: Ukraine's and Russia's positions are not the West's support.
     third = rows[~rows["affiliation"].astype(str).isin(who_since.BELLIGERENTS)]
-    daily = aggregate.daily_stances(third, state.issue, start, as_of)
+    off = engine.official(third, state.issue)
+    daily = off.daily(start, as_of)
     counts = aggregate.stance_counts(daily, state.count_conditional)
     wanted = list(state.stances) or STANCE_ORDER
     if counts.empty or counts.loc[counts["stance"].isin(wanted), "count"].sum() == 0:
         return []
     events = [e for e in load_events() if start <= e["date"] <= as_of and (not e["issues"] or state.issue in e["issues"])]
-    fig = charts.supporters_chart(counts, cb, state.issue, names_of(reg), stances=list(state.stances) or None,
+    fig = charts.supporters_chart(counts, cb, state.issue, flagged_names(off, reg, as_of), stances=list(state.stances) or None,
                                   stacked=state.stacked, count_conditional=state.count_conditional, events=events,
                                   subtitle=f"States' official position on each day, up to {as_of:%d %b %Y}")
     cond = " Conditional support is counted as support." if state.count_conditional else ""
@@ -179,8 +182,8 @@ def _supporters(df, rows, state, cb, reg):
     said = ", ".join(f"{int(c)} {cb.stances[s].label.lower()}" for s, c in zip(last["stance"], last["count"]))
     out = _named("supporters", fig,
                  "Each line counts states whose official position on that day has the given stance (Ukraine and "
-                 "Russia, the belligerents, are not counted); hover to see which states. Undated statements count "
-                 f"from their publication date.{cond} Dotted lines mark key events.", state)
+                 f"Russia, the belligerents, are not counted); hover to see which states ({FLAG_NOTE}).{cond} "
+                 "Dotted lines mark key events.", state)
     return [_with_summary(out[0], f"On {as_of:%-d %b %Y}, states by official position: {said} "
                                   "(Ukraine and Russia not counted).")]
 
@@ -198,7 +201,9 @@ def matrix_cells(rows: pd.DataFrame, state: ViewState, reg: Registry, on: date) 
     """Long table row_label, code, issue, stance, since, hover for the matrix; rows grouped by the stance
     on the view's issue (support first, no position last), then by the day the state took it."""
     issues = [i.value for i in Issue]
-    pos = {i: aggregate.positions_as_of(rows, i, on) for i in issues}
+    offs = {i: engine.official(rows, i) for i in issues}
+    pos = {i: off.as_of(on) for i, off in offs.items()}
+    signals = {i: {r["affiliation"]: r for r in off.latest_signals(on).to_dict("records")} for i, off in offs.items()}
     codes = set().union(*(set(p["affiliation"]) for p in pos.values()))
     if state.groups:
         codes |= aggregate.states_in_groups(reg, state.groups, on)
@@ -208,7 +213,7 @@ def matrix_cells(rows: pd.DataFrame, state: ViewState, reg: Registry, on: date) 
 
     def key(code):
         r = latest[state.issue].get(code)
-        return (order[r["stance"]], r["effective_date"], reg.name_of(code)) if r is not None else \
+        return (order[r["stance"]], r["since"], reg.name_of(code)) if r is not None else \
             (len(order), pd.Timestamp.max, reg.name_of(code))
     records = []
     for code in sorted(codes, key=key):
@@ -216,20 +221,15 @@ def matrix_cells(rows: pd.DataFrame, state: ViewState, reg: Registry, on: date) 
         for issue in issues:
             r = latest[issue].get(code)
             if r is None:
-                records.append((label, code, issue, "", "", "No public position found"))
+                records.append((label, code, issue, "", "",
+                                "No public position found" + signal_text(signals[issue].get(code))))
                 continue
             if state.stances and r["stance"] not in state.stances:
                 continue
-            hover = (f"{r['stance']} since {r['effective_date']:%-d %b %Y}<br>{charts.esc(r['actor'])}: "
-                     f"“{charts.wrap(r['evidence'])}”")
-            records.append((label, code, issue, r["stance"], f"{r['effective_date']:%-d %b %Y}", hover))
+            hover = (f"{r['stance']} since {r['since']:%-d %b %Y}{flag_text(r)}<br>{charts.esc(r['actor'])}: "
+                     f"“{charts.wrap(r['evidence'])}”" + signal_text(signals[issue].get(code), after=r["since"]))
+            records.append((label, code, issue, r["stance"], f"{r['since']:%-d %b %Y}", hover))
     return pd.DataFrame.from_records(records, columns=["row_label", "code", "issue", "stance", "since", "hover"])
-
-
-# How a state's stance is derived, in one sentence every caption can end with.
-OFFICIAL_RULE = ("A state's stance is its official position: its latest government statement, except that within "
-                 "a week a head of state or government outranks ministers, who outrank spokespeople; opposition "
-                 "figures and parliamentarians never set it.")
 
 
 def _matrix(df, rows, state, cb, reg):
@@ -243,7 +243,7 @@ def _matrix(df, rows, state, cb, reg):
     out = _named("matrix", fig,
                  f"Each cell is a state's stance on an issue as of {on:%d %b %Y}. Grey means no public position "
                  "found (distinct from undecided). Rows are grouped by the stance on the chosen issue (support first), "
-                 "then by the day the state took it.", state)
+                 f"then by the day the state took it; {FLAG_NOTE} (hover).", state)
     per_issue = []
     for issue in [i.value for i in Issue]:
         part = cells[cells["issue"] == issue]["stance"]
@@ -290,7 +290,7 @@ def _actor(df, rows, state, cb, reg):
         return []
     is_place = actor in reg.affiliations
     if actor in reg.states:  # a state's line is its official position (speaker precedence applies)
-        events = aggregate.official_events(rows, state.issue)
+        events = engine.official(rows, state.issue).events
         steps = aggregate.official_steps(events[events["affiliation"].astype(str) == actor], as_of)
     else:
         steps = aggregate.official_steps(stmts, as_of)
@@ -303,8 +303,7 @@ def _actor(df, rows, state, cb, reg):
         step_label="Official position" if is_place else "Latest stance",
         subtitle=(f"{total} statement(s) up to {as_of:%d %b %Y}" if total == len(stmts)
                   else f"the latest {len(stmts)} of {total} statements up to {as_of:%d %b %Y}"))
-    what = ("its speakers' statements; the line is the official position (the latest government statement; "
-            "within a week a head of state or government outranks ministers, who outrank spokespeople)"
+    what = ("its speakers' statements; the line is the official position (the rule is under the charts)"
             if is_place else "the person's statements; the line is their latest stance")
     named = _named("actor", fig,
                   f"Each marker is one statement, placed by date and stance; {what}. Filled: an official speaker; "
@@ -321,8 +320,9 @@ def map_frames(rows: pd.DataFrame, state: ViewState, reg: Registry, start: date,
                labels: dict[str, str] | None = None) -> list[tuple[str, dict]]:
     """[(month label, {iso3, stance, hover} lists)] for each month end up to as_of (the last is as_of)."""
     ends = aggregate.month_ends(start, as_of)[-MAP_MAX_FRAMES:]
-    daily = aggregate.daily_stances(rows, state.issue, ends[0], as_of)
-    latest = {r["affiliation"]: r for r in aggregate.positions_as_of(rows, state.issue, as_of).to_dict("records")}
+    off = engine.official(rows, state.issue)
+    daily = off.daily(ends[0], as_of)
+    latest = {r["affiliation"]: r for r in off.as_of(as_of).to_dict("records")}
     if state.groups:
         shown = aggregate.states_in_groups(reg, state.groups, as_of)
     else:
@@ -342,7 +342,7 @@ def map_frames(rows: pd.DataFrame, state: ViewState, reg: Registry, start: date,
                 name += " (belligerent)"
             if stance and end == as_of and code in latest:
                 r = latest[code]
-                hover = (f"<b>{name}</b>: {full} (since {r['effective_date']:%-d %b %Y})<br>{charts.esc(r['actor'])}: "
+                hover = (f"<b>{name}</b>: {full} (since {r['since']:%-d %b %Y}){flag_text(r)}<br>{charts.esc(r['actor'])}: "
                          f"“{charts.wrap(r['evidence'], 60, 240)}”")
             else:
                 hover = f"<b>{name}</b>: {full}"
@@ -364,26 +364,27 @@ def _map(df, rows, state, cb, reg):
             zip(data["iso3"], data["hover"], data["stance"]) if s]
     return [NamedFigure("map", fig.layout.title.text.split("<br>")[0], fig,
                         f"Each state is coloured by its official position as of {as_of:%-d %b %Y} (grey: no public "
-                        "position found); Ukraine and Russia, the belligerents, are outlined. Change the date with "
-                        "'As of' in the sidebar. The table below lists the same positions.",
+                        f"position found; {FLAG_NOTE}, hover); Ukraine and Russia, the belligerents, are outlined. "
+                        "Change the date with 'As of' in the sidebar. The table below lists the same positions.",
                         f"Map as of {as_of:%-d %b %Y}. States with a position: " + "; ".join(have) + ".")]
 
 
 def _changes(df, rows, state, cb, reg):
     frm, to = compare_dates(df, state)
-    ch = aggregate.changes_between(rows, state.issue, frm, to)
+    off = engine.official(rows, state.issue)
+    ch = off.changes(frm, to)
     if state.stances:
         ch = ch[ch["to_stance"].isin(state.stances) | ch["from_stance"].isin(state.stances)]
     if ch.empty:
         return []
-    fig = charts.changes_chart(ch, cb, names_of(reg), frm, to,
+    fig = charts.changes_chart(ch, cb, flagged_names(off, reg, to), frm, to,
                                subtitle=f"{len(ch)} state(s) changed stance; hover the filled marker for the statement")
     named = _named("changes", fig,
                   f"States whose stance on {to:%d %b %Y} differs from {frm:%d %b %Y}: hollow marker = before, "
-                  "filled marker = after, and the statement that moved them (hover).", state)
+                  f"filled marker = after, and the statement that moved them (hover; {FLAG_NOTE}).", state)
     lab = lambda st: cb.stances[st].label if st else cb.no_position_label  # noqa: E731
     moves = "; ".join(f"{reg.name_of(str(r.affiliation))}: {lab(r.from_stance)} to {lab(r.to_stance)} on "
-                      f"{r.effective_date:%-d %b %Y}" for r in ch.itertuples())
+                      f"{r.since:%-d %b %Y}" for r in ch.itertuples())
     return [_with_summary(named[0], f"Between {frm:%-d %b %Y} and {to:%-d %b %Y}, {len(ch)} state(s) moved: {moves}.")]
 
 
@@ -402,4 +403,4 @@ def _evidence(df, rows, state, cb, reg):
                                     f"{ev['effective_date'].max():%-d %b %Y}.")]
 
 
-__all__ = ["NamedFigure", "figures_for_view", "data_range", "as_of_date", "STANCE_ORDER"]
+__all__ = ["NamedFigure", "figures_for_view", "data_range", "as_of_date", "STANCE_ORDER", "OFFICIAL_RULE", "FLAG_NOTE"]

@@ -61,7 +61,7 @@ def evidence_rows(rows: pd.DataFrame, state: ViewState, as_of: date) -> pd.DataF
         mask &= rows["stance"].isin(state.stances)
     out = rows[mask]
     out = aggregate.search(out, state.q)
-    if state.sort in ("newest", "oldest") and out.attrs.get("prepared"):
+    if state.sort in ("newest", "oldest") and out.attrs.get("engine"):
         return out[::-1] if state.sort == "newest" else out  # prepared rows are already oldest first
     by, asc = SORT_KEYS[state.sort]
     return out.sort_values(by, ascending=asc, kind="stable")

@@ -17,6 +17,9 @@ VIEWS = ("who", "supporters", "matrix", "actor", "map", "changes", "evidence")
 GROUPS = ("NATO", "EU", "G7", "Nordic", "Baltic", "other")
 SCOPES = ("europe", "world")
 SORTS = ("newest", "oldest", "confidence", "speaker")
+# Outlet types of data/outlets.csv (positions.data.outlets.SOURCE_TYPES) plus unlisted outlets.
+SOURCE_TYPES = ("government", "international_org", "wire", "national_press", "state_aligned", "aggregator", "blog",
+                "unknown")
 
 
 @dataclass(frozen=True)
@@ -41,13 +44,14 @@ class ViewState:
     stacked: bool = False       # supporters chart: stacked areas instead of lines
     sort: str = "newest"        # evidence table order
     compact: bool = False       # phone layout of the who-since chart (labels above the rows)
+    sources: tuple[str, ...] = ()  # outlet types to keep (empty: all)
 
     def with_(self, **changes) -> "ViewState":
         return replace(self, **changes)
 
 
 DEFAULT = ViewState()
-_LIST_FIELDS = {"groups", "stances"}
+_LIST_FIELDS = {"groups", "stances", "sources"}
 _DATE_FIELDS = {"start", "end", "as_of", "compare_from", "compare_to"}
 _BOOL_FIELDS = {"reviewed", "count_conditional", "stacked", "compact"}
 _CHOICE_FIELDS = {"view": VIEWS, "scope": SCOPES, "sort": SORTS}
@@ -78,7 +82,7 @@ def from_query(params: Mapping[str, object]) -> ViewState:
         if name in _LIST_FIELDS:
             items = raw if isinstance(raw, (list, tuple)) else str(raw).split(",")
             parts = tuple(p.strip() for item in items for p in str(item).split(",") if p.strip())
-            allowed = GROUPS if name == "groups" else tuple(s.value for s in Stance)
+            allowed = {"groups": GROUPS, "sources": SOURCE_TYPES}.get(name) or tuple(s.value for s in Stance)
             for p in parts:
                 if p not in allowed:
                     raise InvalidField(name, p, f"one of {', '.join(allowed)}")

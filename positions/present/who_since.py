@@ -1,8 +1,8 @@
 """The "who, and since when" view: one row per state, its official stance day by day.
 
 The first four functions are the only place this view (and the headline, the matrix's
-"since" dates and the data date) reads positions from the analysis layer: re-point them
-when the positions engine replaces `analysis.timeline` / `analysis.aggregate`.
+"since" dates and the data date) reads positions from the analysis layer: a small adapter
+over positions.analysis.engine (one rule, one precedence table).
 """
 from __future__ import annotations
 
@@ -12,34 +12,45 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
-from positions.analysis import aggregate
+from positions.analysis import engine
 from positions.reference.registry import Registry
 
 # --------------------------------------------------------------------------- adapter (engine seam)
 
 
 def official_changes(rows: pd.DataFrame, issue: str) -> pd.DataFrame:
-    """One row per (state, day its official position changed): stance, effective_date and the
-    statement that set it (actor, role, evidence, source_title, source_url, statement_date, ...)."""
-    return aggregate.official_events(rows, issue)
+    """One row per (state, day its official position changed): stance, effective_date (= the day of
+    the change, engine `since`) and the statement that set it (actor, role, evidence, source_url, ...)."""
+    off = engine.official(rows, issue)
+    events = off.events
+    cols = [c for c in off.rows.columns if c not in ("affiliation", "stance", "effective_date")]
+    if events.empty:
+        return pd.DataFrame(columns=["affiliation", "stance", "effective_date", *cols])
+    statements = off.rows.drop_duplicates("id").set_index("id")[[c for c in cols if c != "id"]]
+    out = events.join(statements, on="set_by_id").rename(columns={"since": "effective_date"})
+    out["id"] = out["set_by_id"]
+    return out.reset_index(drop=True)
 
 
 def positions_on(rows: pd.DataFrame, issue: str, on: date) -> pd.DataFrame:
-    """Each state's official position on `issue` as of `on` (one row per state; effective_date = since)."""
-    return aggregate.positions_as_of(rows, issue, on)
+    """Each state's official position on `issue` as of `on` (engine `as_of`: one row per state, the
+    statement it rests on, `since`, `source_flag`, latest signal); effective_date = since."""
+    pos = engine.official(rows, issue).as_of(on)
+    return pos.assign(effective_date=pd.to_datetime(pos["since"]))
 
 
 def data_to(df: pd.DataFrame) -> date | None:
     """The date of the latest accepted statement: the data run to this day, not to today."""
-    rows = aggregate.prepare(df)
+    rows = engine.prepare(df)
     dated = rows.loc[rows["status"] == "accepted", "effective_date"].dropna()
     return dated.max().date() if not dated.empty else None
 
 
 def speaker_rank(row) -> int:
-    """Precedence of a statement's speaker (1 = head of state/government ... 4 = other officials)."""
-    from positions.analysis import timeline
-    return timeline.speaker_rank(str(row.get("role") or ""), str(row.get("actor") or ""))
+    """Precedence of a statement's speaker in the codebook's table (1 = head of state/government ...)."""
+    if row.get("rank") is not None and not pd.isna(row.get("rank")):
+        return int(row["rank"])
+    return int(engine.speaker_ranks(pd.DataFrame([row])).iloc[0])
 
 
 # --------------------------------------------------------------------------- groups

@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 from positions.errors import CodebookError
-from positions.model import Issue, Stance
+from positions.model import STANCE_ORDER as MODEL_STANCE_ORDER, Issue, Stance
 
 DEFAULT_PATH = Path(__file__).with_name("codebook.yaml")
 HEX_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
@@ -32,6 +32,22 @@ class StanceDef:
 
 
 @dataclass(frozen=True)
+class OfficialRule:
+    """The official-position rule of codebook.yaml `official_position` (used by analysis.engine)."""
+
+    caption: str
+    undated_hold_days: int
+    evidence_tier: dict[str, int]              # attribution -> tier (lower wins)
+    never_sets: dict[str, tuple[str, ...]]     # column -> values that never set a position
+    kind_rank: dict[str, int]                  # role kind -> speaker rank (lower wins)
+    title_rules: tuple[tuple[int, str, str], ...]  # (rank, title regex, unless regex), first match wins
+    default_rank: int
+
+    def rank_of_kind(self, kind: str) -> int:
+        return self.kind_rank.get(kind, self.default_rank)
+
+
+@dataclass(frozen=True)
 class Codebook:
     version: str
     issues: dict[str, IssueDef]
@@ -40,6 +56,7 @@ class Codebook:
     no_position_colour: str
     lexicons: dict = field(default_factory=dict)
     path: str = ""
+    rule: OfficialRule | None = None
 
     @property
     def colours(self) -> dict[str, str]:
@@ -89,8 +106,42 @@ def load(path: str | Path = DEFAULT_PATH) -> Codebook:
     nopos = raw.get("no_position") or {}
     lexicons = raw.get("lexicons") or {}
     _check_lexicons(lexicons, path)
+    rule = _official_rule(_require(raw, "official_position", "the top level", path), path)
     return Codebook(str(raw.get("version", "")), issues, stances, nopos.get("label", "No public position found"),
-                    nopos.get("colour", "#DDDDDD"), lexicons, str(path))
+                    nopos.get("colour", "#DDDDDD"), lexicons, str(path), rule)
+
+
+def _official_rule(raw, path) -> OfficialRule:
+    """Check the `official_position` section: tiers for every attribution, valid title regexes,
+    a tie-break that is the one stance order read backwards."""
+    from positions.model import Attribution
+
+    where = "official_position"
+    tiers = _require(raw, "evidence_tier", where, path)
+    never = {k: tuple(v) for k, v in (_require(raw, "never_sets", where, path) or {}).items()}
+    if set(tiers) | set(never.get("attribution", ())) != {a.value for a in Attribution}:
+        raise CodebookError(f"{path}: {where}.evidence_tier and never_sets.attribution must cover "
+                            f"{', '.join(a.value for a in Attribution)}")
+    tie = list(_require(raw, "tie_break", where, path))
+    if tie != list(reversed(MODEL_STANCE_ORDER)):
+        raise CodebookError(f"{path}: {where}.tie_break is {tie}; it must be the stance order read backwards "
+                            f"({', '.join(reversed(MODEL_STANCE_ORDER))})")
+    kind_rank, title_rules = {}, []
+    for i, entry in enumerate(_require(raw, "speaker_rank", where, path)):
+        rank = int(_require(entry, "rank", f"{where}.speaker_rank[{i}]", path))
+        for kind in entry.get("kinds") or ():
+            kind_rank[kind] = rank
+        for key in ("titles", "unless"):
+            try:
+                re.compile(entry.get(key) or "")
+            except re.error as e:
+                raise CodebookError(f"{path}: {where}.speaker_rank[{i}].{key} is not a valid regex ({e})") from None
+        if entry.get("titles"):
+            title_rules.append((rank, entry["titles"], entry.get("unless") or ""))
+    return OfficialRule(str(_require(raw, "caption", where, path)).strip(),
+                        int(_require(raw, "undated_hold_days", where, path)),
+                        {k: int(v) for k, v in tiers.items()}, never, kind_rank, tuple(title_rules),
+                        int(_require(raw, "default_rank", where, path)))
 
 
 def _check_lexicons(node, path, trail="lexicons"):
@@ -108,4 +159,5 @@ def _check_lexicons(node, path, trail="lexicons"):
             raise CodebookError(f"{path}: {trail} pattern {node!r} is not a valid regex ({e})") from None
 
 
-STANCE_ORDER = [s.value for s in (Stance.SUPPORT, Stance.CONDITIONAL, Stance.UNDECIDED, Stance.OPPOSE)]
+# The one stance order lives in positions.model; re-exported here for the charts.
+STANCE_ORDER = list(MODEL_STANCE_ORDER)

@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from positions.errors import RegistryError
+from positions.reference import codebook
 from positions.model import ActorType, parse_date
 from positions.errors import InvalidField
 from positions.paths import DATA_DIR
@@ -27,13 +28,6 @@ GOVERNMENT_KINDS = {
 }
 OTHER_KINDS = {"opposition", "parliamentarian", "president_elect", "other"}
 ROLE_KINDS = GOVERNMENT_KINDS | OTHER_KINDS | {"org_leader"}
-# Who sets a state's official position when its speakers disagree (lower wins);
-# kinds absent here never set it (opposition, parliamentarians, president-elect).
-PRECEDENCE = {
-    "head_of_state": 1, "head_of_government": 1, "foreign_minister": 2, "defence_minister": 2,
-    "deputy_head_of_government": 2, "spokesperson": 3, "minister": 4, "military": 4, "official": 4,
-    "state": 2, "org_leader": 1,
-}
 
 
 def normalise(name: str) -> str:
@@ -73,7 +67,9 @@ class Person:
         active = [r for r in self.roles if r.active(on)]
         if active:
             # Prefer a governing role over e.g. a parliamentary seat held at the same time.
-            return min(active, key=lambda r: (PRECEDENCE.get(r.kind, 9), -(r.start or date.min).toordinal()))
+            rule = codebook.load().rule  # the one speaker precedence table; non-governing roles last
+            rank = lambda r: rule.rank_of_kind(r.kind) if r.kind in GOVERNMENT_KINDS | {"org_leader"} else 9  # noqa: E731
+            return min(active, key=lambda r: (rank(r), -(r.start or date.min).toordinal()))
         earlier = [r for r in self.roles if r.start is None or r.start <= on]
         if earlier:
             return max(earlier, key=lambda r: r.end or date.max)

@@ -84,7 +84,7 @@ def throughput(mb: float, repeats: int = 3) -> dict:
         n_sent = sum(len(sentences(p, tagger.rules.abbreviations)) for p in pieces)
         t_split = min(t_split, time.perf_counter() - t0)
         t0 = time.perf_counter()
-        n_rec = sum(len(tagger.records(tagger.candidates(p, date(2024, 5, 30)), p, date(2024, 5, 30), "", "", 0))
+        n_rec = sum(len(tagger.tag(p, date(2024, 5, 30)))
                     for p in pieces)
         t_tag = min(t_tag, time.perf_counter() - t0)
     return {"bytes": n, "sentences": n_sent, "records": n_rec, "split_s": t_split, "tag_s": t_tag,
@@ -133,7 +133,7 @@ def score_dev(corpus: Path, half: str | None = None) -> tuple[dict, list]:
             continue
         text = meta.with_suffix(".txt").read_text(encoding="utf-8")
         pub = date.fromisoformat(doc["published"])
-        preds = [s.to_record() for s in tagger.records(tagger.candidates(text, pub), text, pub, "", "", 0)]
+        preds = [s.to_record() for s in tagger.tag(text, pub)]
         evn += len(preds)
         evok += sum(p["evidence"] in text for p in preds)
         gold = {}

@@ -115,13 +115,13 @@ def tag_source(name: str, published=None, encoding: str = "utf-8", tagger=None) 
     if is_large(name):
         best: dict = {}
         for offset, text in iter_chunks(name, encoding):
-            for s in tagger.records(tagger.candidates(text, published), text, published, url, title, offset):
+            for s in tagger.tag(text, published, url, title, offset):
                 key = (s.actor_id or s.actor, s.issue, s.stance)
                 if key not in best or s.confidence > best[key].confidence:
                     best[key] = s
         return [s.to_record() for s in best.values()]
     text = read_document(name, encoding)
-    return [s.to_record() for s in tagger.records(tagger.candidates(text, published), text, published, url, title, 0)]
+    return [s.to_record() for s in tagger.tag(text, published, url, title, 0)]
 
 
 def _worker(args):

@@ -1,6 +1,7 @@
 """Compile the codebook's `lexicons` and the actor registry into the tagger's regexes (once)."""
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -10,6 +11,8 @@ from positions.tagger.dates import DateRules
 I = re.I
 
 # Stance groups: (codebook key, stance it signals, whether a negator just before cancels/flips it).
+# Grammar, not vocabulary: the order is the precedence (a strong or negated cue is read before a
+# plain one), which is why it is code and the cues themselves are data (codebook.yaml).
 STANCE_GROUPS = [
     ("undecided_strong", "undecided", False),
     ("support_negated", "support", False),
@@ -87,7 +90,7 @@ class Rules:
     abbreviations: str
     issues: dict            # issue -> dict(topic, scope, exclude, context) compiled
     context_window: int
-    stances: list           # (group, stance, negatable, [(i, compiled)])
+    stances: list           # (group, stance, negatable, [(cue id, compiled)], gate)
     negator: re.Pattern
     concessive: re.Pattern
     question: re.Pattern     # an indirect question just before a cue ("whether we are in favour of")
@@ -114,6 +117,17 @@ class Rules:
     person_scan: re.Pattern  # named people only (cheap history for sentences off the issues)
     speech_any: re.Pattern   # any speech verb
     anchor_issues: dict      # anchor text -> issues it is an anchor of
+
+
+def cue_id(pattern: str) -> str:
+    """Stable id of a stance cue: from its text, not its place in the list (inserting a cue renames
+    no other; editing a cue gives it a new id, which the snapshot test of the ids reports)."""
+    return hashlib.sha1(pattern.encode("utf-8")).hexdigest()[:6]
+
+
+def cue_ids(codebook) -> dict[str, list[str]]:
+    """Stance group -> ids of its cues, in order (for the snapshot in tests/data/tagger_cue_ids.json)."""
+    return {g: [cue_id(p) for p in codebook.lexicons["stances"][g]] for g, _, _ in STANCE_GROUPS}
 
 
 def _alts(words) -> str:
@@ -163,7 +177,7 @@ def compile_rules(codebook, registry) -> Rules:
         }
     stances = []
     for group, stance, negatable in STANCE_GROUPS:
-        stances.append((group, stance, negatable, [(i, re.compile(_fast(p), I)) for i, p in enumerate(lex["stances"][group])],
+        stances.append((group, stance, negatable, [(cue_id(p), re.compile(_fast(p), I)) for p in lex["stances"][group]],
                         AnyOf(lex["stances"][group])))   # a group with no cue is skipped after one test
 
     person_surface = set()
@@ -178,9 +192,13 @@ def compile_rules(codebook, registry) -> Rules:
     for code, o in registry.organisations.items():
         for a in (o.id, *o.aliases):
             bare = re.sub(r"^(the|The)\s+", "", a)
+            # "the alliance" names NATO in prose about NATO but is as often any alliance ("the
+            # alliance of Western states"): as a speaker it is too ambiguous, so it is no alias here.
             if bare.lower() not in ("alliance",):
                 place_surface[bare] = code
-    place_surface["Kremlin"] = "RU"
+    # The codebook's own example of a place name speaking for a government ("the Kremlin"); the
+    # registry lists it under RU as well when present, so this only guarantees the example.
+    place_surface.setdefault("Kremlin", "RU")
     titles = lex["titles"]
     kinds = {}
     title_alts = []

@@ -23,6 +23,14 @@ CHROME_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backgro
 ARTIFACTS = ROOT / "tests" / "artifacts"
 
 
+def pytest_collection_modifyitems(config, items):
+    """Every test under tests/e2e drives a real browser: `-m "not browser"` leaves them out."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.browser)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -23,11 +23,12 @@ from positions.present.export.formats import DATA_FORMATS, FORMATS, FORMULA_PREF
 from positions.present.export.images import (chart_bytes, chart_image, ensure_kaleido, export_figure, image_size, render,
                                              render_many)
 from positions.present.export.pack import briefing_pack, key_quotes, methodology, pack_pdf, soffice_path
-from positions.present.export.tables import citation, citation_tables, data_bytes, neutralise, neutralise_frame
+from positions.present.export.tables import (citation, citation_tables, data_bytes, data_csv, data_json, data_xlsx, neutralise,
+                                             neutralise_frame)
 
 __all__ = [
     "DATA_FORMATS", "Export", "FORMATS", "FORMULA_PREFIXES", "HEIGHT", "IMAGE_FORMATS", "MIME", "WIDTH", "briefing_pack", "build_export", "chart_bytes",
-    "chart_image", "citation", "citation_tables", "data_bytes", "ensure_kaleido", "export_bytes",
+    "chart_image", "citation", "citation_tables", "data_bytes", "data_csv", "data_json", "data_xlsx", "ensure_kaleido", "export_bytes",
     "export_figure", "image_size", "key_quotes", "methodology", "neutralise", "neutralise_frame", "pack_pdf", "period_label",
     "render", "render_many", "soffice_path", "source_line", "statements_for_view",
 ]

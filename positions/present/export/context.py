@@ -1,13 +1,15 @@
 """What an export of one view needs: its statements, figures, period and source line."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import date
-
-import os
+from functools import partial
+from typing import Callable
 
 import pandas as pd
 
+from positions.analysis import engine
 from positions.present import figures as figures_mod
 from positions.present import who_since
 from positions.reference.codebook import Codebook
@@ -75,6 +77,8 @@ class Export:
     stem: str                   # file-name stem, e.g. positions-cross_border_strikes-2024-05-31
     data_to: date | None = None  # the latest statement in the dataset
     url: str = ""               # the link that reopens the view
+    # () -> {state: "single source: state media" ...} on the view's day; run when a data file is built.
+    position_flags: Callable[[], dict] = dict
 
     @property
     def query(self) -> str:
@@ -86,6 +90,7 @@ def build_export(df: pd.DataFrame, state: ViewState, cb: Codebook, reg: Registry
                  base_url: str | None = None) -> Export:
     """Resolve a view into its figures, its statements and its labels (`base_url`: the page's address)."""
     today = today or date.today()
+    df = engine.prepare(df, reg)  # once: every step below reuses it
     rows = statements_for_view(df, state, reg)
     figs = figures_for_view(df, state, cb, reg) if figures is None else figures
     last = as_of_date(df, state)
@@ -93,14 +98,18 @@ def build_export(df: pd.DataFrame, state: ViewState, cb: Codebook, reg: Registry
     # The link always carries the as-of day, so it shows the same day later on.
     url = view_url(state.with_(as_of=last), base_url)
     data_to = who_since.data_to(df)
+    flags = partial(_position_flags, df, state, reg, last)
     return Export(state, figs, rows, period_label(df, state),
                   source_line(len(rows), today, data_to, url, cb.version), today, cb, reg,
-                  f"positions-{state.issue}-{days}", data_to, url)
+                  f"positions-{state.issue}-{days}", data_to, url, flags)
 
 
-METHOD_SHORT = ("Statements are coded to the positions codebook. A state's position on a day is its latest "
-                "accepted government statement on or before that day; undated statements count from their "
-                "publication date.")
+def _position_flags(df: pd.DataFrame, state: ViewState, reg: Registry, day: date) -> dict[str, str]:
+    """{state: 'single source: state media', ...}: official positions on `day` resting on weak sources only."""
+    return engine.official(figures_mod.filtered(df, state, reg), state.issue).flags_on(day)
+
+
+METHOD_SHORT = ("Statements are coded to the positions codebook. " + figures_mod.OFFICIAL_RULE)
 
 
 def filters_text(state: ViewState, cb: Codebook) -> str:
@@ -115,6 +124,8 @@ def filters_text(state: ViewState, cb: Codebook) -> str:
         parts.append(f"Minimum confidence: {state.min_conf:g}")
     if state.reviewed:
         parts.append("Reviewed statements only")
+    if state.sources:
+        parts.append(f"Source types: {', '.join(state.sources)}")
     if state.count_conditional:
         parts.append("Conditional counted as support")
     if state.actor:

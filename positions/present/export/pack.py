@@ -29,10 +29,9 @@ def methodology(ex: Export) -> str:
         "Methodology",
         f"Question: {cb.issues[ex.state.issue].question}",
         f"Statements are coded to the positions codebook v{cb.version}. Stances: {stances}.",
-        f"{figures_mod.OFFICIAL_RULE} Only accepted statements made on or before the day count; a statement "
-        "without a date in the text counts from its publication date. Organisations (NATO, EU) and unnamed "
-        "officials are listed but not counted as states. States without any statement show as 'no public "
-        "position found', distinct from 'undecided'.",
+        f"{figures_mod.OFFICIAL_RULE} Organisations (NATO, EU) are listed but not counted as states. States "
+        "without any statement show as 'no public position found', distinct from 'undecided'. A position "
+        "resting only on state-aligned media or mirror sites is marked 'single source: ...' (position_flag).",
         f"Filters: {filters_text(ex.state, cb)}.",
         f"View link query: {'?' + ex.query if ex.query else '(default view)'}",
         ex.source + ".",

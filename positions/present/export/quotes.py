@@ -5,6 +5,7 @@ import re
 
 import pandas as pd
 
+from positions.analysis import engine
 from positions.present import who_since
 
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][”\"’')\]]))\s+(?=[“\"‘'(\[]?[A-Z0-9À-Ý])")
@@ -46,12 +47,12 @@ def key_quotes(rows: pd.DataFrame, issue: str, limit: int = 6) -> pd.DataFrame:
     then the most recent. Falls back to each speaker's latest statement when no state has a position."""
     if rows.empty:
         return rows
-    changes = who_since.official_changes(rows, issue)
-    if changes.empty:
-        rows = rows.sort_values(["effective_date", "confidence"], ascending=False, kind="stable")
+    last_day = who_since.data_to(rows)
+    latest = who_since.positions_on(rows, issue, last_day) if last_day else rows.iloc[:0]
+    if latest.empty:
+        rows = engine.prepare(rows).sort_values(["effective_date", "confidence"], ascending=False, kind="stable")
         actor_id, actor = rows["actor_id"].astype(str), rows["actor"].astype(str)
         return rows[~actor_id.where(actor_id != "", actor).duplicated()].head(limit)
-    latest = changes.sort_values("effective_date", kind="stable").drop_duplicates("affiliation", keep="last")
     latest = latest.assign(_rank=[who_since.speaker_rank(r) for r in latest.to_dict("records")])
     latest = latest.sort_values(["_rank", "effective_date"], ascending=[True, False], kind="stable")
     return latest.head(limit).drop(columns="_rank")

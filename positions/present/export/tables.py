@@ -31,9 +31,12 @@ def citation(speaker: str, for_name: str, day: str, published: str, quote: str, 
     return f'{speaker_label(speaker, for_name)}, {when}: "{quote}"' + (f" ({where})" if where else "")
 
 
-def citation_tables(rows: pd.DataFrame, reg: Registry) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(statements, sources) tables for data exports; every statement carries its citation
-    and a source_ref into the sources table."""
+def citation_tables(rows: pd.DataFrame, reg: Registry,
+                    position_flags: dict[str, str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(statements, sources) tables for data exports; every statement carries its citation, a
+    source_ref into the sources table, its date precision and range, attribution, outlet type, and
+    `position_flag`: its state's official position on the view's day rests only on state media/mirrors."""
+    position_flags = position_flags or {}
     keys = list(dict.fromkeys(_source_key(r) for _, r in rows.iterrows()))
     refs = {k: f"S{i}" for i, k in enumerate(keys, start=1)}
     statements = []
@@ -47,13 +50,17 @@ def citation_tables(rows: pd.DataFrame, reg: Registry) -> tuple[pd.DataFrame, pd
             "quote": r["evidence"], "source_ref": refs[_source_key(r)], "source_title": r["source_title"],
             "source_url": r["source_url"], "published": published, "confidence": float(r["confidence"]),
             "origin": r["origin"], "status": r["status"],
+            "date_precision": r.get("date_precision") or "", "date_start": _iso(r.get("date_start")),
+            "date_end": _iso(r.get("date_end")), "attribution": r.get("attribution") or "direct",
+            "source_type": r.get("source_type") or "", "position_flag": position_flags.get(str(r["affiliation"]), ""),
             "citation": citation(r["actor"], for_name, day, published, r["evidence"], r["source_title"], r["source_url"]),
             # The same statement reported by other outlets (merged by positions.data.dedup).
             "also_reported_by": " ".join(src["url"] or src["title"] for src in (r.get("sources") or [])[1:]),
         })
     st_cols = ["statement_id", "date", "counts_from", "speaker", "actor_id", "for", "for_name", "role", "actor_type",
                "issue", "stance", "quote", "source_ref", "source_title", "source_url", "published", "confidence",
-               "origin", "status", "citation", "also_reported_by"]
+               "origin", "status", "date_precision", "date_start", "date_end", "attribution", "source_type",
+               "position_flag", "citation", "also_reported_by"]
     statements_df = pd.DataFrame(statements, columns=st_cols)
     sources = []
     for key in keys:
@@ -90,7 +97,7 @@ def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- data
 
 def data_csv(ex: Export) -> bytes:
-    statements, _ = citation_tables(ex.rows, ex.registry)
+    statements, _ = citation_tables(ex.rows, ex.registry, ex.position_flags())
     # CRLF (RFC 4180): the csv writer then quotes every field holding a CR or LF.
     return neutralise_frame(statements).to_csv(index=False, lineterminator="\r\n").encode("utf-8")
 
@@ -104,7 +111,7 @@ def _about(ex: Export) -> list[tuple[str, str]]:
 
 def data_xlsx(ex: Export) -> bytes:
     """Workbook with sheets statements, sources and about (all text cells neutralised)."""
-    statements, sources = citation_tables(ex.rows, ex.registry)
+    statements, sources = citation_tables(ex.rows, ex.registry, ex.position_flags())
     about = pd.DataFrame(_about(ex), columns=["field", "value"])
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xl:
@@ -121,7 +128,7 @@ def data_xlsx(ex: Export) -> bytes:
 
 def data_json(ex: Export) -> bytes:
     """The statements with citations plus their sources, and the view that selected them (raw text)."""
-    statements, sources = citation_tables(ex.rows, ex.registry)
+    statements, sources = citation_tables(ex.rows, ex.registry, ex.position_flags())
     doc = {"generated": ex.today.isoformat(), "source": ex.source, "period": ex.period,
            "view": to_query(ex.state), "issue": ex.state.issue,
            "statements": statements.to_dict(orient="records"), "sources": sources.to_dict(orient="records")}

@@ -1,0 +1,139 @@
+"""Candidate generation for the learned layer: sentence × candidate actor.
+
+A candidate is one affiliation named in a sentence on the issues' vocabulary: a registry person,
+a title ("Germany's defence minister"), a state name or adjective, anonymous officials, or the
+speaker carried from an earlier sentence ("he said", an open quote). The scorer counts
+(affiliation, issue, stance) triples, so mentions of one affiliation in a sentence are one candidate.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from datetime import date
+
+from positions.reference.registry import Resolution
+from positions.tagger.speakers import _SUBORD
+from positions.tagger.text import sentences
+
+# The vocabulary of both issues: a sentence without any of these words is never a candidate.
+# (Broader than the rules' anchors on purpose: the classifiers decide, this only saves time.)
+GATE = re.compile(
+    r"\b(?=\w)(?:troops?|soldiers?|instructors?|trainers?|training mission|personnel|boots|contingent|peacekeep\w*|"
+    r"reassurance|deploy\w*|coalition of the willing|backstop|security guarantees?|"
+    r"missiles?|weapons?|ATACMS|Storm Shadows?|SCALP|Taurus|Tomahawks?|HIMARS|F-16s?|"
+    r"long[- ]range|restrictions?|red lines?|deep (?:in|into) Russia|Russian (?:territory|soil))\b", re.I)
+# Words common outside the issues ("a strike of train drivers", "police forces"): they count only
+# in a sentence that also names Russia or Ukraine.
+WEAK = re.compile(r"\b(?:strikes?|striking|forces?|presence|mission|arms)\b", re.I)
+WAR = re.compile(r"\b(?:Russia|Russian|Ukraine|Ukrainian|Kyiv|Kiev|Moscow|Kremlin)\b")
+CONTEXT = 1    # sentences after a gated one that are candidates too ("Moscow rejected the idea.")
+KIND_RANK = {"person": 0, "title": 1, "anonymous": 2, "state": 3, "carried": 4}
+
+
+@dataclass
+class Candidate:
+    """One affiliation in one sentence: the unit the classifiers label."""
+
+    sent_idx: int
+    start: int                  # sentence offsets in the document (the evidence span)
+    end: int
+    res: Resolution             # the most specific mention of the affiliation in the sentence
+    kind: str                   # person / title / anonymous / state / carried
+    spans: list = field(default_factory=list)   # (start, end) of its mentions inside the sentence
+    kinds: set = field(default_factory=set)
+    subordinate: bool = True    # every mention is the subject of a subordinate clause ("after X hinted")
+
+    @property
+    def affiliation(self) -> str:
+        return self.res.affiliation
+
+
+@dataclass
+class Sentence:
+    idx: int
+    start: int
+    end: int
+    text: str
+    day: date | None
+    candidates: list = field(default_factory=list)
+    context: bool = False     # not on the vocabulary itself, only after a sentence that is
+    unnamed_at: int = -1      # where a position is reported for an unnamed group ("said that some allies")
+
+
+def _kind_of(m, how: str) -> str:
+    return how if how in KIND_RANK else "title"
+
+
+def generate(tagger, text: str, published: date | None) -> list[Sentence]:
+    """The gated sentences of a document with their candidates (in document order)."""
+    R = tagger.rules
+    spans = sentences(text, R.abbreviations)
+    on_vocab_at = _vocabulary_sentences(text, spans)
+    out: list[Sentence] = []
+    history: list[Resolution] = []
+    last_person: Resolution | None = None
+    last_date = None
+    prev_gated = last_on = -10
+    for idx, (s0, s1) in enumerate(spans):
+        sent = text[s0:s1]
+        on_vocab = idx in on_vocab_at
+        if not on_vocab and idx - last_on > CONTEXT:
+            continue
+        last_on = idx if on_vocab else last_on
+        if idx - 1 > prev_gated and idx > 0:
+            # The sentence before a gated one names the speaker "he said" refers to.
+            p0, p1 = spans[idx - 1]
+            last_person = _people(tagger, text[p0:p1], published, history) or last_person
+        prev_gated = idx
+        day, _ = R.dates.resolve(sent, published, last_date)
+        last_date = day or last_date
+        on = day or published
+        found: dict[str, Candidate] = {}
+        for m in R.mention.finditer(sent):
+            res, how = tagger.resolve_mention(m, on, history)
+            if res is None or not res.affiliation:
+                continue
+            kind = _kind_of(m, how)
+            if kind in ("person", "title") and res.actor_id:
+                history.append(res)
+            sub = bool(_SUBORD.search(sent, max(0, m.start() - 20), m.start()))
+            c = found.get(res.affiliation)
+            if c is None:
+                found[res.affiliation] = Candidate(idx, s0, s1, res, kind, [(m.start(), m.end())], {kind}, sub)
+                continue
+            c.subordinate = c.subordinate and sub
+            c.spans.append((m.start(), m.end()))
+            c.kinds.add(kind)
+            if KIND_RANK[kind] < KIND_RANK[c.kind]:
+                c.res, c.kind = res, kind
+        if last_person is not None and last_person.affiliation not in found and \
+                (R.pronoun.search(sent) or sent[:1] in "“\"‘"):
+            found[last_person.affiliation] = Candidate(idx, s0, s1, last_person, "carried", [], {"carried"}, False)
+        people = [c.res for c in found.values() if c.kind == "person"]
+        if people:
+            last_person = people[-1]
+        um = R.unnamed.search(sent) if found and R.unnamed_gate.search(sent) else None
+        out.append(Sentence(idx, s0, s1, sent, day, list(found.values()), not on_vocab, um.start() if um else -1))
+    return out
+
+
+def _vocabulary_sentences(text: str, spans) -> set[int]:
+    """Indexes of the sentences on the issues' vocabulary (one scan of the text per pattern)."""
+    starts = [a for a, _ in spans]
+
+    def hits(rx):
+        return {bisect_right(starts, m.start()) - 1 for m in rx.finditer(text)}
+
+    return hits(GATE) | (hits(WEAK) & hits(WAR))
+
+
+def _people(tagger, sent: str, on, history) -> Resolution | None:
+    """The last registry person named in a sentence (for "he said" in the next one)."""
+    last = None
+    for m in tagger.rules.person_scan.finditer(sent):
+        r = tagger.registry.resolve(m.group("person"), on)
+        if r is not None:
+            history.append(r)
+            last = r
+    return last

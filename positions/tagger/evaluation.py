@@ -1,0 +1,97 @@
+"""`positions evaluate`: test split, cross-validation on train, dev, learning curve, ablation,
+reliability of confidence and throughput. Only reads test and dev; tunes nothing."""
+from __future__ import annotations
+
+import zlib
+from pathlib import Path
+
+from positions.tagger import scoring, training
+
+
+def score_prepared(model, prepared, mode: str) -> scoring.Tally:
+    """Scorer logic over prepared documents for one layer set-up; confidence calibrated as `tag` prints it."""
+    tally = scoring.Tally()
+    for p in prepared:
+        recs = training.decode(model, p, mode)
+        if mode != "rules" and model.card.get("calibration"):
+            for r in recs:
+                if "layer:model" in r["cues"]:
+                    r["confidence"] = round(model.confidence(r["confidence"]), 2)
+        scoring.add(tally, p.doc.text, p.doc.statements, recs)
+    return tally
+
+
+def fold_of(doc_id: str, k: int = 5) -> int:
+    return zlib.crc32(doc_id.encode()) % k
+
+
+def cross_validation(prepared, threshold: float, k: int = 5) -> list[tuple[int, scoring.Tally]]:
+    """k folds of train by document; each fold scored by a model fitted on the others ("both")."""
+    out = []
+    for f in range(k):
+        fit_on = [e for p in prepared if fold_of(p.doc.doc_id, k) != f for e in p.examples()]
+        model = training.fit(fit_on)
+        model.threshold = threshold
+        out.append((f, score_prepared(model, [p for p in prepared if fold_of(p.doc.doc_id, k) == f], "both")))
+    return out
+
+
+def learning_curve(train_prep, val_prep, threshold: float, shares=(0.25, 0.5, 0.75, 1.0)):
+    """F1 on validation against the number of training documents (a fixed order: by doc_id hash)."""
+    order = sorted(train_prep, key=lambda p: zlib.crc32(p.doc.doc_id.encode()))
+    out = []
+    for share in shares:
+        part = order[:max(1, round(share * len(order)))]
+        model = training.fit([e for p in part for e in p.examples()])
+        model.threshold = threshold
+        out.append((len(part), score_prepared(model, val_prep, "model"), score_prepared(model, val_prep, "both")))
+    return out
+
+
+def _pooled(tallies) -> scoring.Tally:
+    total = scoring.Tally()
+    for t in tallies:
+        for k in ("tp", "fp", "fn", "dates_n", "dates_ok", "evidence_n", "evidence_ok"):
+            setattr(total, k, getattr(total, k) + getattr(t, k))
+    return total
+
+
+def report(tagger, model, docs: dict, dev_docs, model_only, throughput: dict) -> list[str]:
+    """The lines of benchmarks/tagger.txt (docs: split -> documents)."""
+    prep = {s: [training.prepare(tagger, d) for d in ds] for s, ds in docs.items()}
+    test_plain = [training.prepare(tagger, d, use_rules=False) for d in docs["test"]]
+    lines = [f"# model {model.card.get('weights_sha256', '')[:12]} trained on {model.card['trained_on']}",
+             f"# threshold {model.threshold} (chosen on validation), seed {model.card['settings']['seed']}", ""]
+    lines.append(f"## Test split ({len(docs['test'])} documents, {sum(len(d.statements) for d in docs['test'])} statements)"
+                 " - ablation by layer")
+    both = None
+    for mode in ("rules", "model", "both"):
+        t = score_prepared(model, prep["test"], mode)
+        both = t if mode == "both" else both
+        lines.append(f"{mode + (' (rule features)' if mode == 'model' else ''):24s} {t.line()}")
+    lines.append(f"{'model (no rule feature)':24s} {score_prepared(model_only, test_plain, 'model').line()}")
+    lines += ["", "## Reliability of `confidence` on the test split (layers: both)"] + scoring.reliability(both.pairs)
+    lines += ["", "## 5-fold cross-validation on train (by document; layers: both; threshold as shipped)"]
+    folds = cross_validation(prep["train"], model.threshold)
+    lines += [f"fold {f}: {t.line()}" for f, t in folds]
+    lines.append(f"pooled: {_pooled(t for _, t in folds).line()}")
+    if dev_docs:
+        dev_prep = [training.prepare(tagger, d) for d in dev_docs]
+        lines += ["", f"## ../shared/corpus/dev ({len(dev_docs)} documents; never trained or tuned on)"]
+        for mode in ("rules", "both"):
+            lines.append(f"{mode:24s} {score_prepared(model, dev_prep, mode).line()}")
+    lines += ["", "## Learning curve (fitted on the first N train documents; scored on validation)",
+              "N_docs  model_F1  both_F1  both_P"]
+    for n, tm, tb in learning_curve(prep["train"], prep["validation"], model.threshold):
+        lines.append(f"{n:6d}  {tm.f1:8.3f}  {tb.f1:7.3f}  {tb.precision:6.3f}")
+    lines += ["", "## Throughput (one core, synthetic news text of bench.py; best of 3 interleaved runs)",
+              f"bytes={throughput['bytes']} sentences={throughput['sentences']} records={throughput['records']}",
+              f"bare sentence split: {throughput['split_s']:.3f} s ({throughput['bytes'] / 1e6 / throughput['split_s']:.1f} MB/s)",
+              f"tagger (both layers): {throughput['tag_s']:.3f} s ({throughput['mb_per_s']:.2f} MB/s)   (target: >= 1 MB/s per core)"]
+    return lines
+
+
+def dev_documents(folder: Path):
+    from positions.tagger import corpus
+
+    return corpus.load(folder) if folder.is_dir() else []

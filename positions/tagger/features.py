@@ -1,0 +1,97 @@
+"""Features of a candidate (sentence × actor) as string tokens, hashed by the model.
+
+The candidate's mentions become ACTOR and other actors' become OTHER, so what is learned is the
+wording around a speaker, not the speaker: words and word pairs of the sentence, the words just
+left and right of the candidate, how it was found, and what the rule layer says about the
+sentence (issue cues, stance cue group, a rule record for the same affiliation).
+"""
+from __future__ import annotations
+
+import re
+
+from positions.tagger.candidates import Candidate, Sentence
+
+ISSUES = ("cross_border_strikes", "trainer_deployment")
+ISSUE_TAG = {"cross_border_strikes": "S", "trainer_deployment": "T"}
+_WORD = re.compile(r"[a-z0-9]+(?:['’-][a-z0-9]+)*|ACTOR|OTHER|[“”\"?]")
+WINDOW = 6
+STEM = 5
+
+
+def masked(sent: Sentence, cand: Candidate) -> str:
+    """The sentence with the candidate's mentions as ACTOR and other candidates' as OTHER."""
+    marks = [(a, b, "ACTOR") for a, b in cand.spans]
+    for o in sent.candidates:
+        if o is not cand:
+            marks += [(a, b, "OTHER") for a, b in o.spans]
+    out, pos = [], 0
+    for a, b, tag in sorted(marks):
+        if a < pos:
+            continue
+        out.append(sent.text[pos:a].lower())
+        out.append(f" {tag} ")
+        pos = b
+    out.append(sent.text[pos:].lower())
+    return "".join(out)
+
+
+def tokens(sent: Sentence, cand: Candidate, rule_view: dict) -> list[str]:
+    """Feature tokens of one candidate. `rule_view` is what the rule layer found (see rule_view)."""
+    words = _WORD.findall(masked(sent, cand))
+    out = [f"u:{w}" for w in words]
+    out += [f"s:{w[:STEM]}" for w in words if len(w) > STEM]     # "rejects"/"rejected" share "s:rejec"
+    out += [f"b:{a}_{b}" for a, b in zip(words, words[1:])]
+    if "ACTOR" in words:
+        i = words.index("ACTOR")
+        out += [f"L:{w[:STEM]}" for w in words[max(0, i - WINDOW):i]]
+        out += [f"R:{w[:STEM]}" for w in words[i + 1:i + 1 + WINDOW]]
+        out.append(f"pos:{min(i // 5, 6)}")
+    out += [f"k:{k}" for k in sorted(cand.kinds)]
+    if cand.subordinate:
+        out.append("k:subordinate")
+    out.append(f"aff:{cand.affiliation}")
+    out.append(f"n:{min(len(sent.candidates), 3)}")
+    if sent.context:
+        out.append("ctx")
+    s = rule_view.get("sent", {}).get(sent.idx, ())
+    out += list(s)
+    for issue in ISSUES:
+        rec = rule_view.get("rec", {}).get((sent.idx, cand.affiliation, issue))
+        if rec:
+            out.append(f"rr:{ISSUE_TAG[issue]}:{rec}")
+        doc = rule_view.get("doc", {}).get((cand.affiliation, issue))
+        if doc:
+            out.append(f"rd:{ISSUE_TAG[issue]}:{doc}")
+    return out
+
+
+def with_issue(toks: list[str], issue: str) -> list[str]:
+    """Tokens for the stance model: the issue, and the rule tokens and words crossed with it."""
+    tag = ISSUE_TAG[issue]
+    return toks + [f"i:{tag}"] + [f"{tag}|{t}" for t in toks if t[0] in "rkL" or t.startswith("u:")]
+
+
+def rule_view(tagger, sents: list[Sentence], records) -> dict:
+    """What the rule layer says: per sentence its issue/stance cues, per (sentence, affiliation,
+    issue) and per (affiliation, issue) the stance of a rule record."""
+    view: dict = {"sent": {}, "rec": {}, "doc": {}}
+    by_start = {s.start: s.idx for s in sents}
+    for s in sents:
+        if not s.candidates:
+            continue
+        toks = []
+        for issue, label in tagger.issues_of(s.text, set(ISSUES) if s.context else set()):
+            toks.append(f"ri:{ISSUE_TAG[issue]}:{'ctx' if label.endswith(':context') else 'cue'}")
+        stance, cue = tagger.stance_of(s.text)
+        if stance:
+            toks.append(f"rs:{stance}")
+            toks.append(f"rg:{cue.split('[')[0]}{':neg' if cue.endswith(':negated') else ''}")
+        view["sent"][s.idx] = toks
+    for r in records:
+        idx = by_start.get(r.evidence_start)
+        issue = r.issue.value if hasattr(r.issue, "value") else r.issue
+        stance = r.stance.value if hasattr(r.stance, "value") else r.stance
+        if idx is not None:
+            view["rec"][(idx, r.affiliation, issue)] = stance
+        view["doc"][(r.affiliation, issue)] = stance
+    return view

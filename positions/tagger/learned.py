@@ -1,0 +1,188 @@
+"""The learned layer: hashed features -> linear classifiers for issue and stance of each candidate.
+
+Two binary models say whether a candidate takes a position on each issue; one four-way model says
+which stance. The file format is plain arrays (`.npz`: the non-zero weights of each model) plus a
+JSON model card: no pickled objects, so loading a model file runs no code.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import zlib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from positions.errors import InputError
+from positions.tagger import candidates as cand_mod
+from positions.tagger import features as feat
+
+FORMAT = "positions-linear-1"
+STANCES = ("support", "oppose", "conditional", "undecided")
+MODEL_DIR = Path(__file__).resolve().parent / "models"
+DEFAULT_MODEL = MODEL_DIR / "tagger.npz"
+
+
+@dataclass
+class Rows:
+    """Hashed feature rows in CSR layout (numpy only: tagging never imports scipy or scikit-learn)."""
+
+    indptr: np.ndarray
+    indices: np.ndarray
+    data: np.ndarray
+    n_features: int
+
+    def to_scipy(self):
+        """The same rows as a scipy CSR matrix (for training)."""
+        from scipy.sparse import csr_matrix
+
+        return csr_matrix((self.data, self.indices, self.indptr), shape=(len(self.indptr) - 1, self.n_features))
+
+
+def vectorize(token_lists, n_features: int) -> Rows:
+    """Token counts hashed into `n_features` columns (crc32, stable across runs and machines), each
+    row scaled to unit length."""
+    indptr, indices, data = [0], [], []
+    column: dict[str, int] = {}     # tokens repeat across rows ("u:the", "k:state"): hash each once per call
+    for toks in token_lists:
+        counts: dict[int, float] = {}
+        for t in toks:
+            h = column.get(t)
+            if h is None:
+                h = column[t] = zlib.crc32(t.encode("utf-8")) % n_features
+            counts[h] = counts.get(h, 0.0) + 1.0
+        norm = sum(v * v for v in counts.values()) ** 0.5 or 1.0
+        for h in sorted(counts):
+            indices.append(h)
+            data.append(counts[h] / norm)
+        indptr.append(len(indices))
+    return Rows(np.array(indptr, np.int64), np.array(indices, np.int64), np.array(data, np.float32), n_features)
+
+
+@dataclass
+class Linear:
+    """Weights of one linear model: `coef` (k × n_features, k = 1 for binary) and `intercept`."""
+
+    classes: tuple
+    coef: np.ndarray
+    intercept: np.ndarray
+
+    def proba(self, X: Rows) -> np.ndarray:
+        """Class probabilities per row (sigmoid for binary, softmax otherwise)."""
+        n = len(X.indptr) - 1
+        contrib = self.coef[:, X.indices] * X.data             # k × nnz
+        z = np.zeros((self.coef.shape[0], n), np.float64)
+        nonempty = np.nonzero(np.diff(X.indptr))[0]
+        if len(nonempty):
+            z[:, nonempty] = np.add.reduceat(contrib, X.indptr[nonempty], axis=1)
+        z = z.T + self.intercept
+        if len(self.classes) == 2:
+            p = 1.0 / (1.0 + np.exp(-z[:, 0]))
+            return np.column_stack([1 - p, p])
+        z = z - z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True)
+
+
+@dataclass
+class Model:
+    """Issue models (one per issue), a stance model, the hashing width and the decision threshold."""
+
+    issue: dict
+    stance: Linear
+    n_features: int
+    threshold: float = 0.5
+    card: dict = field(default_factory=dict)
+
+    def confidence(self, score: float) -> float:
+        """Calibrated confidence of a score (isotonic map fitted on validation, in the card)."""
+        cal = self.card.get("calibration")
+        return float(np.interp(score, cal["x"], cal["y"])) if cal else min(0.99, score)
+
+    def save(self, path: Path) -> None:
+        """Write `path` (.npz, non-zero weights only) and the card beside it (.json)."""
+        arrays = {}
+        for name, lin in [*((f"issue_{k}", v) for k, v in self.issue.items()), ("stance", self.stance)]:
+            rows, cols = np.nonzero(lin.coef)
+            arrays[f"{name}_rows"] = rows.astype(np.int8)
+            arrays[f"{name}_cols"] = cols.astype(np.int32)
+            arrays[f"{name}_vals"] = lin.coef[rows, cols].astype(np.float32)
+            arrays[f"{name}_intercept"] = lin.intercept.astype(np.float32)
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "wb") as fh:     # np.savez adds no timestamps: same weights, same bytes
+            np.savez_compressed(fh, **arrays)
+        card = dict(self.card, format=FORMAT, n_features=self.n_features, threshold=self.threshold,
+                    issues=list(self.issue), stances=list(STANCES),
+                    weights_sha256=hashlib.sha256(path.read_bytes()).hexdigest())
+        path.with_suffix(".json").write_text(json.dumps(card, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path = DEFAULT_MODEL) -> "Model":
+        """Read a model file and its card; InputError (one line) when missing or not this format."""
+        path = Path(path)
+        try:
+            card = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+            arrays = np.load(path, allow_pickle=False)
+        except FileNotFoundError:
+            raise InputError(f"{path}: no model file; run `python -m positions train`") from None
+        if card.get("format") != FORMAT:
+            raise InputError(f"{path.with_suffix('.json')}: format {card.get('format')!r}, expected {FORMAT!r}; retrain")
+        n = int(card["n_features"])
+
+        def linear(name, classes):
+            k = 1 if len(classes) == 2 else len(classes)
+            coef = np.zeros((k, n), dtype=np.float32)
+            coef[arrays[f"{name}_rows"], arrays[f"{name}_cols"]] = arrays[f"{name}_vals"]
+            return Linear(tuple(classes), coef, arrays[f"{name}_intercept"].astype(np.float32))
+
+        issue = {i: linear(f"issue_{i}", (0, 1)) for i in card["issues"]}
+        return cls(issue, linear("stance", card["stances"]), n, float(card["threshold"]), card)
+
+
+@dataclass
+class Scored:
+    """A candidate's best reading for one issue."""
+
+    cand: cand_mod.Candidate
+    sent: cand_mod.Sentence
+    issue: str
+    stance: str
+    p_issue: float
+    p_stance: float
+
+    @property
+    def score(self) -> float:
+        return self.p_issue * self.p_stance
+
+
+def featurize(tagger, text: str, published: date | None, rule_records) -> tuple[list, list]:
+    """(candidates as (sentence, candidate) pairs, their feature tokens) of one document."""
+    sents = cand_mod.generate(tagger, text, published)
+    view = feat.rule_view(tagger, sents, rule_records)
+    pairs = [(s, c) for s in sents for c in s.candidates]
+    return pairs, [feat.tokens(s, c, view) for s, c in pairs]
+
+
+def score(model: Model, pairs, toks, floor: float | None = None) -> list[Scored]:
+    """Every candidate × issue whose issue probability reaches `floor` (default: the model's
+    threshold; score = p_issue × p_stance never reaches it below), with its best stance."""
+    floor = model.threshold if floor is None else floor
+    if not pairs:
+        return []
+    X = vectorize(toks, model.n_features)
+    out = []
+    for issue, lin in model.issue.items():
+        p_issue = lin.proba(X)[:, 1]
+        keep = np.nonzero(p_issue >= floor)[0]
+        if not len(keep):
+            continue
+        Xs = vectorize([feat.with_issue(toks[i], issue) for i in keep], model.n_features)
+        ps = model.stance.proba(Xs)
+        for row, i in enumerate(keep):
+            j = int(np.argmax(ps[row]))
+            s, c = pairs[i]
+            out.append(Scored(c, s, issue, model.stance.classes[j], float(p_issue[i]), float(ps[row, j])))
+    return out

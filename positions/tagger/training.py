@@ -1,0 +1,195 @@
+"""Training the learned layer from the coded corpus: labels, examples, fitting (fixed seed)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from positions.tagger import features as feat
+from positions.tagger import learned
+
+SEED = 13
+N_FEATURES = 1 << 18
+C_ISSUE = 32.0
+C_STANCE = 16.0
+
+
+@dataclass
+class Example:
+    """One candidate of one document: its tokens and gold stance per issue (None: no position)."""
+
+    doc: int
+    tokens: list
+    labels: dict
+
+
+def gold_spans(doc) -> list[tuple[int, int, dict]]:
+    """(start, end, statement) of each gold statement's evidence in the text."""
+    out = []
+    for s in doc.statements:
+        a = doc.text.find(s["evidence"])
+        if a >= 0:
+            out.append((a, a + len(s["evidence"]), s))
+    return out
+
+
+def labels_of(cand, sent, spans) -> dict:
+    """Gold stance per issue of a candidate: a statement of its affiliation whose evidence overlaps the sentence."""
+    out = {i: None for i in feat.ISSUES}
+    for a, b, s in spans:
+        if s["affiliation"] == cand.affiliation and a < sent.end and sent.start < b and out[s["issue"]] is None:
+            out[s["issue"]] = s["stance"]
+    return out
+
+
+@dataclass
+class Prepared:
+    """One document run through everything that does not depend on the model: rule records,
+    candidates and their feature tokens (so thresholds, folds and layers reuse them)."""
+
+    doc: object
+    rules: list
+    pairs: list
+    tokens: list
+    use_rules: bool = True
+
+    def examples(self, k: int = 0) -> list[Example]:
+        spans = gold_spans(self.doc)
+        return [Example(k, t, labels_of(c, s, spans)) for (s, c), t in zip(self.pairs, self.tokens)]
+
+
+def prepare(tagger, doc, use_rules: bool = True) -> Prepared:
+    """Rule records (as features when `use_rules`) and candidates of a document."""
+    rules = tagger.tag(doc.text, doc.published)   # the rules-only tagger: rule records
+    pairs, toks = learned.featurize(tagger, doc.text, doc.published, rules if use_rules else [])
+    return Prepared(doc, rules, pairs, toks, use_rules)
+
+
+def doc_examples(tagger, doc, k: int, use_rules: bool = True) -> list[Example]:
+    """Examples of one document (`k`: its index in the list being trained on)."""
+    return prepare(tagger, doc, use_rules).examples(k)
+
+
+def fit(examples: list[Example], n_features: int = N_FEATURES, seed: int = SEED,
+        c_issue: float = C_ISSUE, c_stance: float = C_STANCE, weight=None) -> learned.Model:
+    """Fit the issue models and the stance model on examples (deterministic for a seed)."""
+    from sklearn.linear_model import LogisticRegression
+
+    X = learned.vectorize([e.tokens for e in examples], n_features).to_scipy()
+    issue = {}
+    for i in feat.ISSUES:
+        y = np.array([e.labels[i] is not None for e in examples], dtype=int)
+        if y.min() == y.max():      # a tiny corpus without one class: a constant model
+            issue[i] = learned.Linear((0, 1), np.zeros((1, n_features), np.float32),
+                                      np.array([10.0 if y[0] else -10.0], np.float32))
+            continue
+        lr = LogisticRegression(C=c_issue, solver="liblinear", random_state=seed, max_iter=2000,
+                                class_weight=weight).fit(X, y)
+        issue[i] = learned.Linear((0, 1), lr.coef_.astype(np.float32), lr.intercept_.astype(np.float32))
+    rows = [(feat.with_issue(e.tokens, i), e.labels[i]) for e in examples for i in feat.ISSUES if e.labels[i]]
+    ys = np.array([learned.STANCES.index(r[1]) for r in rows])
+    coef = np.zeros((len(learned.STANCES), n_features), np.float32)
+    icpt = np.full(len(learned.STANCES), -10.0, np.float32)
+    present = sorted(set(ys.tolist()))
+    if len(present) > 1:
+        Xs = learned.vectorize([r[0] for r in rows], n_features).to_scipy()
+        lr = LogisticRegression(C=c_stance, solver="lbfgs", random_state=seed, max_iter=3000).fit(Xs, ys)
+        if len(lr.classes_) == 2:     # binary: softmax of (0, z) is the sigmoid of z
+            coef[lr.classes_[1]], icpt[lr.classes_[1]], icpt[lr.classes_[0]] = lr.coef_[0], lr.intercept_[0], 0.0
+        else:
+            for row, cls in enumerate(lr.classes_):
+                coef[cls] = lr.coef_[row]
+                icpt[cls] = lr.intercept_[row]
+    elif present:
+        icpt[present[0]] = 10.0
+    return learned.Model(issue, learned.Linear(learned.STANCES, coef, icpt), n_features)
+
+
+THRESHOLDS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5)
+MIN_PRECISION = 0.85   # CV on train runs ~0.05 below validation in precision: keep a margin over 0.80
+
+
+def examples_of(tagger, docs, use_rules: bool = True) -> list[Example]:
+    return [e for k, d in enumerate(docs) for e in doc_examples(tagger, d, k, use_rules)]
+
+
+def decode(model, prep: Prepared, mode: str = "both", threshold: float | None = None) -> list[dict]:
+    """Records of a prepared document by a layer ("rules", "model", "both") as JSON-ready dicts, with
+    the model's raw score as confidence (calibration comes after)."""
+    from positions.tagger import hybrid
+
+    doc = prep.doc
+    if mode == "rules":
+        return [r.to_record() for r in prep.rules]
+    th = model.threshold if threshold is None else threshold
+    dates_from = prep.rules if prep.use_rules else []
+    mr = hybrid.model_records(learned.score(model, prep.pairs, prep.tokens, th), doc.text, doc.published, th, dates_from)
+    recs = mr if mode == "model" else hybrid.merge_rules_first(mr, prep.rules)
+    return [r.to_record() for r in recs]
+
+
+def predict_doc(tagger, model, doc, mode: str = "both", use_rules: bool = True, threshold: float | None = None):
+    """`decode` of one document (prepared on the spot)."""
+    return decode(model, prepare(tagger, doc, use_rules), mode, threshold)
+
+
+def choose_threshold(model, prepared: list[Prepared], mode: str = "both") -> tuple[float, list]:
+    """The threshold with the best F1 among those with precision >= MIN_PRECISION on the prepared
+    (validation) documents, and the (score, correct) pairs of the model's records at that threshold."""
+    from positions.tagger import scoring
+
+    best = None
+    for th in THRESHOLDS:
+        tally = scoring.Tally()
+        for p in prepared:
+            scoring.add(tally, p.doc.text, p.doc.statements, decode(model, p, mode, th))
+        key = (tally.precision >= MIN_PRECISION, tally.f1, th)
+        if best is None or key > best[0]:
+            best = (key, th)
+    th = best[1]
+    tally = scoring.Tally()
+    for p in prepared:
+        scoring.add(tally, p.doc.text, p.doc.statements, decode(model, p, "model", th))
+    return th, tally.pairs
+
+
+def calibration(pairs) -> dict:
+    """Isotonic map from model score to the share of records that were right (for `confidence`)."""
+    from sklearn.isotonic import IsotonicRegression
+
+    if len({ok for _, ok in pairs}) < 2:
+        return {"x": [0.0, 1.0], "y": [0.5, 0.9]}
+    xs = np.array([c for c, _ in pairs])
+    iso = IsotonicRegression(y_min=0.05, y_max=0.99, out_of_bounds="clip").fit(xs, [float(ok) for _, ok in pairs])
+    return {"x": [round(float(x), 4) for x in iso.X_thresholds_], "y": [round(float(y), 4) for y in iso.y_thresholds_]}
+
+
+def release(tagger, train_docs, val_docs, seed: int = SEED, use_rules: bool = True) -> learned.Model:
+    """The model to ship: threshold and calibration chosen on validation with a model fitted on train,
+    then the weights refitted on train + validation (same settings, same seed)."""
+    from positions.tagger import scoring
+
+    train_prep = [prepare(tagger, d, use_rules) for d in train_docs]
+    val_prep = [prepare(tagger, d, use_rules) for d in val_docs]
+    train_ex = [e for k, p in enumerate(train_prep) for e in p.examples(k)]
+    probe = fit(train_ex, seed=seed)
+    th, pairs = choose_threshold(probe, val_prep, "both" if use_rules else "model")
+    probe.threshold = th
+    val = {}
+    for mode in ("rules", "model", "both") if use_rules else ("model",):
+        tally = scoring.Tally()
+        for p in val_prep:
+            scoring.add(tally, p.doc.text, p.doc.statements, decode(probe, p, mode))
+        val[mode] = {"precision": round(tally.precision, 3), "recall": round(tally.recall, 3), "f1": round(tally.f1, 3)}
+    model = fit(train_ex + [e for k, p in enumerate(val_prep) for e in p.examples(len(train_prep) + k)], seed=seed)
+    model.threshold = th
+    model.card = {
+        "trained_on": {"documents": len(train_docs) + len(val_docs), "train": len(train_docs), "validation": len(val_docs),
+                       "statements": sum(len(d.statements) for d in [*train_docs, *val_docs])},
+        "settings": {"seed": seed, "C_issue": C_ISSUE, "C_stance": C_STANCE, "min_precision": MIN_PRECISION,
+                     "thresholds_tried": list(THRESHOLDS)},
+        "rule_features": use_rules,
+        "validation_scores_of_train_only_model": val,
+        "calibration": calibration(pairs),
+    }
+    return model

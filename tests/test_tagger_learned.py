@@ -1,0 +1,180 @@
+"""The learned layer stage by stage: candidates, features, classifier output, training, the model file,
+the rule/model merge; the context window of the rules. All sentences are invented for these tests."""
+from datetime import date
+
+import numpy as np
+import pytest
+
+from positions.tagger import candidates, features, hybrid, learned, training
+from positions.tagger.corpus import Document, split_of
+from positions.tagger.core import get_tagger
+
+PUB = date(2024, 5, 30)
+
+
+@pytest.fixture(name="rules_tagger", scope="module")
+def _rules_tagger():
+    """The rule layer alone (the learned layer's features come from it)."""
+    return get_tagger(mode="rules")
+
+
+def _doc(doc_id, text, statements):
+    return Document(doc_id, f"https://example.org/{doc_id}", "Example", PUB, text, statements, split_of(doc_id))
+
+
+def _rec(aff, issue, stance, evidence, actor="x"):
+    return {"actor": actor, "affiliation": aff, "actor_type": "government", "issue": issue, "stance": stance,
+            "also_ok": [], "statement_date": None, "evidence": evidence}
+
+
+# A tiny invented corpus: one wording for "will not send soldiers", said by different states.
+_REFUSALS = [("Portugal", "PT"), ("Spain", "ES"), ("Greece", "GR"), ("Austria", "AT"), ("Ireland", "IE"), ("Malta", "MT")]
+_FILLER = "Markets in the capital were calm on the day."
+
+
+def tiny_corpus():
+    docs = []
+    for i, (name, code) in enumerate(_REFUSALS):
+        s = f"{name} quietly shelved any thought of soldiers heading to the front line there."
+        docs.append(_doc(f"tiny-{i}", f"{_FILLER} {s} {_FILLER}", [_rec(code, "trainer_deployment", "oppose", s)]))
+    docs.append(_doc("tiny-neg", f"{_FILLER} Soldiers of Belgium marched in a parade about weapons history.", []))
+    return docs
+
+
+@pytest.mark.parametrize("case_id, text, aff, kind", [
+    ("title", "Finland's defence minister said Finnish instructors could go to Ukraine.", "FI", "title"),
+    ("state", "Poland has ruled out sending troops to Ukraine.", "PL", "state"),
+    ("person", "Olaf Scholz said German soldiers will not be sent to Ukraine.", "DE", "person"),
+])
+def test_candidates_name_the_actor(rules_tagger, case_id, text, aff, kind):
+    sents = candidates.generate(rules_tagger, text, PUB)
+    found = {c.affiliation: c.kind for s in sents for c in s.candidates}
+    assert found.get(aff) == kind, case_id
+
+
+def test_candidates_skip_sentences_off_the_issues(rules_tagger):
+    on = "Poland has ruled out sending troops to Ukraine."
+    off = "Poland opened a new bridge over the river."
+    assert candidates.generate(rules_tagger, on, PUB)
+    assert candidates.generate(rules_tagger, off, PUB) == []
+
+
+def test_candidates_carry_the_speaker_of_he_said(rules_tagger):
+    text = "Olaf Scholz spoke in Berlin on Friday. He said no soldiers of his would be sent to Ukraine."
+    sents = candidates.generate(rules_tagger, text, PUB)
+    carried = [c for s in sents for c in s.candidates if c.kind == "carried"]
+    assert [c.affiliation for c in carried] == ["DE"]
+
+
+def test_features_mask_the_candidate_and_others(rules_tagger):
+    text = "Poland said Hungary should never send troops to Ukraine."
+    (sent,) = candidates.generate(rules_tagger, text, PUB)
+    pl = next(c for c in sent.candidates if c.affiliation == "PL")
+    toks = features.tokens(sent, pl, {})
+    assert "u:ACTOR" in toks and "u:OTHER" in toks
+    assert "aff:PL" in toks and "k:state" in toks
+    assert "u:poland" not in toks
+
+
+def test_classifier_output_shapes():
+    X = learned.vectorize([["u:a", "u:b"], ["u:c"], []], 64)
+    binary = learned.Linear((0, 1), np.ones((1, 64), np.float32), np.zeros(1, np.float32))
+    four = learned.Linear(learned.STANCES, np.ones((4, 64), np.float32), np.arange(4, dtype=np.float32))
+    assert binary.proba(X).shape == (3, 2)
+    p = four.proba(X)
+    assert p.shape == (3, 4)
+    assert np.allclose(p.sum(axis=1), 1.0)
+    assert (p[:, 3] > p[:, 0]).all()
+
+
+def test_training_changes_predictions_and_reloads(rules_tagger, tmp_path):
+    docs = tiny_corpus()
+    ex = training.examples_of(rules_tagger, docs)
+    assert sum(1 for e in ex if e.labels["trainer_deployment"] == "oppose") == len(_REFUSALS)
+    untrained = training.fit([e for e in ex if not any(e.labels.values())], n_features=1 << 12)
+    model = training.fit(ex, n_features=1 << 12)
+    model.threshold = 0.3
+    unseen = "Norway quietly shelved any thought of soldiers heading to the front line there."
+    doc = _doc("unseen", unseen, [])
+    untrained.threshold = 0.3
+    assert not training.predict_doc(rules_tagger, untrained, doc, "model")
+    got = {(r["affiliation"], r["issue"], r["stance"]) for r in training.predict_doc(rules_tagger, model, doc, "model")}
+    assert got == {("NO", "trainer_deployment", "oppose")}
+    path = tmp_path / "m.npz"
+    model.save(path)
+    again = learned.Model.load(path)
+    pairs, toks = learned.featurize(rules_tagger, unseen, PUB, [])
+    a = [round(s.score, 5) for s in learned.score(model, pairs, toks)]
+    assert a == [round(s.score, 5) for s in learned.score(again, pairs, toks)] and a
+
+
+def test_training_is_reproducible(rules_tagger, tmp_path):
+    ex = training.examples_of(rules_tagger, tiny_corpus())
+    training.fit(ex, n_features=1 << 12).save(tmp_path / "a.npz")
+    training.fit(ex, n_features=1 << 12).save(tmp_path / "b.npz")
+    assert (tmp_path / "a.npz").read_bytes() == (tmp_path / "b.npz").read_bytes()
+    assert (tmp_path / "a.npz").stat().st_size > 0
+
+
+def test_model_file_is_not_a_pickle(rules_tagger, tmp_path):
+    path = tmp_path / "m.npz"
+    training.fit(training.examples_of(rules_tagger, tiny_corpus()), n_features=1 << 12).save(path)
+    assert learned.Model.load(path).n_features == 1 << 12
+    arrays = dict(np.load(path))
+    arrays["stance_vals"] = np.array([object()], dtype=object)     # an object array needs pickle to load
+    np.savez(path, **arrays)
+    with pytest.raises(ValueError):
+        learned.Model.load(path)
+
+
+def test_merge_keeps_rules_and_adds_model_records_for_new_pairs(rules_tagger):
+    text = "Olaf Scholz said German soldiers will not be sent to Ukraine."
+    rules = rules_tagger.tag(text, PUB)
+    assert {(r.affiliation, r.issue.value) for r in rules} == {("DE", "trainer_deployment")}
+    other = hybrid.model_records([], text, PUB, 0.5, rules)
+    assert other == []
+    fake = [learned.Scored(c, s, "trainer_deployment", "support", 0.9, 0.9)
+            for s in candidates.generate(rules_tagger, text, PUB) for c in s.candidates]
+    mine = hybrid.model_records(fake, text, PUB, 0.5, rules)
+    merged = hybrid.merge_rules_first(mine, rules)
+    # The rules' oppose stays, the model's contradicting support for DE is not added; its UA record
+    # (a pair the rules have none for) is.
+    assert {(r.affiliation, r.stance.value) for r in merged} == {("DE", "oppose"), ("UA", "support")}
+    assert all(r.evidence in text for r in merged)
+
+
+@pytest.mark.parametrize("case_id, gap, present", [
+    ("near-context", 1, True),
+    ("context-does-not-extend-itself", 4, False),
+])
+def test_tagger_context_window_counts_only_on_issue_sentences(rules_tagger, case_id, gap, present):
+    first = "Jan Lipavsky said Ukraine can use Czech weapons to strike targets in Russia."
+    context_only = "Diplomats compared the red lines of each capital."
+    last = "Jonas Gahr Store said Norway opposes such restrictions."
+    text = " ".join([first] + [context_only] * gap + [last])
+    got = {(r.affiliation, r.issue.value, r.stance.value) for r in rules_tagger.tag(text, PUB)}
+    assert ("CZ", "cross_border_strikes", "support") in got
+    assert (("NO", "cross_border_strikes", "oppose") in got) is present, case_id
+
+
+def test_tagger_cue_ids_are_stable_and_unique(cb):
+    """The stance cues' ids (from their text) match the snapshot: a cue renamed, edited or dropped shows here."""
+    import json
+    from pathlib import Path
+
+    from positions.tagger.rules import cue_ids
+
+    snapshot = json.loads((Path(__file__).parent / "data" / "tagger_cue_ids.json").read_text())
+    ids = cue_ids(cb)
+    assert ids == snapshot
+    flat = [i for v in ids.values() for i in v]
+    assert len(flat) == len(set(flat)) > 50
+
+
+def test_tagger_cue_id_in_record_names_the_cue(rules_tagger):
+    from positions.tagger.rules import cue_id
+
+    (rec,) = rules_tagger.tag("Olaf Scholz said German soldiers will not be sent to Ukraine.", PUB)
+    stance_cue = next(c for c in rec.cues if c.startswith("stance:"))
+    group, cid = stance_cue.split(":")[1].rstrip("]").split("[")
+    assert cid in [cue_id(p) for p in rules_tagger.codebook.lexicons["stances"][group]]

@@ -1,0 +1,99 @@
+"""The optional OpenAI-compatible backend against a small fake server on 127.0.0.1 (invented text)."""
+import json
+import threading
+from datetime import date
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+from click.testing import CliRunner
+
+from positions.cli import cli
+from positions.tagger import llm
+from positions.tagger.core import get_tagger
+
+TEXT = ("Officials met in the capital on Monday to discuss the war.\n"
+        "Poland has ruled out sending troops to Ukraine, its prime minister said on Monday.\n"
+        "The weather was mild.")
+GOOD = "Poland has ruled out sending troops to Ukraine, its prime minister said on Monday."
+
+
+class _Fake(BaseHTTPRequestHandler):
+    """Answers every chat completion with one valid record and three that must be dropped."""
+
+    seen: list = []
+
+    def do_POST(self):
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        type(self).seen.append((self.path, body))
+        records = [
+            {"actor": "Poland", "affiliation": "PL", "actor_type": "government", "issue": "trainer_deployment",
+             "stance": "oppose", "statement_date": "2024-05-27", "evidence": GOOD},
+            {"actor": "Poland", "affiliation": "PL", "actor_type": "government", "issue": "trainer_deployment",
+             "stance": "support", "statement_date": None, "evidence": "Poland will send troops."},   # not in the text
+            {"actor": "Poland", "affiliation": "PL", "actor_type": "government", "issue": "troops",
+             "stance": "oppose", "statement_date": None, "evidence": GOOD},                         # unknown issue
+            {"actor": "Poland", "affiliation": "Poland", "actor_type": "government", "issue": "trainer_deployment",
+             "stance": "maybe", "statement_date": None, "evidence": GOOD},                          # bad labels
+        ]
+        reply = {"choices": [{"message": {"role": "assistant", "content": "```json\n" + json.dumps(records) + "\n```"}}]}
+        data = json.dumps(reply).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(name="fake_url")
+def _fake_url():
+    """Base URL of a fake OpenAI-compatible server on a free local port."""
+    _Fake.seen = []
+    server = HTTPServer(("127.0.0.1", 0), _Fake)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/v1"
+    server.shutdown()
+    server.server_close()
+
+
+def test_llm_keeps_only_verbatim_valid_records(fake_url):
+    recs, report = llm.tag(get_tagger(mode="rules"), TEXT, date(2024, 5, 30), fake_url, "fake-model")
+    assert [(r.affiliation, r.issue.value, r.stance.value, r.evidence) for r in recs] == \
+        [("PL", "trainer_deployment", "oppose", GOOD)]
+    assert sorted(report.dropped) == ["evidence not an exact substring of the input", "issue 'troops'",
+                                      "stance 'maybe'"]
+    path, body = _Fake.seen[0]
+    assert path == "/v1/chat/completions" and body["model"] == "fake-model"
+    assert GOOD in body["messages"][1]["content"]
+    assert "trainer_deployment" in body["messages"][0]["content"]
+
+
+def test_llm_backend_from_the_command_line(fake_url, tmp_path):
+    doc = tmp_path / "a.txt"
+    doc.write_text(TEXT, encoding="utf-8")
+    res = CliRunner().invoke(cli, ["tag", str(doc), "--published", "2024-05-30", "--backend", "openai-compatible",
+                                   "--url", fake_url, "--model", "m"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert [(r["affiliation"], r["stance"]) for r in out] == [("PL", "oppose")]
+    assert "dropped 3" in res.stderr
+
+
+def test_llm_backend_needs_url_and_model(tmp_path):
+    doc = tmp_path / "a.txt"
+    doc.write_text(TEXT, encoding="utf-8")
+    res = CliRunner().invoke(cli, ["tag", str(doc), "--backend", "openai-compatible"])
+    assert res.exit_code == 2 and "--url and --model" in res.output
+    ok = CliRunner().invoke(cli, ["tag", str(doc), "--published", "2024-05-30"])
+    assert ok.exit_code == 0 and json.loads(ok.stdout)
+
+
+def test_llm_unreachable_endpoint_is_one_line(tmp_path):
+    doc = tmp_path / "a.txt"
+    doc.write_text(TEXT, encoding="utf-8")
+    res = CliRunner().invoke(cli, ["tag", str(doc), "--backend", "openai-compatible", "--url", "http://127.0.0.1:9/v1",
+                                   "--model", "m"])
+    assert res.exit_code == 2 and "no usable chat completion" in res.output
