@@ -264,9 +264,14 @@ MAP_VIEWS = {
     "world": {"resolution": 110, "projection_type": "natural earth", "projection_rotation_lon": 0,
               "lonaxis_range": [-180, 180], "lataxis_range": [-58, 84]},
 }
+# States whose text label is drawn per scope (None: all). The conic projection does not clip
+# every far-away label (Brazil's landed below the legend), so Europe's map labels Europe only.
+MAP_LABELLED = {"europe": frozenset("ALB AND ARM AUT AZE BEL BGR BIH BLR CHE CYP CZE DEU DNK ESP EST FIN FRA GBR GEO GRC "
+                                    "HRV HUN IRL ISL ITA LIE LTU LUX LVA MCO MDA MKD MLT MNE NLD NOR POL PRT ROU RUS SMR "
+                                    "SRB SVK SVN SWE TUR UKR VAT XKX".split()), "world": None}
 
 
-def _map_traces(frame: pd.DataFrame, codebook: Codebook) -> list[dict]:
+def _map_traces(frame: pd.DataFrame, codebook: Codebook, labelled: frozenset | None = None) -> list[dict]:
     """One choropleth trace per stance (always all of them, so animation frames line up).
 
     Plain dicts: the figure is built without per-property validation (36 frames x 5 traces
@@ -285,7 +290,7 @@ def _map_traces(frame: pd.DataFrame, codebook: Codebook) -> list[dict]:
             customdata=part["hover"], hovertemplate="%{customdata}<extra></extra>",
             marker={"line": {"color": "white", "width": 0.5}}))
     # Short text labels on the states that have a position, so the map reads without colour.
-    pick = [i for i, s in enumerate(cols["stance"]) if s]
+    pick = [i for i, s in enumerate(cols["stance"]) if s and (labelled is None or cols["iso3"][i] in labelled)]
     traces.append(dict(
         type="scattergeo", mode="text", locationmode="ISO-3", locations=[cols["iso3"][i] for i in pick],
         text=[MAP_ABBREV[cols["stance"][i]] for i in pick],
@@ -301,9 +306,10 @@ def map_chart(frames: list[tuple[str, pd.DataFrame]], codebook: Codebook, issue:
     With more than one frame the figure carries a month slider and a play button.
     """
     label, last = frames[-1]
-    anim = ([go.Frame({"name": lab, "data": _map_traces(t, codebook)}, _validate=False) for lab, t in frames]
+    only = MAP_LABELLED[scope]
+    anim = ([go.Frame({"name": lab, "data": _map_traces(t, codebook, only)}, _validate=False) for lab, t in frames]
             if len(frames) > 1 else None)
-    fig = go.Figure(data=_map_traces(last, codebook), frames=anim, _validate=False)
+    fig = go.Figure(data=_map_traces(last, codebook, only), frames=anim, _validate=False)
     if outlined:
         fig.add_trace(dict(type="choropleth", locations=outlined, z=[1] * len(outlined), locationmode="ISO-3",
                            colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False, zmin=0, zmax=1,
