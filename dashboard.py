@@ -7,6 +7,7 @@ whole view lives in the URL (positions.present.view) so a copied link reopens it
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from functools import partial
 
 import pandas as pd
@@ -22,6 +23,8 @@ from positions.reference import registry
 from positions.data import analytical, store
 from positions.present import view
 from positions.present import login, review_forms
+from positions.present import rows as rows_mod
+from positions.present import who_since
 from positions.errors import InvalidField, PositionsError
 from positions.model import Issue
 
@@ -29,10 +32,11 @@ from positions.model import Issue
 # data/positions.sqlite, made from the bundled CSVs on first start).
 DATA_PATH = store.default_source()
 VIEW_LABELS = {
-    "supporters": "Supporters over time", "matrix": "Actor × issue", "actor": "Actor timeline",
+    "who": "Who, since when", "supporters": "Supporters over time", "matrix": "Actor × issue", "actor": "Actor timeline",
     "map": "Map", "changes": "Changes", "evidence": "Evidence",
 }
 EMPTY = {
+    "who": "No state has an official position on this issue up to this date that passes the filters.",
     "supporters": "No government statements by states on this issue up to this date pass the filters.",
     "matrix": "No state has a position that passes the filters as of this date.",
     "actor": "This actor has no statements on this issue in the chosen period and filters.",
@@ -41,10 +45,13 @@ EMPTY = {
     "evidence": "No statements match the filters and search.",
 }
 TABLE_ROWS = 1000
-HINT = "Try a later 'As of' date, the other issue, fewer groups or stances, or a lower minimum confidence."
+HINT = "Try the other issue, fewer groups or stances, or a lower minimum confidence."
 
 st.set_page_config(page_title="positions: who backs strikes and trainers", layout="wide")
 login.require_reader(review_forms.engine)  # reading is open unless positions.public_read = false
+# Captions in a darker grey than Streamlit's default (about 3.5:1 on white): 8:1, above WCAG's 4.5:1.
+st.html("<style>[data-testid='stCaptionContainer'], [data-testid='stCaptionContainer'] p "
+        "{color: #4D4D4D !important;}</style>")
 
 
 @st.cache_resource(show_spinner="Loading statements…", max_entries=4)
@@ -71,21 +78,20 @@ def view_figures(path: str, mtime: float, query: str) -> list[figures.NamedFigur
 
 # Few entries: each holds its view's statements (hundreds of MB at a million statements).
 @st.cache_resource(show_spinner=False, max_entries=4, ttl=3600)
-def view_export(path: str, mtime: float, query: str) -> export.Export:
+def view_export(path: str, mtime: float, query: str, base_url: str | None = None) -> export.Export:
     """The view's statements, labels and figures for the download buttons, once per view
     (an hour at most, so the source line's "generated" date stays current)."""
     cb, reg = load_reference()
     return export.build_export(load_frame(path, mtime), view.parse_query_string(query), cb, reg,
-                          figures=view_figures(path, mtime, query))
+                          figures=view_figures(path, mtime, query), base_url=base_url)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def supporters_as_of(path: str, mtime: float, query: str) -> list[str]:
-    """States whose position is support (optionally conditional) as of the view's date, after filters."""
+def headline(path: str, mtime: float, query: str) -> who_since.Headline:
+    """Third countries by official stance as of the view's date (after filters), with the denominator."""
     df, (_, reg) = load_frame(path, mtime), load_reference()
     state = view.parse_query_string(query)
-    rows = figures.filtered(df, state, reg)
-    return engine.supporters_on(rows, state.issue, figures.as_of_date(df, state), state.count_conditional)
+    return figures.headline(df, figures.filtered(df, state, reg), state, reg)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -144,6 +150,7 @@ except InvalidField as e:
     state = view.DEFAULT
 
 first_day, last_day = figures.data_range(df)
+data_to = who_since.data_to(df)
 clamp = lambda d, lo=first_day, hi=last_day: min(max(d, lo), hi)  # noqa: E731
 names = figures.names_of(reg)
 
@@ -182,7 +189,13 @@ chosen = st.radio("View", view.VIEWS, index=view.VIEWS.index(state.view), format
                   horizontal=True, key="view", label_visibility="collapsed")
 state = state.with_(view=chosen)
 
-if chosen == "supporters":
+on_phone = "Mobi" in (st.context.headers.get("User-Agent") or "")
+if chosen == "who":
+    compact = st.toggle("Compact rows (phones)", value=state.compact or (on_phone and "compact" not in st.query_params),
+                        key="compact", help="Names and dates above each row, so the bars use the full width")
+    count_conditional = st.toggle("Count conditional as support", value=state.count_conditional, key="count_conditional")
+    state = state.with_(compact=compact, count_conditional=count_conditional)
+elif chosen == "supporters":
     c1, c2 = st.columns(2)
     count_conditional = c1.toggle("Count conditional as support", value=state.count_conditional,
                                   key="count_conditional")
@@ -190,10 +203,14 @@ if chosen == "supporters":
     state = state.with_(count_conditional=count_conditional, stacked=stacked)
 elif chosen in ("matrix", "actor"):
     options = actor_options(DATA_PATH, mtime, state.issue)
+    if opened := st.session_state.pop("_open_actor", None):   # a row click in the who-since view
+        st.session_state.pop("actor", None)
+        state = state.with_(actor=opened)
     keys = ([""] if chosen == "matrix" else []) + list(options)
     if chosen == "actor" and not keys:
         keys = [""]
-    current = state.actor if state.actor in keys else keys[0]
+    fallback = figures.default_actor(figures.filtered(df, state, reg), state.issue, reg) if chosen == "actor" else ""
+    current = state.actor if state.actor in keys else fallback if fallback in keys else keys[0]
     label = "Drill down: show one actor's statements below" if chosen == "matrix" else "Actor"
     actor = st.selectbox(label, keys, index=keys.index(current), key="actor",
                          format_func=lambda k: options.get(k, "— none —" if not k else k))
@@ -239,14 +256,30 @@ with st.sidebar:
     st.caption("Copy the link with the button at the box's right: it reopens exactly this view and these filters.")
 
 # ---- headline number, then the view's figures ------------------------------------------------
-supporters = supporters_as_of(DATA_PATH, mtime, query_string)
+head = headline(DATA_PATH, mtime, query_string)
 what = "support or conditional support" if state.count_conditional else "support"
-st.metric(f"States signalling {what} as of {as_of:%d %b %Y}", len(supporters),
-          help=", ".join(names.get(c, c) for c in supporters) or "none")
+st.metric(f"States signalling {what} as of {as_of:%-d %b %Y}", f"{len(head.supporters)} of {len(head.tracked)}",
+          help=", ".join(names.get(c, c) for c in head.supporters) or "none")
+st.caption(who_since.headline_caption(head, lambda s: cb.stances[s].label, lambda c: names.get(c, c), state.groups))
+if data_to and as_of > data_to:
+    st.caption(f"Data to {data_to:%-d %b %Y}: the latest statement in the dataset. Charts grey the days after it.")
 
 shown = view_figures(DATA_PATH, mtime, query_string)
-if not shown:
-    st.info(f"{EMPTY[chosen]} {HINT}")
+if not shown and chosen == "changes":
+    frm, to = figures.compare_dates(df, state)
+    last = rows_mod.last_change_before(figures.filtered(df, state, reg), state, reg, to)
+    if last is None:
+        st.info(f"{EMPTY[chosen]} No state has a position on this issue up to {to:%-d %b %Y} with these filters. {HINT}")
+    else:
+        before = last["date"] - timedelta(days=1)
+        st.info(f"No state changed its stance between {frm:%-d %b %Y} and {to:%-d %b %Y}. The latest change before "
+                f"that was on {last['date']:%-d %b %Y} ({last['state']}: now {cb.stances[last['stance']].label}). "
+                f"Set 'From' to {before:%-d %b %Y} or earlier to see it.")
+        st.button(f"Compare from {before:%-d %b %Y}", key="changes_from_last",
+                  on_click=lambda d=max(before, first_day): st.session_state.update(compare_from=d))
+elif not shown:
+    later = f" The data run to {data_to:%-d %b %Y}." if data_to and as_of < data_to else ""
+    st.info(f"{EMPTY[chosen]}{later} {HINT}")
 elif chosen in ("supporters", "matrix", "actor", "map", "changes"):
     st.caption(figures.OFFICIAL_RULE)
 
@@ -259,14 +292,29 @@ def drill_down_from_matrix(choices: frozenset) -> None:
         st.session_state["actor"] = code
 
 
+def open_timeline(choices: frozenset) -> None:
+    """A click on a row of the who-since grid opens that state's timeline (before the page reruns)."""
+    points = (st.session_state.get("chart_who") or {}).get("selection", {}).get("points", [])
+    code = points[0].get("customdata", [None])[0] if points else None
+    if code in choices:
+        st.session_state["_open_actor"] = code
+        st.session_state["view"] = "actor"
+
+
 for named in shown:
     config = {"topojsonURL": charts.TOPOJSON_URL, "displaylogo": False,
-              "toImageButtonOptions": {"filename": named.key}}
-    select = ({"on_select": partial(drill_down_from_matrix, frozenset(actor_options(DATA_PATH, mtime, state.issue))),
-               "selection_mode": "points"} if named.key == "matrix" else {})
+              "toImageButtonOptions": {"filename": named.key},
+              # The grid is not zoomable; its tool bar would only cover the title on a phone.
+              "displayModeBar": named.key != "who" and not on_phone}
+    on_click = {"matrix": drill_down_from_matrix, "who": open_timeline}.get(named.key)
+    select = ({"on_select": partial(on_click, frozenset(actor_options(DATA_PATH, mtime, state.issue))),
+               "selection_mode": "points"} if on_click else {})
     st.plotly_chart(named.figure, width="stretch", theme=None, key=f"chart_{named.key}", config=config, **select)
     st.caption(named.caption)
-    export_widgets.chart_downloads(named, view_export(DATA_PATH, mtime, query_string))
+    if named.summary:
+        with st.expander("This chart in words"):
+            st.text(named.summary)
+    export_widgets.chart_downloads(named, view_export(DATA_PATH, mtime, query_string, base))
 
 
 def link_table(table: pd.DataFrame) -> None:
@@ -282,8 +330,12 @@ if chosen == "evidence" and shown:
     with st.expander(f"{len(table)} matching statements as a sortable table (up to {TABLE_ROWS}; click a header to sort)",
                      expanded=len(table) > figures.EVIDENCE_ROWS):
         link_table(table)
+elif chosen == "map" and shown:
+    with st.expander("The map as a table (keyboard and screen readers)", expanded=False):
+        st.dataframe(rows_mod.map_table(figures.filtered(df, state, reg), state, reg, cb, as_of), hide_index=True,
+                     width="stretch", column_config={"quote": st.column_config.TextColumn("quote", width="large")})
 elif chosen == "changes" and shown:
     st.subheader("The statements that moved them")
     link_table(side_table(DATA_PATH, mtime, query_string))
 
-export_widgets.downloads_section(view_export(DATA_PATH, mtime, query_string))
+export_widgets.downloads_section(view_export(DATA_PATH, mtime, query_string, base))

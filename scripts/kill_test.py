@@ -134,7 +134,8 @@ def run(kills: int, seed: int = 15, work: Path | None = None, quiet: bool = Fals
     done: dict[str, str] = {}
     counts = Counter()
     i = 0
-    while counts["killed"] < kills:
+    # Bounded: once the suggestions run out, writers finish before any kill and the loop would spin.
+    while counts["killed"] < kills and i < kills * 10:
         i += 1
         op = ("review", "review", "ingest", "import")[i % 4]
         before_db = db_count(paths) if op == "import" else None

@@ -3,6 +3,7 @@ import base64
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -40,8 +41,8 @@ def trace(spec, name):
 
 
 def test_dashboard_renders_seed_supporters_as_of_2024_05_31():
-    at = run(as_of="2024-05-31")
-    assert at.metric[0].value == "5"
+    at = run(view="supporters", as_of="2024-05-31")
+    assert at.metric[0].value.startswith("5 of ")
     support = trace(specs(at)[0], "Support")
     assert decode(support["y"])[-1] == 5
     assert "Czechia (CZ)" in support["customdata"][-1]
@@ -49,15 +50,15 @@ def test_dashboard_renders_seed_supporters_as_of_2024_05_31():
 
 
 def test_dashboard_supporters_count_conditional_adds_france():
-    at = run(as_of="2024-05-31", count_conditional="true")
-    assert at.metric[0].value == "6"
+    at = run(view="supporters", as_of="2024-05-31", count_conditional="true")
+    assert at.metric[0].value.startswith("6 of ")
     support = trace(specs(at)[0], "Support (incl. conditional)")
     assert decode(support["y"])[-1] == 6
     assert "France (FR)" in support["customdata"][-1]
 
 
 def test_dashboard_supporters_shows_key_events_in_range():
-    spec = specs(run(as_of="2024-05-31"))[0]
+    spec = specs(run(view="supporters", as_of="2024-05-31"))[0]
     texts = [a["text"] for a in spec["layout"]["annotations"]]
     assert any("Cameron" in t for t in texts) and not any("Merz" in t for t in texts)
 
@@ -67,9 +68,15 @@ def test_dashboard_matrix_sorted_by_group_with_drill_down():
     matrix, timeline = specs(at)
     heat = matrix["data"][0]
     rows = heat["y"]
-    assert rows[0].startswith("France · NATO EU G7")
-    assert rows.index("Russia · other") > rows.index("Czechia · NATO EU")
-    assert heat["text"][rows.index("Russia · other")][0] == "Oppose"
+    cells = trace(matrix, "cell text")
+    text = {(y, x): t for x, y, t in zip(cells["x"], cells["y"], cells["text"])}
+    first = [text[(r, "Cross-border strikes")] for r in rows]
+    # Grouped by stance on the view's issue (support first), then by the day it was taken.
+    assert first[0].startswith("Support<br>since ") and rows.index("Russia · other") > rows.index("Czechia · NATO EU")
+    assert text[("Russia · other", "Cross-border strikes")].startswith("Oppose<br>since ")
+    supporters = [r for r, t in zip(rows, first) if t.startswith("Support")]
+    days = [pd.Timestamp(text[(r, "Cross-border strikes")].split("since ")[1]) for r in supporters]
+    assert days == sorted(days)
     assert "France" in timeline["layout"]["title"]["text"]
     assert at.selectbox(key="actor").value == "FR"
 
@@ -89,7 +96,8 @@ def test_dashboard_map_uses_local_topojson():
     spec = json.loads(el.proto.spec)
     assert set(trace(spec, "Support")["locations"]) == {"CAN", "CZE", "FIN", "GBR", "NLD"}
     assert trace(spec, "Oppose")["locations"] == ["RUS"]
-    assert spec["frames"], "month slider frames"
+    assert not spec.get("frames") and not spec["layout"].get("sliders"), "one date only: the sidebar's As of"
+    assert set(trace(spec, "Belligerent (outlined)")["locations"]) == {"UKR", "RUS"}
 
 
 def test_dashboard_changes_lists_movers_and_statements():
@@ -144,9 +152,10 @@ def test_dashboard_widget_change_updates_query_params():
 
 
 def test_dashboard_matrix_and_map_show_silent_states_in_grey():
-    heat = specs(run(view="matrix", as_of="2024-06-15", groups="Baltic"))[0]["data"][0]
+    matrix = specs(run(view="matrix", as_of="2024-06-15", groups="Baltic"))[0]
+    heat = matrix["data"][0]
     assert sorted(heat["y"]) == ["Estonia · NATO EU Baltic", "Latvia · NATO EU Baltic", "Lithuania · NATO EU Baltic"]
-    assert {t for row in heat["text"] for t in row} == {"no position"}
+    assert set(trace(matrix, "cell text")["text"]) == {"no position"}
     spec = specs(run(view="map", as_of="2024-06-15", groups="Baltic"))[0]
     assert sorted(trace(spec, "No public position found")["locations"]) == ["EST", "LTU", "LVA"]
 

@@ -20,7 +20,8 @@ from positions.errors import InputError
 from tests.conftest import SEED_CSV, frame
 
 TODAY = date(2026, 1, 15)
-SOURCE = "Source: positions dataset, 10 statements, generated 2026-01-15"
+SOURCE = ("Source: positions: governments' statements on Western weapons and troops for Ukraine (codebook v1.1), "
+          "data to 30 May 2024, 10 statements, generated 2026-01-15 · http://127.0.0.1:8501/?view=supporters&as_of=2024-05-31")
 
 
 @pytest.fixture(name="seed", scope="module")
@@ -31,7 +32,7 @@ def _seed():
 @pytest.fixture(name="seed_export", scope="module")
 def _seed_export(seed, cb, reg):
     """The dashboard's default link on the seed data: as of 31 May 2024 (one chart, 10 statements)."""
-    return export.build_export(seed, view.parse_query_string("as_of=2024-05-31"), cb, reg, today=TODAY)
+    return export.build_export(seed, view.parse_query_string("view=supporters&as_of=2024-05-31"), cb, reg, today=TODAY)
 
 
 @pytest.fixture(name="five_charts", scope="module")
@@ -56,14 +57,16 @@ class TestChartImages:
     def test_export_png_is_2x_scale(self, kaleido_server, seed_export):
         """PNG at twice the layout size."""
         png = export.export_bytes(seed_export, "png")
-        assert png_size(png) == (2 * export.WIDTH, 2 * export.HEIGHT)
+        _, height = export.export_figure(seed_export.figures[0], seed_export.period, seed_export.source)
+        assert png_size(png) == (2 * export.WIDTH, 2 * height)
 
     def test_export_svg_has_title_period_and_source(self, kaleido_server, seed_export):
         svg = export.export_bytes(seed_export, "svg").decode("utf-8")
         assert svg.lstrip().startswith("<svg")
         assert "States by stance on cross-border strikes" in svg
         assert "As of 31 May 2024" in svg
-        assert "Source: positions dataset, 10 statements, generated 2026-01-15" in svg
+        assert "data to 30 May 2024, 10 statements, generated 2026-01-15" in svg
+        assert "view=supporters&amp;as_of=2024-05-31" in svg
 
     def test_export_pdf_header(self, kaleido_server, seed_export):
         assert export.export_bytes(seed_export, "pdf")[:5] == b"%PDF-"
@@ -72,11 +75,13 @@ class TestChartImages:
         """The page's figure is untouched; the copy keeps template and trace colours."""
         named = seed_export.figures[0]
         before = named.figure.to_json()
-        fig = export.export_figure(named, "As of 31 May 2024", SOURCE)
+        fig, _ = export.export_figure(named, "As of 31 May 2024", SOURCE)
         assert named.figure.to_json() == before
         assert fig.layout.template == named.figure.layout.template
         assert [t.line.color for t in fig.data] == [t.line.color for t in named.figure.data]
-        assert any(SOURCE in a.text for a in fig.layout.annotations)
+        source = next(a.text for a in fig.layout.annotations if a.name == "source")
+        assert source.replace("<br>", " ").replace("&amp;", "&").startswith("As of 31 May 2024 · Source: positions")
+        assert "view=supporters&amp;as_of=2024-05-31" in source
 
     def test_export_still_image_drops_animation_and_keeps_own_height(self, seed_export):
         """Tall figures (tables, matrices) keep their height; sliders and play buttons go."""
@@ -84,10 +89,11 @@ class TestChartImages:
         fig = go.Figure(named.figure, frames=[go.Frame(name="a")])
         fig.update_layout(height=900, sliders=[{"steps": [{"label": "a"}]}], updatemenus=[{"type": "buttons"}])
         tall = figures.NamedFigure("tall", "Tall", fig, "")
-        out = export.export_figure(tall, "As of 31 May 2024", SOURCE)
+        out, height = export.export_figure(tall, "As of 31 May 2024", SOURCE)
         assert not out.frames and not out.layout.sliders and not out.layout.updatemenus
-        assert export.image_size(tall)[1] > 900 - (fig.layout.margin.b or 0)
-        assert export.image_size(named) == (export.WIDTH, export.HEIGHT)
+        plot_h = 900 - fig.layout.margin.t - fig.layout.margin.b
+        assert height == out.layout.margin.t + plot_h + out.layout.margin.b
+        assert export.image_size(tall)[1] > export.image_size(named)[1]
 
     def test_export_empty_view_has_no_chart(self, seed, cb, reg):
         ex = export.build_export(seed, view.parse_query_string("as_of=2024-01-02"), cb, reg)
@@ -113,7 +119,9 @@ class TestLabels:
         assert export.period_label(seed, view.parse_query_string(qs)) == expected
 
     def test_export_source_line(self):
-        assert export.source_line(3, date(2024, 6, 1)) == "Source: positions dataset, 3 statements, generated 2024-06-01"
+        line = export.source_line(3, date(2024, 6, 1), date(2024, 5, 30), "http://x/?as_of=2024-05-30", "1.1")
+        assert line == ("Source: positions: governments' statements on Western weapons and troops for Ukraine "
+                        "(codebook v1.1), data to 30 May 2024, 3 statements, generated 2024-06-01 · http://x/?as_of=2024-05-30")
 
     def test_export_stem_names_issue_and_day(self, seed_export):
         assert seed_export.stem == "positions-cross_border_strikes-2024-05-31"
@@ -156,7 +164,7 @@ class TestData:
 
     def test_export_json_has_view_statements_sources(self, seed_export):
         doc = json.loads(export.export_bytes(seed_export, "json"))
-        assert doc["view"] == {"as_of": "2024-05-31"}
+        assert doc["view"] == {"view": "supporters", "as_of": "2024-05-31"}
         assert doc["source"] == SOURCE
         assert len(doc["statements"]) == 10 and doc["sources"][0]["source_ref"] == "S1"
 
@@ -201,7 +209,8 @@ class TestFormulaInjection:
 @pytest.fixture(name="pack", scope="module")
 def _pack(kaleido_server, seed, cb, reg, five_charts):
     """A pack of five charts for the seed data as of 31 May 2024, with its progress reports."""
-    ex = export.build_export(seed, view.parse_query_string("as_of=2024-05-31"), cb, reg, today=TODAY, figures=five_charts)
+    ex = export.build_export(seed, view.parse_query_string("view=supporters&as_of=2024-05-31"), cb, reg, today=TODAY,
+                             figures=five_charts)
     steps = []
     data = export.briefing_pack(ex, progress=lambda f, m: steps.append((f, m)))
     return Presentation(io.BytesIO(data)), steps, data

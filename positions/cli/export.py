@@ -50,7 +50,8 @@ def export(view_text, fmt, out, data, chart, force, encoding):
         raise InputError(f"--view: {e}") from None
     target = files.check_output(out, force, protected=[DATA_DIR, Path(data)])
     df = store.load_frame(data, encoding=encoding)
-    ex = export_mod.build_export(df, state, codebook_mod.load(), registry_mod.load())
+    ex = export_mod.build_export(df, state, codebook_mod.load(), registry_mod.load(),
+                                 base_url=view_text if "://" in view_text else None)
     payload = export_mod.export_bytes(ex, fmt, chart=chart)
     files.write_output(target, payload)
     click.echo(f"wrote {out} ({fmt}, {len(payload):,} bytes; {ex.period}, {len(ex.rows)} statements)", err=True)

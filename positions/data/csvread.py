@@ -31,7 +31,7 @@ def check_whole(path: str | Path, raw: bytes) -> None:
     if not raw.strip():
         raise StoreError(f"{shown}: the file is empty; expected a header line and one statement per line")
     manifest.check(path, raw, shown)
-    if not raw.endswith((b"\n", b"\r")):
+    if not raw.rstrip(b"\x00").endswith((b"\n", b"\r")):  # NULs: the line break's UTF-16/32 bytes
         last = raw.count(b"\n") + 1
         raise StoreError(f"{shown}: ends mid-row at line {last} (no line break at the end): the file looks "
                          "truncated; restore it, or add a line break at its end if it is complete")

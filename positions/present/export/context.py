@@ -1,16 +1,17 @@
 """What an export of one view needs: its statements, figures, period and source line."""
 from __future__ import annotations
 
-from functools import partial
-from typing import Callable
-
+import os
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
+from typing import Callable
 
 import pandas as pd
 
 from positions.analysis import engine
 from positions.present import figures as figures_mod
+from positions.present import who_since
 from positions.reference.codebook import Codebook
 from positions.present.figures import as_of_date, NamedFigure, figures_for_view
 from positions.reference.registry import Registry
@@ -35,9 +36,25 @@ def statements_for_view(df: pd.DataFrame, state: ViewState, reg: Registry) -> pd
     return rows.reset_index(drop=True)
 
 
-def source_line(n_statements: int, today: date | None = None) -> str:
+DATASET = "positions: governments' statements on Western weapons and troops for Ukraine"
+DEFAULT_BASE_URL = "http://127.0.0.1:8501/"
+
+
+def view_url(state: ViewState, base_url: str | None = None) -> str:
+    """The link that reopens the view (the page's own address when known)."""
+    base = (base_url or os.environ.get("POSITIONS_URL") or DEFAULT_BASE_URL).split("?")[0].rstrip("/") + "/"
+    query = query_string(state)
+    return f"{base}?{query}" if query else base
+
+
+def source_line(n_statements: int, today: date | None = None, data_to: date | None = None, url: str = "",
+                version: str = "") -> str:
+    """'Source: <dataset> (codebook v1.1), data to 8 Jan 2026, 251 statements, generated 2026-12-06 · <url>'."""
     today = today or date.today()
-    return f"Source: positions dataset, {n_statements} statements, generated {today.isoformat()}"
+    dataset = f"{DATASET} (codebook v{version})" if version else DATASET
+    data = f"data to {data_to:%-d %b %Y}, " if data_to else ""
+    return (f"Source: {dataset}, {data}{n_statements} statement{'s' * (n_statements != 1)}, generated {today.isoformat()}"
+            + (f" · {url}" if url else ""))
 
 
 
@@ -58,6 +75,8 @@ class Export:
     registry: Registry
 
     stem: str                   # file-name stem, e.g. positions-cross_border_strikes-2024-05-31
+    data_to: date | None = None  # the latest statement in the dataset
+    url: str = ""               # the link that reopens the view
     # () -> {state: "single source: state media" ...} on the view's day; run when a data file is built.
     position_flags: Callable[[], dict] = dict
 
@@ -67,17 +86,22 @@ class Export:
 
 
 def build_export(df: pd.DataFrame, state: ViewState, cb: Codebook, reg: Registry,
-            today: date | None = None, figures: list[NamedFigure] | None = None) -> Export:
-    """Resolve a view into its figures, its statements and its labels."""
+                 today: date | None = None, figures: list[NamedFigure] | None = None,
+                 base_url: str | None = None) -> Export:
+    """Resolve a view into its figures, its statements and its labels (`base_url`: the page's address)."""
     today = today or date.today()
     df = engine.prepare(df, reg)  # once: every step below reuses it
     rows = statements_for_view(df, state, reg)
     figs = figures_for_view(df, state, cb, reg) if figures is None else figures
     last = as_of_date(df, state)
     days = f"{state.start.isoformat()}_{last.isoformat()}" if state.start else last.isoformat()
+    # The link always carries the as-of day, so it shows the same day later on.
+    url = view_url(state.with_(as_of=last), base_url)
+    data_to = who_since.data_to(df)
     flags = partial(_position_flags, df, state, reg, last)
-    return Export(state, figs, rows, period_label(df, state), source_line(len(rows), today), today, cb, reg,
-                  f"positions-{state.issue}-{days}", flags)
+    return Export(state, figs, rows, period_label(df, state),
+                  source_line(len(rows), today, data_to, url, cb.version), today, cb, reg,
+                  f"positions-{state.issue}-{days}", data_to, url, flags)
 
 
 def _position_flags(df: pd.DataFrame, state: ViewState, reg: Registry, day: date) -> dict[str, str]:

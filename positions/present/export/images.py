@@ -10,7 +10,8 @@ import plotly.graph_objects as go
 from positions.errors import InputError
 from positions.present.figures import NamedFigure
 from positions.present.charts import TOPOJSON_DIR
-from positions.present.export.formats import FOOTER_MARGIN, HEIGHT, IMAGE_FORMATS, SCALE, WIDTH
+from positions.present.export.formats import HEIGHT, IMAGE_FORMATS, SCALE, WIDTH
+from positions.present.export.frame import SUBTITLE_PX, TITLE_PX, frame
 from positions.present.export.context import Export
 
 # --------------------------------------------------------------------------- kaleido
@@ -136,35 +137,36 @@ def render_many(figs: list[go.Figure], fmt: str, width: int = WIDTH, height: int
 
 # --------------------------------------------------------------------------- chart images
 
-def export_figure(named: NamedFigure, period: str, source: str) -> go.Figure:
-    """A copy of the page figure with a title and a footer line: period and source."""
+def export_figure(named: NamedFigure, period: str, source: str, width: int = WIDTH,
+                  height: int = HEIGHT, title: bool = True) -> tuple[go.Figure, int]:
+    """A copy of the page figure laid out for a still image (positions.present.export.frame) with
+    the period and source line underneath; returns the figure and the image height.
+    `title=False` drops the title (a slide carries it)."""
     fig = go.Figure(named.figure)
     # A still image cannot play: drop animation frames, sliders and buttons (the shown state stays).
     fig.frames, fig.layout.sliders, fig.layout.updatemenus = (), (), ()
-    if not (fig.layout.title and fig.layout.title.text):
-        fig.update_layout(title={"text": named.title, "x": 0.01, "xanchor": "left"})
-    margin_b = max(fig.layout.margin.b or 0, FOOTER_MARGIN)
-    margin_l = fig.layout.margin.l if fig.layout.margin.l is not None else 80
-    fig.update_layout(margin={"b": margin_b}, width=None, height=None)
-    # Footer under the x axis, left-aligned with the title (which sits at 1% of the width).
-    fig.add_annotation(text=f"{period}  ·  {source}", xref="paper", yref="paper", x=0, y=0,
-                       xanchor="left", yanchor="top", xshift=-(margin_l - 0.01 * WIDTH), yshift=-(margin_b - 45),
-                       showarrow=False, align="left",
-                       font={"size": 12, "color": "#555555"})
-    return fig
+    own = fig.layout.height
+    m = fig.layout.margin
+    plot_h = int((own or height) - (m.t if m.t is not None else 90) - (m.b if m.b is not None else 50))
+    fig, full = frame(fig, named.title, f"{period} · {source}", width, max(plot_h, 160))
+    if not title:
+        shift = TITLE_PX + (SUBTITLE_PX if fig.layout.title.subtitle.text else 0)
+        fig.layout.title.text, fig.layout.title.subtitle.text = "", ""
+        fig.layout.margin.t -= shift
+        full -= shift
+    return fig, full
 
 
 def image_size(named: NamedFigure, width: int = WIDTH, height: int = HEIGHT) -> tuple[int, int]:
-    """Layout size of a chart's export: the figure's own height if it sets one (tall tables and
-    matrices), plus room for the source line; else width x height."""
-    own = named.figure.layout.height
-    return width, (int(own) + FOOTER_MARGIN - (named.figure.layout.margin.b or 0) if own else height)
+    """Layout size of a chart's export (the height follows from the frame's bands)."""
+    return width, export_figure(named, "", "", width, height)[1]
 
 
 def chart_image(named: NamedFigure, fmt: str, period: str, source: str,
                 width: int = WIDTH, height: int = HEIGHT) -> bytes:
     """PNG (2x scale), SVG or PDF bytes of one chart, with its period and source line."""
-    return render(export_figure(named, period, source), fmt, *image_size(named, width, height))
+    fig, full = export_figure(named, period, source, width, height)
+    return render(fig, fmt, width, full)
 
 
 def chart_bytes(ex: Export, key: str | None, fmt: str) -> bytes:

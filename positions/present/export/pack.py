@@ -13,12 +13,12 @@ import pandas as pd
 
 from positions.present import figures as figures_mod
 from positions.errors import InputError
-from positions.present.figures import NamedFigure
 from positions.present.export.formats import PACK_HEIGHT, PACK_WIDTH
-from positions.present.export.images import export_figure, image_size
+from positions.present.export.images import export_figure
 from positions.present.export.tables import _iso, citation, speaker_label
 from positions.present.export.context import Export, filters_text
 from positions.present.export.images import render_many
+from positions.present.export import quotes as quotes_mod
 
 # --------------------------------------------------------------------------- briefing pack
 
@@ -38,15 +38,11 @@ def methodology(ex: Export) -> str:
     ])
 
 
-def key_quotes(rows: pd.DataFrame, limit: int = 6) -> pd.DataFrame:
-    """The latest statement of each speaker, newest first (at most `limit`)."""
+def key_quotes(rows: pd.DataFrame, limit: int = 6, issue: str | None = None) -> pd.DataFrame:
+    """The statements behind the states' current positions, highest-ranked speakers first (quotes.key_quotes)."""
     if rows.empty:
         return rows
-    rows = rows.sort_values(["effective_date", "confidence"], ascending=False, kind="stable")
-    actor_id, actor = rows["actor_id"].astype(str), rows["actor"].astype(str)
-    speaker = actor_id.where(actor_id != "", actor)
-    latest = rows.assign(_speaker=speaker).drop_duplicates("_speaker", keep="first")
-    return latest.head(limit).drop(columns="_speaker")
+    return quotes_mod.key_quotes(rows, issue or str(rows["issue"].iloc[0]), limit)
 
 
 def _plural(n: int, word: str) -> str:
@@ -109,12 +105,13 @@ def briefing_pack(ex: Export, progress: Callable[[float, str], None] | None = No
     missing = [f for f in ex.figures if f.key not in images]
     if missing:
         report(0.0, f"Rendering {len(missing)} chart{'s' if len(missing) != 1 else ''}")
-        by_size: dict[tuple[int, int], list[NamedFigure]] = {}
-        for f in missing:
-            by_size.setdefault(image_size(f, PACK_WIDTH, PACK_HEIGHT), []).append(f)
-        for (w, h), group in by_size.items():   # concurrent renders, one batch per size
-            pngs = render_many([export_figure(f, ex.period, ex.source) for f in group], "png", w, h)
-            images.update(zip((f.key for f in group), pngs))
+        by_size: dict[int, list] = {}
+        for f in missing:   # without the title: the slide carries it
+            fig, h = export_figure(f, ex.period, ex.source, PACK_WIDTH, PACK_HEIGHT, title=False)
+            by_size.setdefault(h, []).append((f.key, fig))
+        for h, group in by_size.items():   # concurrent renders, one batch per size
+            pngs = render_many([fig for _, fig in group], "png", PACK_WIDTH, h)
+            images.update(zip((key for key, _ in group), pngs))
     report(1 / (total + 1), "Title slide")
     slide = new_slide(f"Positions briefing: {cb.issue_label(ex.state.issue)}", size=36)
     slide.shapes.title.top = Inches(1.6)
@@ -135,13 +132,16 @@ def briefing_pack(ex: Export, progress: Callable[[float, str], None] | None = No
         px_w, px_h = struct.unpack(">II", png[16:24])
         ratio = px_w / px_h
         w, h = (box_w, Emu(int(box_w / ratio))) if box_w / ratio <= box_h else (Emu(int(box_h * ratio)), box_h)
-        slide.shapes.add_picture(io.BytesIO(png), Inches(0.5) + (box_w - w) // 2, Inches(1.25), w, h)
+        pic = slide.shapes.add_picture(io.BytesIO(png), Inches(0.5) + (box_w - w) // 2, Inches(1.25), w, h)
+        # Alt text: the chart's title and what it shows (screen readers read this, not the file name).
+        pic._element.nvPicPr.cNvPr.set("descr", quotes_mod.alt_text(named.title, named.summary, named.caption))
+        pic._element.nvPicPr.cNvPr.set("title", named.title)
         text_box(slide, Inches(0.5), Inches(6.55), Inches(12.333), Inches(0.45), [named.caption], size=12, color=grey)
         slide.notes_slide.notes_text_frame.text = f"{named.caption}\n\n{notes}"
 
     report(total / (total + 1), "Key quotes")
     slide = new_slide("Key quotes", size=30)
-    quotes = key_quotes(ex.rows)
+    quotes = key_quotes(ex.rows, issue=ex.state.issue)
     if quotes.empty:
         text_box(slide, Inches(0.5), Inches(1.4), Inches(12.333), Inches(1), ["No statements in this view."])
     else:
@@ -156,7 +156,7 @@ def briefing_pack(ex: Export, progress: Callable[[float, str], None] | None = No
             who = speaker_label(r["actor"], for_name)
             values = [who + (f", {r['role']}" if r["role"] else ""),
                       _iso(r["statement_date"]) or f"{_iso(r['published'])} (reported)",
-                      _clip(r["evidence"], quote_len),  # verbatim: it often carries its own quotation marks
+                      quotes_mod.whole_sentences(r["evidence"], quote_len),  # verbatim, whole sentences
                       _clip(r["source_title"], 90) + (f"\n{r['source_url']}" if r["source_url"] else "")]
             for col, value in enumerate(values):
                 table.cell(row, col).text = value
