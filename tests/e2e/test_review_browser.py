@@ -101,14 +101,14 @@ def test_review_browser_paste_accept_and_see_it_on_the_dashboard(team_app, new_p
     expect(page.get_by_text("Accepted: Olaf Scholz")).to_be_visible()
 
     engine = db.engine_for(url)
-    stored = [s for s in db.read_statements(engine) if "under any circumstances" in s.evidence]
+    stored = [s for s in db.read_statements(engine) if s.evidence in ARTICLE]  # the bundled data has its own
     engine.dispose()
     assert [(s.origin.value, s.status.value) for s in stored] == [("reviewed", "accepted")]
 
-    page.goto(f"{base}/?view=evidence&issue=trainer_deployment&as_of=2024-04-30&q=under+any+circumstances")
+    page.goto(f"{base}/?view=evidence&issue=trainer_deployment&as_of=2024-04-30&q=Germany+would+not+send+any+soldiers+to+Ukraine+under+any+circumstances")
     idle(page)
     chart = page.locator('[data-testid="stPlotlyChart"]').first
-    expect(chart).to_contain_text("Evidence: 1 statements")  # the search finds the accepted one only
+    expect(chart).to_contain_text("Evidence: 1 statement")  # the search finds the accepted one only
     expect(chart).to_contain_text("circumstances.")
     expect(chart).to_contain_text("Olaf Scholz")
     page.screenshot(path=str(ARTIFACTS / "review-on-dashboard.png"), full_page=True)
