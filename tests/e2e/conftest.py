@@ -4,6 +4,7 @@ Never `playwright install`: Playwright drives /usr/bin/chromium (apt package `ch
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -37,16 +38,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(name="app_url", scope="session")
-def _app_url():
-    """Base URL of a dashboard served by `streamlit run` for this test session."""
+@contextlib.contextmanager
+def serve_dashboard(env: dict[str, str], log_name: str, script: Path = ROOT / "dashboard.py"):
+    """`streamlit run` on a free loopback port with `env` added; yields its base URL, stops it after."""
     port = free_port()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = open(ARTIFACTS / "streamlit.log", "w")
+    log = open(ARTIFACTS / log_name, "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.headless", "true",
+        [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "POSITIONS_DATA": str(SEED_CSV)})
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **env})
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -68,6 +69,13 @@ def _app_url():
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@pytest.fixture(name="app_url", scope="session")
+def _app_url():
+    """Base URL of a dashboard served by `streamlit run` for this test session."""
+    with serve_dashboard({"POSITIONS_DATA": str(SEED_CSV)}, "streamlit.log") as url:
+        yield url
 
 
 @pytest.fixture(name="chromium", scope="session")

@@ -3,20 +3,14 @@ chart overlap, and a click on a row opens that state's timeline. Runs on the bun
 (27 to 43 states per issue, so the grid is as tall as it gets)."""
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
 
 from positions.data import store
-from tests.conftest import ROOT
 from tests.svg_boxes import BOXES_JS, overlaps
 
-from .conftest import ARTIFACTS, free_port
+from .conftest import ARTIFACTS, serve_dashboard
 from .test_browser import assert_clean, wait_ready
 
 pytestmark = pytest.mark.browser
@@ -28,34 +22,8 @@ GRID = '[data-testid="stPlotlyChart"]:has(.gtitle:text("Who backs"))'
 @pytest.fixture(name="bundled_url", scope="module")
 def _bundled_url():
     """`streamlit run dashboard.py` on the bundled statements, on a free loopback port."""
-    port = free_port()
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = open(ARTIFACTS / "streamlit-bundled.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "POSITIONS_DATA": str(store.DEFAULT_PATH)})
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not start; see {log.name}")
-            time.sleep(0.2)
+    with serve_dashboard({"POSITIONS_DATA": str(store.DEFAULT_PATH)}, "streamlit-bundled.log") as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 def open_page(chromium, url, width, height, phone=False):
