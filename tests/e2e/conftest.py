@@ -39,7 +39,8 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve_dashboard(env: dict[str, str], log_name: str, script: Path = ROOT / "dashboard.py"):
+def serve_dashboard(env: dict[str, str], log_name: str, script: Path = ROOT / "dashboard.py",
+                    start_timeout: float = 30):
     """`streamlit run` on a free loopback port with `env` added; yields its base URL, stops it after."""
     port = free_port()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -50,7 +51,7 @@ def serve_dashboard(env: dict[str, str], log_name: str, script: Path = ROOT / "d
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **env})
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + start_timeout
         while True:
             try:
                 with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:

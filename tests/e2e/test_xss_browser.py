@@ -2,19 +2,15 @@
 no dialog, no script run, the payload shown as text."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 import urllib.parse
 import urllib.request
 
 import pytest
 
 from positions.data import store
-from tests.conftest import ROOT, SEED_CSV
+from tests.conftest import SEED_CSV
 
-from .conftest import ARTIFACTS, free_port
+from .conftest import serve_dashboard
 
 PAYLOADS = ['<img src=x onerror="window.__xss=1;alert(1)">', "<script>window.__xss=2;alert(2)</script>",
             '"><svg onload="window.__xss=3">', "javascript:window.__xss=4", "=HYPERLINK(\"http://x.test\",\"x\")"]
@@ -30,31 +26,8 @@ def _xss_url(tmp_path_factory):
     bad.append(replace(rows[0], actor=PAYLOADS[1], actor_type="other", actor_id="", id="", evidence="Invented: " + PAYLOADS[0]))
     path = tmp_path_factory.mktemp("xss") / "statements.csv"
     store.save_statements(bad, path)
-    port = free_port()
-    log = open(ARTIFACTS / "streamlit-xss.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.headless",
-                             "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-                             "--browser.gatherUsageStats", "false"], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                            env={**os.environ, "POSITIONS_DATA": str(path)})
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 40
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("streamlit did not start")
-            time.sleep(0.3)
+    with serve_dashboard({"POSITIONS_DATA": str(path)}, "streamlit-xss.log", start_timeout=40) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(10)
-        log.close()
-
 
 QUERIES = [{"view": "evidence", "q": "Macron"}, {"view": "evidence", "q": PAYLOADS[1]},
            {"view": "evidence", "q": PAYLOADS[0], "sort": "speaker"}, {"view": "actor", "actor": PAYLOADS[0]},
