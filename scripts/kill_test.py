@@ -120,6 +120,16 @@ def db_count(paths: dict) -> int | None:
         engine.dispose()
 
 
+def wait_or_exit(proc: subprocess.Popen, delay: float) -> float | None:
+    """Wait `delay` seconds or until the process exits; the seconds it ran if it exited first."""
+    start = time.monotonic()
+    while time.monotonic() - start < delay:
+        if proc.poll() is not None:
+            return time.monotonic() - start
+        time.sleep(0.005)
+    return None
+
+
 def run(kills: int, seed: int = 15, work: Path | None = None, quiet: bool = False) -> dict:
     """Kill `kills` writers; returns the counts. AssertionError on the first inconsistency."""
     import tempfile
@@ -132,7 +142,11 @@ def run(kills: int, seed: int = 15, work: Path | None = None, quiet: bool = Fals
     reg = registry.load()
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "POSITIONS_HOME": str(ROOT)}
     done: dict[str, str] = {}
-    counts = Counter()
+    counts = Counter(killed=0, finished=0)
+    # Upper bound of the kill delay per (op, aimed); shrunk to below a run's own length whenever a run
+    # finishes first, so a fast machine still gets its kills (CI once finished every run before the kill).
+    limit = {("review", True): 0.8, ("review", False): 3.0, ("ingest", False): 6.0, ("import", False): 3.0}
+    low = {("review", False): 0.5, ("ingest", False): 1.0, ("import", False): 0.8}
     i = 0
     # Bounded: once the suggestions run out, writers finish before any kill and the loop would spin.
     while counts["killed"] < kills and i < kills * 10:
@@ -144,15 +158,19 @@ def run(kills: int, seed: int = 15, work: Path | None = None, quiet: bool = Fals
         with open(out_path, "w") as out:
             proc = subprocess.Popen(command(op, paths, rnd, i), cwd=ROOT, env=env, stdout=out,
                                     stderr=subprocess.STDOUT)
-            if op == "review" and i % 8 != 1:
+            aimed = op == "review" and i % 8 != 1
+            if aimed:
                 # Aim at the writes: wait for the first decision to be reported, then kill within ~0.8 s
                 # (a decision takes ~50 ms), so most kills land between or inside commits.
                 deadline = time.monotonic() + 60
                 while proc.poll() is None and time.monotonic() < deadline and "ed " not in out_path.read_text():
                     time.sleep(0.01)
-                time.sleep(rnd.uniform(0, 0.8))
-            else:  # anywhere, start-up included
-                time.sleep(rnd.uniform(*{"review": (0.5, 3.0), "ingest": (1.0, 6.0), "import": (0.8, 3.0)}[op]))
+            key = (op, aimed)
+            hi = limit[key]
+            lo = min(low.get(key, 0.0), hi / 2)
+            ran = wait_or_exit(proc, rnd.uniform(lo, hi))
+            if ran is not None:
+                limit[key] = max(0.02, 0.6 * ran)
             alive = proc.poll() is None
             if alive:
                 os.kill(proc.pid, signal.SIGKILL)
