@@ -394,7 +394,7 @@ def _evidence(df, rows, state, cb, reg):
     if ev.empty:
         return []
     fig = charts.evidence_table(ev.head(EVIDENCE_ROWS), cb, names_of(reg), len(ev),
-                                subtitle=f"Sorted by {state.sort}; * = undated, published that day")
+                                subtitle=f"Sorted by {state.sort}; * = undated, published that day; a month or year = a date known only to that period")
     named = _named("evidence", fig,
                   "Every statement on this issue that passes the filters, with the verbatim quote and its source. "
                   "Dates marked * are publication dates (the text gave no date).", state)
