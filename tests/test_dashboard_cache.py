@@ -69,7 +69,7 @@ def test_dashboard_official_positions_cached_per_filter_state(calls):
 def test_figures_filter_state_keeps_only_what_filtering_reads(changes, same):
     df = store.load_frame()
     base = view.ViewState(as_of=date(2025, 6, 1))
-    key = lambda s: view.query_string(figures.filter_state(df, s))  # noqa: E731
+    key = lambda s: view.query_string(figures.filter_state(df, s))
     assert (key(base.with_(**changes)) == key(base)) is same
 
 
@@ -77,5 +77,5 @@ def test_figures_filter_state_takes_the_day_when_groups_are_chosen():
     """Group membership is read on the as-of day, so with groups the day is part of the key."""
     df = store.load_frame()
     nato = view.ViewState(groups=("NATO",))
-    key = lambda s: view.query_string(figures.filter_state(df, s))  # noqa: E731
+    key = lambda s: view.query_string(figures.filter_state(df, s))
     assert key(nato.with_(as_of=date(2024, 6, 1))) != key(nato.with_(as_of=date(2025, 6, 1)))

@@ -5,15 +5,12 @@ shared link turns into the same charts with or without a browser.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
-from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 import plotly.graph_objects as go
-import yaml
 
 from positions.analysis import aggregate, engine
 from positions.present import charts
@@ -25,9 +22,8 @@ from positions.present.flags import FLAG_NOTE, OFFICIAL_RULE, flag_text, flagged
 from positions.present.rows import evidence_rows, relayed_by  # noqa: F401 - evidence_rows: page and exports
 from positions.present.layout import data_to_text, grey_after
 from positions.present.view import ViewState
-from positions.paths import DATA_DIR
+from positions.present.choices import EVENTS_PATH, actor_choices, default_actor, load_events  # noqa: F401 - re-exported: page, tests
 
-EVENTS_PATH = DATA_DIR / "events.yaml"
 EVIDENCE_ROWS = 30  # rows drawn in the evidence figure (plotly tables get slow to draw); the page table has more
 MAP_MAX_FRAMES = 24  # months in the map's slider / animation (the latest ones)
 ACTOR_MAX_POINTS = 1500  # statements drawn in an actor timeline (the latest ones)
@@ -63,20 +59,6 @@ def compare_dates(df: pd.DataFrame, state: ViewState) -> tuple[date, date]:
     to = state.compare_to or min(as_of_date(df, state), who_since.data_to(df) or as_of_date(df, state))
     frm = state.compare_from or to - timedelta(days=CHANGES_DAYS)
     return min(frm, to), to
-
-
-@lru_cache(maxsize=4)
-def load_events(path: str = str(EVENTS_PATH)) -> tuple[dict, ...]:
-    """Key events (date, title, source_url, optional issues) from data/events.yaml; none if absent."""
-    p = Path(path)
-    if not p.exists():
-        return ()
-    raw = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-    out = []
-    for ev in raw.get("events") or []:
-        out.append({"date": pd.Timestamp(str(ev["date"])).date(), "title": str(ev["title"]),
-                    "source_url": str(ev.get("source_url", "")), "issues": tuple(ev.get("issues") or ())})
-    return tuple(out)
 
 
 def names_of(reg: Registry) -> dict[str, str]:
@@ -280,24 +262,6 @@ def _matrix(df, rows, state, cb, reg, off):
     if state.actor:
         out += _actor(df, rows, state, cb, reg, off)
     return out
-
-
-def actor_choices(rows: pd.DataFrame, issue: str, reg: Registry) -> dict[str, str]:
-    """{actor value: label} for actors with statements on `issue`: states first, then people."""
-    rows = rows[rows["issue"] == issue]
-    states = sorted({a for a in rows["affiliation"] if a in reg.affiliations}, key=reg.name_of)
-    people = rows[rows["actor_id"].isin(list(reg.people))].drop_duplicates("actor_id")
-    out = {code: f"{reg.name_of(code)} (all speakers)" for code in states}
-    for r in people.sort_values("actor").itertuples():
-        out[r.actor_id] = f"{r.actor} ({r.affiliation})"
-    return out
-
-
-def default_actor(rows: pd.DataFrame, issue: str, reg: Registry) -> str:
-    """The state with the most statements on the issue ('' if none)."""
-    on_issue = rows[(rows["issue"] == issue) & rows["affiliation"].astype(str).isin(list(reg.states))]
-    counts = on_issue["affiliation"].astype(str).value_counts()
-    return str(counts.index[0]) if not counts.empty else ""
 
 
 def _actor(df, rows, state, cb, reg, off):
