@@ -6,12 +6,21 @@ every new file content beside its target, writes the journal (the list of staged
 checksums) atomically, then renames each staged file over its target and removes the journal.
 A kill before the journal exists leaves only temp files (rolled back on the next start); a kill
 after it is replayed on the next start, so a decision's files change together or not at all.
+
+Readers take no lock (a dashboard may run as a user who cannot write the folder, and filelock has no
+shared side): `read_consistently` is a sequence lock instead. Every commit also replaces the folder's
+version file (a fresh random token) while its journal exists; a read counts only if no journal was
+there before or after it and the version did not change meanwhile, otherwise it is retried (after
+a few misses, under the lock when the reader may write the folder). So a read sees one whole
+committed version of every file of the folder, never a mix of two commits.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import time
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -22,7 +31,10 @@ from positions.errors import StoreError
 
 LOCK_NAME = ".positions.lock"
 JOURNAL_NAME = ".positions.journal"
+VERSION_NAME = ".positions.version"
 LOCK_TIMEOUT = 120.0
+READ_ATTEMPTS = 40
+OPTIMISTIC_READS = 3
 
 
 def lock_for(folder: Path, timeout: float = LOCK_TIMEOUT) -> FileLock:
@@ -43,6 +55,7 @@ class Batch:
     def commit(self) -> None:
         """Stage every file, write the journal, rename all into place, drop the journal."""
         staged, current = [], self.folder
+        self.writes[self.folder / VERSION_NAME] = uuid.uuid4().hex.encode()  # readers retry across it
         try:
             for path, data in self.writes.items():
                 current = path
@@ -133,3 +146,41 @@ def recover_if_needed(folder: str | Path) -> None:
         if os.access(folder, os.W_OK):
             with transaction(folder):
                 pass
+
+
+def version(folder: Path) -> bytes:
+    """The folder's version token (changes with every commit); b'' before the first one."""
+    try:
+        return (folder / VERSION_NAME).read_bytes()
+    except OSError:
+        return b""
+
+
+def committing(folder: Path) -> bool:
+    """True while a commit is renaming files into place (or a killed one awaits replay)."""
+    return os.path.lexists(folder / JOURNAL_NAME)
+
+
+def read_consistently(folder: str | Path, read, attempts: int = READ_ATTEMPTS):
+    """`read()` as of one committed version of the folder's files. Optimistic first: retried while a
+    commit runs or when one ran during it (a StoreError from a read that overlapped a commit too).
+    After a few misses a reader that may write the folder reads under the lock (a busy writer cannot
+    starve it); one that may not keeps retrying, then gives one line."""
+    folder = Path(folder).absolute()
+    for attempt in range(attempts):
+        if attempt == OPTIMISTIC_READS and os.access(folder, os.W_OK):
+            with transaction(folder):
+                return read()
+        before = version(folder)
+        if not committing(folder):
+            try:
+                result = read()
+            except StoreError:
+                if not committing(folder) and version(folder) == before:
+                    raise  # a real problem of the file, not a commit seen half
+            else:
+                if not committing(folder) and version(folder) == before:
+                    return result
+        time.sleep(min(0.002 * 2 ** attempt, 0.25))
+    raise StoreError(f"{files.shown(folder)}: the data changed during every one of {attempts} reads, or a writer "
+                     f"was killed mid-commit ({JOURNAL_NAME}); run any positions command as the data's owner, then retry")
