@@ -5,6 +5,7 @@ from pathlib import Path
 
 import click
 
+from positions.cli.options import encoding_option
 from positions.data import store
 from positions.errors import PositionsError
 from positions.model import parse_date
@@ -13,8 +14,7 @@ from positions.data.review import EDITABLE, decide, load_or_empty, read_document
 DATA_DIR = store.DEFAULT_PATH.parent
 
 
-ENCODING = click.option("--encoding", default="utf-8", show_default=True,
-                        help="Text encoding of the files read (a UTF-8/UTF-16 byte-order mark is detected).")
+ENCODING = encoding_option()
 
 
 @click.command()

@@ -262,8 +262,17 @@ def write_output(path: Path, data: bytes) -> None:
 _DIRS = re.compile(r"(?:[A-Za-z]:)?(?:[\\/][^\\/\s:'\"]+)+[\\/](?=[^\\/\s:'\"])")
 
 
+ENCODING_ADVICE = (" or pass --encoding", " (or --encoding utf-16 for UTF-16)", "; pass --encoding")
+
+
+def drop_encoding_advice(text: str) -> str:
+    """A message without its advice to pass --encoding (for a command or page that has no such option)."""
+    for advice in ENCODING_ADVICE:
+        text = text.replace(advice, "")
+    return text
+
+
 def public_message(error: Exception) -> str:
     """An error as a page may show it: one line, folders of server paths removed, no CLI advice."""
-    text = _DIRS.sub("", str(error)).replace(" or pass --encoding", "")
-    text = text.replace(" (or --encoding utf-16 for UTF-16)", "").splitlines()
+    text = drop_encoding_advice(_DIRS.sub("", str(error))).splitlines()
     return text[0] if text else type(error).__name__

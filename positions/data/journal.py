@@ -55,7 +55,8 @@ class Batch:
     def commit(self) -> None:
         """Stage every file, write the journal, rename all into place, drop the journal."""
         staged, current = [], self.folder
-        self.writes[self.folder / VERSION_NAME] = uuid.uuid4().hex.encode()  # readers retry across it
+        if any(path.parent == self.folder for path in self.writes):  # readers of the folder retry across it
+            self.writes[self.folder / VERSION_NAME] = uuid.uuid4().hex.encode()
         try:
             for path, data in self.writes.items():
                 current = path

@@ -30,7 +30,7 @@ def binary_error(path) -> StoreError:
 
 
 def decode_error(path, encoding: str, offset: int) -> StoreError:
-    return StoreError(f"{files.shown(path)}: not valid {encoding} (byte {offset}); re-save it as UTF-8 or pass --encoding")
+    return StoreError(f"{files.shown(path)}: not valid {encoding} (byte {offset}); re-save it as UTF-8{files.ENCODING_ADVICE[0]}")
 
 
 def read_text_file(path: Path, encoding: str = "utf-8") -> str:

@@ -1,0 +1,35 @@
+"""Options shared by several commands, each defined once: `--encoding` for every command that reads text."""
+from __future__ import annotations
+
+import codecs
+
+import click
+
+HAS_ENCODING = "positions.has_encoding"  # ctx.meta key: the command being run offers --encoding
+
+
+def _known_encoding(ctx: click.Context, param, value: str) -> str:
+    """Refuse an unknown or non-text codec before anything is read (one line, exit 2)."""
+    try:
+        known = codecs.lookup(value)._is_text_encoding
+    except LookupError:
+        known = False
+    if not known:
+        raise click.BadParameter(f"{value!r} is not a text encoding; use e.g. utf-8, utf-16, cp1252 or latin-1")
+    ctx.meta[HAS_ENCODING] = True
+    return value
+
+
+def _settings(what: str) -> dict:
+    return dict(default="utf-8", show_default=True, callback=_known_encoding, metavar="CODEC",
+                help=f"Text encoding of {what}; a UTF-8/16/32 byte-order mark is detected and wins.")
+
+
+def encoding_option(what: str = "the files read"):
+    """The `--encoding` option as a decorator."""
+    return click.option("--encoding", **_settings(what))
+
+
+def encoding_param(what: str = "the files read") -> click.Option:
+    """The same option as a parameter object (for commands assembled from another command's params)."""
+    return click.Option(["--encoding"], **_settings(what))
