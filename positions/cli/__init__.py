@@ -14,7 +14,7 @@ from positions.reference import codebook as codebook_mod
 from positions.reference import registry as registry_mod
 from positions.cli import coverage as cli_coverage
 from positions.cli import export as cli_export
-from positions.cli.options import HAS_ENCODING, encoding_option
+from positions.cli.options import HAS_ENCODING, encoding_of, encoding_option
 from positions.data import store
 from positions import __version__
 from positions.errors import InvalidField, PositionsError
@@ -176,9 +176,10 @@ def validate(csv_path, documents, encoding):
     """
     from positions.data import checks
 
+    encoding, doc_encoding = encoding_of("csv_path", encoding), encoding_of("documents", encoding)
     numbered = store.load_numbered(csv_path, encoding)
     statements = [s for _, s in numbered]
-    texts = checks.document_texts(Path(documents), encoding)
+    texts = checks.document_texts(Path(documents), doc_encoding)
     added = _added_actors(csv_path)
     problem = (lambda reg, s: _actor_problem(reg, added, s)) if added else checks.registry_problem
     found = checks.first_problem(numbered, registry_mod.load(), texts, problem)
@@ -228,7 +229,7 @@ def show(issue, as_of, data, encoding):
     check_issue(issue)
     day = parse_day(as_of, "--as-of") or date.today()
     reg = registry_mod.load()
-    df = engine.prepare(store.load_frame(data, encoding=encoding), reg)
+    df = engine.prepare(store.load_frame(data, encoding=encoding_of("data", encoding)), reg)
     cb = codebook_mod.load()
     for iss in [issue] if issue else [i.value for i in Issue]:
         pos = engine.positions_as_of(df, iss, day)

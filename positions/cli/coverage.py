@@ -5,13 +5,13 @@ from datetime import date
 
 import click
 
-from positions.cli.options import encoding_option
+from positions.cli.options import encoding_of, encoding_option
 from positions.data import store
 from positions.errors import InputError, InvalidField
 from positions.model import parse_date
 
 
-def load_coverage(data: str, notes_path: str | None, on: date, encoding: str = "utf-8"):
+def load_coverage(data: str, notes_path: str | None, on: date, encoding: str = "utf-8", notes_encoding: str = "utf-8"):
     """(coverage table, registry, codebook) for the statements in `data` as of `on`."""
     from positions.analysis import coverage, engine
     from positions.data import coverage_notes
@@ -20,7 +20,7 @@ def load_coverage(data: str, notes_path: str | None, on: date, encoding: str = "
 
     reg = registry_mod.load()
     df = engine.prepare(store.load_frame(data, encoding=encoding), reg)
-    notes = coverage_notes.load_notes(notes_path or coverage_notes.DEFAULT_PATH, encoding)
+    notes = coverage_notes.load_notes(notes_path or coverage_notes.DEFAULT_PATH, notes_encoding)
     return coverage.coverage_table(df, reg, on, notes), reg, codebook_mod.load()
 
 
@@ -63,7 +63,7 @@ def coverage(out, as_of, data, notes, encoding):
         on = parse_date(as_of, "--as-of") or date.today()
     except InvalidField:
         raise InputError(f"--as-of {as_of!r} is not a date; use YYYY-MM-DD") from None
-    table, reg, cb = load_coverage(data, notes, on, encoding)
+    table, reg, cb = load_coverage(data, notes, on, encoding_of("data", encoding), encoding_of("notes", encoding))
     text = coverage_markdown(table, reg, on, cb.rule.caption)
     if out is None:
         click.echo(text, nl=False)

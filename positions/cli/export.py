@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from positions.cli.options import encoding_option
+from positions.cli.options import encoding_of, encoding_option
 from positions.data import files, store
 from positions.errors import InputError, InvalidField
 from positions.paths import DATA_DIR
@@ -50,7 +50,7 @@ def export(view_text, fmt, out, data, chart, force, encoding):
     except InvalidField as e:
         raise InputError(f"--view: {e}") from None
     target = files.check_output(out, force, protected=[DATA_DIR, Path(data)])
-    df = store.load_frame(data, encoding=encoding)
+    df = store.load_frame(data, encoding=encoding_of("data", encoding))
     ex = export_mod.build_export(df, state, codebook_mod.load(), registry_mod.load(),
                                  base_url=view_text if "://" in view_text else None)
     payload = export_mod.export_bytes(ex, fmt, chart=chart)

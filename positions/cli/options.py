@@ -4,6 +4,7 @@ from __future__ import annotations
 import codecs
 
 import click
+from click.core import ParameterSource
 
 HAS_ENCODING = "positions.has_encoding"  # ctx.meta key: the command being run offers --encoding
 
@@ -22,7 +23,15 @@ def _known_encoding(ctx: click.Context, param, value: str) -> str:
 
 def _settings(what: str) -> dict:
     return dict(default="utf-8", show_default=True, callback=_known_encoding, metavar="CODEC",
-                help=f"Text encoding of {what}; a UTF-8/16/32 byte-order mark is detected and wins.")
+                help=f"Text encoding of {what} you name (the project's own files, read by default, are "
+                     "UTF-8); a UTF-8/16/32 byte-order mark is detected and wins.")
+
+
+def encoding_of(param: str, encoding: str) -> str:
+    """The encoding to read the file of option/argument `param` with: --encoding when the user named
+    the file, UTF-8 when it is the default (one of the project's own files, always written as UTF-8)."""
+    source = click.get_current_context().get_parameter_source(param)
+    return "utf-8" if source in (ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP, None) else encoding
 
 
 def encoding_option(what: str = "the files read"):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from positions.cli.options import encoding_option
+from positions.cli.options import encoding_of, encoding_option
 from positions.errors import InputError
 
 
@@ -38,11 +38,12 @@ def tag_corpus(source, out, scheduler, workers, queue_path, data, encoding):
 
     if workers is not None and workers < 1:
         raise InputError(f"--workers {workers}: give at least 1")
+    data_encoding = encoding if data else "utf-8"  # data/statements.csv, the default, is UTF-8
     if queue_path:  # read the queue's inputs first: a bad file stops the run before the tagging, not after
         from positions.data import store
         from positions.data.review import load_or_empty
-        for path in (queue_path, data or store.DEFAULT_PATH):
-            load_or_empty(Path(path), encoding)
+        load_or_empty(Path(queue_path), encoding)
+        load_or_empty(Path(data or store.DEFAULT_PATH), data_encoding)
     files = corpus.documents(source)
     todo = corpus.pending(files, out)
     click.echo(f"{len(files)} documents, {len(files) - len(todo)} already done (by content), {len(todo)} to tag",
@@ -60,7 +61,7 @@ def tag_corpus(source, out, scheduler, workers, queue_path, data, encoding):
                f"{len(failed)} failed (see {out.rsplit('.', 1)[0]}.documents.parquet){rate}", err=True)
     if queue_path:
         from positions.data import store
-        added = corpus.queue(out, queue_path, data or store.DEFAULT_PATH, encoding)
+        added = corpus.queue(out, queue_path, data or store.DEFAULT_PATH, encoding, data_encoding)
         click.echo(f"{added} new suggestions in {queue_path}", err=True)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from positions import paths
-from positions.cli.options import encoding_option
+from positions.cli.options import encoding_of, encoding_option
 
 CORPUS_DIR = paths.DATA_DIR / "corpus"
 # ../shared/corpus/dev beside the checkout (main) or beside the worktrees' folder.
@@ -84,6 +84,7 @@ def train(corpus_dir, out, seed, encoding):
     from positions.tagger.core import get_tagger
 
     tagger = get_tagger(mode="rules")
+    encoding = encoding_of("corpus_dir", encoding)
     train_docs = corpus_mod.load(Path(corpus_dir), ("train",), encoding)
     val_docs = corpus_mod.load(Path(corpus_dir), ("validation",), encoding)
     if not train_docs or not val_docs:
@@ -139,8 +140,8 @@ def evaluate(corpus_dir, model_path, dev_dir, out, mb, encoding):
 
     model = learned.Model.load(Path(model_path) if model_path else learned.DEFAULT_MODEL)
     tagger = get_tagger(mode="rules")
-    docs = {s: corpus_mod.load(Path(corpus_dir), (s,), encoding) for s in corpus_mod.SPLITS}
-    dev_docs = evaluation.dev_documents(Path(dev_dir), encoding)
+    docs = {s: corpus_mod.load(Path(corpus_dir), (s,), encoding_of("corpus_dir", encoding)) for s in corpus_mod.SPLITS}
+    dev_docs = evaluation.dev_documents(Path(dev_dir), encoding_of("dev_dir", encoding))
     click.echo("fitting the model-only ablation (no rule features) ...", err=True)
     model_only = training.release(tagger, docs["train"], docs["validation"], model.card["settings"]["seed"], use_rules=False)
     click.echo("measuring throughput ...", err=True)

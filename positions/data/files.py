@@ -219,7 +219,20 @@ def check_output(out: str | Path, force: bool, protected: list[Path], option: st
         raise InputError(f"{option} {shown(out)!r} cannot be written: {os_problem(e)}") from None
     if not os.access(target.parent, os.W_OK):
         raise InputError(f"{option} {shown(out)!r} cannot be written: permission denied")
+    _probe(target, option)
     return target
+
+
+def _probe(target: Path, option: str) -> None:
+    """Create and remove a temp file beside `target`: a folder that takes no new files (/proc, a full
+    or read-only disk) is refused now, not after the work that was to be written."""
+    probe = temp_name(target)
+    try:
+        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600))
+    except OSError as e:
+        why = "its folder does not take new files" if e.errno == errno.ENOENT else os_problem(e)
+        raise InputError(f"{option} {shown(target)!r} cannot be written: {why}") from None
+    unlink_quietly(probe)
 
 
 def is_protected(target: Path, protected: list[Path]) -> bool:

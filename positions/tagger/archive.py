@@ -159,14 +159,15 @@ def load_statements(out: str | Path) -> list:
     return statements
 
 
-def queue(out: str | Path, suggestions: str | Path, data: str | Path, encoding: str = "utf-8") -> int:
+def queue(out: str | Path, suggestions: str | Path, data: str | Path, encoding: str = "utf-8",
+          data_encoding: str | None = None) -> int:
     """Add a tag-corpus output's statements to the review queue (suggestions file); returns how many
     were new (statements already suggested or in the data, by id, are skipped)."""
     from positions.data import store
     from positions.data.review import load_or_empty
 
     current = load_or_empty(Path(suggestions), encoding)
-    known = {s.id for s in current} | {s.id for s in load_or_empty(Path(data), encoding)}
+    known = {s.id for s in current} | {s.id for s in load_or_empty(Path(data), data_encoding or encoding)}
     new = [s for s in load_statements(out) if s.id not in known and not known.add(s.id)]
     store.save_statements(current + new, suggestions)
     return len(new)
