@@ -7,8 +7,10 @@ suggestions file with `--encoding latin-1` would have read the UTF-8 data as lat
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from positions.cli import cli
@@ -120,3 +122,35 @@ def test_retry_validate_names_the_line_after_multiline_cells(tmp_path):
     path.write_text("".join(lines), encoding="utf-8")
     res = invoke("validate", str(path), "--documents", str(DATA_DIR / "documents.csv"))
     assert res.exit_code == 2 and "ml.csv:8: column stance" in res.stderr, res.stderr
+
+
+def _special_in_folder(folder: Path, kind: str) -> str:
+    name = {"fifo": "pipe.txt", "loop": "loop.txt", "directory": "dir.txt", "binary": "bin.txt"}[kind]
+    path = folder / name
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "loop":
+        path.symlink_to(path)
+    elif kind == "directory":
+        path.mkdir()
+    else:
+        path.write_bytes(b"\x00\x01 not text")
+    return name
+
+
+
+@pytest.mark.parametrize("kind", ["fifo", "loop", "directory", "binary"])
+def test_retry_ingest_folder_with_a_special_entry_is_one_line(tmp_path, kind):
+    """`ingest folder/` where one .txt entry is a FIFO, a symlink loop, a folder or binary: one line
+    naming it, exit 2, no hang, nothing written (the other documents are not half-added)."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("Polish Prime Minister Donald Tusk said Poland had no plans to send troops "
+                                "to Ukraine.\n", encoding="utf-8")
+    name = _special_in_folder(docs, kind)
+    out = tmp_path / "s.csv"
+    before = _data_hash()
+    res = invoke("ingest", str(docs), "--out", str(out))
+    errors = [line for line in res.stderr.splitlines() if not line.startswith("warning:")]
+    assert res.exit_code == 2 and len(errors) == 1 and name in errors[0], res.output
+    assert not out.exists() and _data_hash() == before
