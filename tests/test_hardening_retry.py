@@ -154,3 +154,20 @@ def test_retry_ingest_folder_with_a_special_entry_is_one_line(tmp_path, kind):
     errors = [line for line in res.stderr.splitlines() if not line.startswith("warning:")]
     assert res.exit_code == 2 and len(errors) == 1 and name in errors[0], res.output
     assert not out.exists() and _data_hash() == before
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-32", "utf-8-sig"])
+def test_retry_upload_with_a_byte_order_mark_is_read(codec):
+    """The review page's upload reads UTF-16/32 with a BOM as the CLI does (it was called binary)."""
+    from positions.data import intake
+    text = "Polish Prime Minister Donald Tusk said in Łódź that Poland had no plans to send troops.\n"
+    assert intake.read_upload("article.txt", text.encode(codec)) == text
+
+
+def test_retry_upload_messages_advise_no_cli_option():
+    from positions.data import intake
+    from positions.errors import InputError
+    for raw in (b"abc\x00def", "café".encode("latin-1")):
+        with pytest.raises(InputError) as err:
+            intake.read_upload("a.txt", raw)
+        assert "--" not in str(err.value) and "\n" not in str(err.value)
