@@ -103,7 +103,7 @@ def cli():
 @click.argument("files", nargs=-1, required=True)
 @click.option("--published", help="Publication date YYYY-MM-DD; relative dates in the text resolve against it.")
 @click.option("--format", "fmt", type=click.Choice(["json", "jsonl", "csv", "table"]), default="json", show_default=True)
-@encoding_option("the input files (and of standard input)")
+@encoding_option("FILES and standard input", defaults=False)
 @click.option("--jobs", type=int, default=None, help="Worker processes for many files (default: one per core).")
 @click.option("--backend", type=click.Choice(["offline", "openai-compatible"]), default="offline", show_default=True,
               help="offline: rules + the bundled model; openai-compatible: a chat endpoint (needs --url, --model).")

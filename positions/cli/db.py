@@ -59,7 +59,7 @@ def upgrade(url, seed):
 @click.option("--replace", is_flag=True, help="Also delete statements that are not in the file.")
 @click.option("--documents", default=None, help="documents.csv to import too (texts from documents/ beside it).")
 @click.option("--who", default=None, help="Name for the change log (default: $POSITIONS_REVIEWER or login name).")
-@encoding_option("the CSV, --documents and the documents' texts")
+@encoding_option("CSV, --documents and the documents' texts", defaults=False)
 def import_(csv_path, url, replace, documents, who, encoding):
     """Bring a statements CSV into the database (validated first; every change logged).
 

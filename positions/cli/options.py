@@ -21,10 +21,10 @@ def _known_encoding(ctx: click.Context, param, value: str) -> str:
     return value
 
 
-def _settings(what: str) -> dict:
+def _settings(what: str, defaults: bool) -> dict:
+    note = "; files left at their default (the project's own) are read as UTF-8" if defaults else ""
     return dict(default="utf-8", show_default=True, callback=_known_encoding, metavar="CODEC",
-                help=f"Text encoding of {what} you name (the project's own files, read by default, are "
-                     "UTF-8); a UTF-8/16/32 byte-order mark is detected and wins.")
+                help=f"Text encoding of {what}{note}; a UTF-8/16/32 byte-order mark is detected and wins.")
 
 
 def encoding_of(param: str, encoding: str) -> str:
@@ -34,11 +34,11 @@ def encoding_of(param: str, encoding: str) -> str:
     return "utf-8" if source in (ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP, None) else encoding
 
 
-def encoding_option(what: str = "the files read"):
-    """The `--encoding` option as a decorator."""
-    return click.option("--encoding", **_settings(what))
+def encoding_option(what: str = "the files read", defaults: bool = True):
+    """The `--encoding` option as a decorator (`defaults`: some of the files have a default path)."""
+    return click.option("--encoding", **_settings(what, defaults))
 
 
-def encoding_param(what: str = "the files read") -> click.Option:
+def encoding_param(what: str = "the files read", defaults: bool = True) -> click.Option:
     """The same option as a parameter object (for commands assembled from another command's params)."""
-    return click.Option(["--encoding"], **_settings(what))
+    return click.Option(["--encoding"], **_settings(what, defaults))

@@ -33,7 +33,7 @@ def corpus():
               help="Folder of evaluation documents whose URLs must stay out of the corpus (repeatable).")
 @click.option("--out", default=str(CORPUS_DIR), show_default=True, type=click.Path(file_okay=False))
 @click.option("--verbose", "-v", is_flag=True, help="Print each document skipped and why.")
-@encoding_option("the coded documents (.json and .txt) of SOURCES and --partial")
+@encoding_option("the coded documents (.json and .txt) of SOURCES and --partial", defaults=False)
 def build_corpus(sources, partial, exclude, out, verbose, encoding):
     """Copy the finished coded documents into OUT/docs and write OUT/manifest.csv.
 
