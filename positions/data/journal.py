@@ -35,6 +35,7 @@ VERSION_NAME = ".positions.version"
 LOCK_TIMEOUT = 120.0
 READ_ATTEMPTS = 40
 OPTIMISTIC_READS = 3
+READ_LOCK_TIMEOUT = 10.0
 
 
 def lock_for(folder: Path, timeout: float = LOCK_TIMEOUT) -> FileLock:
@@ -170,8 +171,17 @@ def read_consistently(folder: str | Path, read, attempts: int = READ_ATTEMPTS):
     folder = Path(folder).absolute()
     for attempt in range(attempts):
         if attempt == OPTIMISTIC_READS and os.access(folder, os.W_OK):
-            with transaction(folder):
-                return read()
+            lock = lock_for(folder, READ_LOCK_TIMEOUT)  # bounded: never a deadlock with another folder's writer
+            try:
+                lock.acquire()
+            except (Timeout, OSError):
+                pass  # keep trying optimistically
+            else:
+                try:
+                    recover(folder)
+                    return read()
+                finally:
+                    lock.release()
         before = version(folder)
         if not committing(folder):
             try:
