@@ -166,3 +166,18 @@ def test_reads_the_page_loader_sees_whole_versions(folder):
     rows = {r for r, _ in seen}
     assert writer.returncode == 0 and seen and rows <= {3, 35}, seen
     assert len(set(seen)) == len(rows), seen  # one version, one frame
+
+
+def test_reads_inside_a_transaction_with_a_stray_temp_file_do_not_wait(folder):
+    """A temp file appearing in the folder (another process's output probe or unlocked write) while this
+    process holds the lock: its reads inside the transaction go on at once (no wait on its own lock)."""
+    from positions.data import files
+    with journal.transaction(folder) as batch:
+        files.temp_name(folder / "statements.csv").write_bytes(b"partial")
+        t0 = time.monotonic()
+        kept = store.load_statements(folder / "statements.csv")
+        assert time.monotonic() - t0 < 5 and len(kept) == 35
+        store.put_statements(batch, kept[:1], folder / "statements.csv")
+        batch.commit()
+    assert len(store.load_statements(folder / "statements.csv")) == 1
+    assert not [n for n in os.listdir(folder) if files.TEMP_RE.match(n)]

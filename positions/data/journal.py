@@ -138,17 +138,25 @@ def transaction(folder: str | Path, timeout: float = LOCK_TIMEOUT):
 
 def recover_if_needed(folder: str | Path) -> None:
     """At start: if a killed writer left a journal or temp files, finish or roll back under the lock.
-    Readers without write permission (a dashboard running as another user) skip this."""
+    Only when the lock is free: a process holding it (this one, inside a transaction, or another
+    writer) recovers when its transaction starts, and a reader waits on a running commit through
+    read_consistently. Readers without write permission (a dashboard running as another user) skip this."""
     folder = Path(folder)
     try:
         names = os.listdir(folder)
     except OSError:
         return
-    if JOURNAL_NAME in names or any(files.TEMP_RE.match(n) for n in names):
-        if os.access(folder, os.W_OK):
-            with transaction(folder):
-                pass
-
+    if not (JOURNAL_NAME in names or any(files.TEMP_RE.match(n) for n in names)) or not os.access(folder, os.W_OK):
+        return
+    lock = lock_for(folder.absolute(), timeout=0)
+    try:
+        lock.acquire()
+    except (Timeout, OSError):
+        return
+    try:
+        recover(folder.absolute())
+    finally:
+        lock.release()
 
 def version(folder: Path) -> bytes:
     """The folder's version token (changes with every commit); b'' before the first one."""
