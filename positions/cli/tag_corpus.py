@@ -38,7 +38,7 @@ def tag_corpus(source, out, scheduler, workers, queue_path, data, encoding):
 
     if workers is not None and workers < 1:
         raise InputError(f"--workers {workers}: give at least 1")
-    data_encoding = encoding if data else "utf-8"  # data/statements.csv, the default, is UTF-8
+    data_encoding = encoding_of("data", encoding)  # the default, data/statements.csv, is UTF-8
     if queue_path:  # read the queue's inputs first: a bad file stops the run before the tagging, not after
         from positions.data import store
         from positions.data.review import load_or_empty
