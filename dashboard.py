@@ -61,7 +61,7 @@ def load_frame(path: str, version: str) -> pd.DataFrame:
     rebuilt when the file changes)."""
     if store.is_db_url(path):
         return engine.prepare(store.load_frame(path))
-    return engine.prepare(analytical.load(path, accepted_only=True))
+    return engine.prepare(store.consistent(path, lambda: analytical.load(path, accepted_only=True)))
 
 
 @st.cache_resource(show_spinner=False)
