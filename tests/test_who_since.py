@@ -12,13 +12,12 @@ from datetime import date
 
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from positions.analysis import engine
 from positions.data import store
 from positions.present import who_since
 from positions.present.layout import contrast, text_on
-from tests.conftest import ROOT
+from tests.conftest import run_page
 
 ISSUE = "cross_border_strikes"
 
@@ -41,21 +40,12 @@ def _last_day():
     return days.max().date()
 
 
-def run(**params) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
 @pytest.fixture(name="default_page", scope="module")
 def _default_page():
     mp = pytest.MonkeyPatch()
     mp.setenv("POSITIONS_DATA", str(store.DEFAULT_PATH))
     try:
-        yield run()
+        yield run_page()
     finally:
         mp.undo()
 
@@ -138,7 +128,7 @@ def test_who_since_headline_gives_the_denominator_and_keeps_belligerents_apart(d
 
 
 def test_who_since_headline_denominator_follows_the_group_filter():
-    at = run(groups="Baltic")
+    at = run_page(groups="Baltic")
     assert at.metric[0].value.endswith(" of 3")
 
 
@@ -150,7 +140,7 @@ def test_who_since_row_click_target_is_each_rows_state(default_page, reg):
 
 
 def test_who_since_compact_variant_labels_each_row_above_its_bar():
-    spec = grid(run(compact="true"))
+    spec = grid(run_page(compact="true"))
     assert spec["layout"]["yaxis"]["showticklabels"] is False
     labels = since_labels(spec)
     assert labels and all(text.startswith(f"<b>{name}</b> · ") for name, text in labels.items())
@@ -158,7 +148,7 @@ def test_who_since_compact_variant_labels_each_row_above_its_bar():
 
 def test_who_since_open_actor_from_a_row_click():
     """What a click does: the view switches to the actor timeline of that state."""
-    at = run()
+    at = run_page()
     at.session_state["_open_actor"] = "DE"
     at.session_state["view"] = "actor"
     at.run()
@@ -209,14 +199,14 @@ def test_who_since_pack_key_quotes_come_from_the_positions_shown(bundled, reg):
 def test_who_since_later_as_of_greys_the_days_after_the_data(last_day):
     later = date(last_day.year, 12, 31)
     for name in ("who", "supporters"):
-        spec = grid(run(view=name, as_of=later.isoformat()))
+        spec = grid(run_page(view=name, as_of=later.isoformat()))
         grey = [s for s in spec["layout"].get("shapes", []) if s.get("name") == "after data end"]
         assert len(grey) == 1 and grey[0]["x0"].startswith((pd.Timestamp(last_day) + pd.Timedelta(days=1)).date().isoformat())
         assert f"Data to {last_day:%-d %b %Y}" in spec["layout"]["title"]["subtitle"]["text"]
 
 
 def test_who_since_changes_default_to_the_last_90_days_of_data(last_day):
-    at = run(view="changes")
+    at = run_page(view="changes")
     assert at.date_input(key="compare_to").value == last_day
     assert at.date_input(key="compare_from").value == last_day - pd.Timedelta(days=90)
 
@@ -226,7 +216,7 @@ def test_who_since_changes_empty_state_names_the_latest_change_and_fixes_it(bund
     events = events[(events["effective_date"] <= "2025-12-01") & events["affiliation"].isin(list(reg.states))]
     last = events.sort_values("effective_date", kind="stable").iloc[-1]
     quiet_from = (last["effective_date"] + pd.Timedelta(days=1)).date().isoformat()
-    at = run(view="changes", compare_from=quiet_from, compare_to="2025-12-01")
+    at = run_page(view="changes", compare_from=quiet_from, compare_to="2025-12-01")
     assert not at.get("plotly_chart")
     assert (f"The latest change before that was on {last['effective_date']:%-d %b %Y} "
             f"({reg.name_of(last['affiliation'])}: now {str(last['stance']).capitalize()})") in at.info[0].value
