@@ -1,4 +1,5 @@
 import functools
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -8,7 +9,8 @@ from positions.data import store
 from positions.model import Statement
 
 ROOT = Path(__file__).resolve().parent.parent
-DEV_CORPUS = ROOT.parent / "shared" / "corpus" / "dev"
+# ../shared/corpus/dev next to the checkout; $POSITIONS_DEV_CORPUS for a worktree elsewhere.
+DEV_CORPUS = Path(os.environ.get("POSITIONS_DEV_CORPUS", ROOT.parent / "shared" / "corpus" / "dev"))
 SEED_TXT = DEV_CORPUS / "seed-politico-2024-05-30.txt"
 # The seed article's statements, hand-coded (issue 2); the bundled dataset lives in data/.
 SEED_CSV = ROOT / "tests" / "data" / "seed_statements.csv"
