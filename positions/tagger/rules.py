@@ -1,7 +1,6 @@
 """Compile the codebook's `lexicons` and the actor registry into the tagger's regexes (once)."""
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 
@@ -102,7 +101,6 @@ class Rules:
     mention: re.Pattern     # people / titles / states / anonymous, one pass
     kinds: dict             # title group name -> role kind
     org_titles: dict        # group name -> org id
-    person_alias: dict      # surface -> alias key
     place_alias: dict       # surface -> affiliation code
     subj_verbs: re.Pattern
     speech_after: re.Pattern
@@ -119,15 +117,43 @@ class Rules:
     anchor_issues: dict      # anchor text -> issues it is an anchor of
 
 
-def cue_id(pattern: str) -> str:
-    """Stable id of a stance cue: from its text, not its place in the list (inserting a cue renames
-    no other; editing a cue gives it a new id, which the snapshot test of the ids reports)."""
-    return hashlib.sha1(pattern.encode("utf-8")).hexdigest()[:6]
+def entries(codebook, *keys) -> list[dict]:
+    """The cue entries ({id, pattern, example}) of a lexicon list, e.g. entries(cb, "stances", "oppose")."""
+    node = codebook.lexicons
+    for k in keys:
+        node = node[k]
+    return node
+
+
+def patterns(cue_entries) -> list[str]:
+    """The regexes of a list of cue entries."""
+    return [e["pattern"] for e in cue_entries]
 
 
 def cue_ids(codebook) -> dict[str, list[str]]:
     """Stance group -> ids of its cues, in order (for the snapshot in tests/data/tagger_cue_ids.json)."""
-    return {g: [cue_id(p) for p in codebook.lexicons["stances"][g]] for g, _, _ in STANCE_GROUPS}
+    return {g: [e["id"] for e in entries(codebook, "stances", g)] for g, _, _ in STANCE_GROUPS}
+
+
+def _check_entries(codebook, trail: str, cue_entries, seen: dict) -> None:
+    """Each cue entry has a readable id unique in the lexicons, a pattern and an example sentence."""
+    for i, e in enumerate(cue_entries):
+        where = f"{codebook.path}: lexicons.{trail}[{i}]"
+        if not isinstance(e, dict) or set(e) != {"id", "pattern", "example"}:
+            raise CodebookError(f"{where} must be a mapping with id, pattern and example")
+        if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", str(e["id"])):
+            raise CodebookError(f"{where}.id {e['id']!r} must be lower-case words joined by hyphens")
+        if e["id"] in seen:
+            raise CodebookError(f"{where}.id {e['id']!r} is already the id of lexicons.{seen[e['id']]}")
+        seen[e["id"]] = trail
+
+
+def _cue_lists(lex) -> list[tuple[str, list]]:
+    """(trail, entries) of every lexicon list whose items are cue entries."""
+    lists = [(f"issues.{issue}.{k}", spec.get(k) or []) for issue, spec in lex["issues"].items()
+             for k in ("topic", "scope", "exclude", "context")]
+    lists += [(f"stances.{g}", lex["stances"][g]) for g, _, _ in STANCE_GROUPS]
+    return lists + [(k, lex.get(k) or []) for k in ("concessives", "questions", "negators", "unnamed_groups")]
 
 
 def _alts(words) -> str:
@@ -162,6 +188,9 @@ def _anchor_issues(issues: dict) -> dict:
 
 def compile_rules(codebook, registry) -> Rules:
     lex = codebook.lexicons
+    seen: dict = {}
+    for trail, cue_entries in _cue_lists(lex):
+        _check_entries(codebook, trail, cue_entries, seen)
     issues = {}
     for issue, spec in lex["issues"].items():
         if any(a != a.lower() for a in spec.get("anchors") or ()) or not spec.get("anchors"):
@@ -169,16 +198,16 @@ def compile_rules(codebook, registry) -> Rules:
         if spec.get("prefilter", "scope") not in ("scope", "topic"):
             raise CodebookError(f"{codebook.path}: lexicons.issues.{issue}.prefilter must be scope or topic")
         issues[issue] = {
-            "topic": AnyOf(spec["topic"]),
-            "scope": AnyOf(spec["scope"]),
-            "exclude": _any(spec.get("exclude") or ["(?!)"]),
-            "context": _any(spec.get("context") or ["(?!)"]),
-            "any_topic": _any(spec["topic"]),
+            "topic": AnyOf(patterns(spec["topic"])),
+            "scope": AnyOf(patterns(spec["scope"])),
+            "exclude": _any(patterns(spec.get("exclude") or []) or ["(?!)"]),
+            "context": _any(patterns(spec.get("context") or []) or ["(?!)"]),
         }
     stances = []
     for group, stance, negatable in STANCE_GROUPS:
-        stances.append((group, stance, negatable, [(cue_id(p), re.compile(_fast(p), I)) for p in lex["stances"][group]],
-                        AnyOf(lex["stances"][group])))   # a group with no cue is skipped after one test
+        cues = lex["stances"][group]
+        stances.append((group, stance, negatable, [(e["id"], re.compile(_fast(e["pattern"]), I)) for e in cues],
+                        AnyOf(patterns(cues))))   # a group with no cue is skipped after one test
 
     person_surface = set()
     for p in registry.people.values():
@@ -189,16 +218,15 @@ def compile_rules(codebook, registry) -> Rules:
         for a in (s.name, *s.aliases):
             bare = re.sub(r"^(the|The)\s+", "", a)
             place_surface[bare] = code
+    places = lex["speaker_places"]
+    ambiguous = {a.lower() for a in places["ambiguous_org_aliases"]}
     for code, o in registry.organisations.items():
         for a in (o.id, *o.aliases):
             bare = re.sub(r"^(the|The)\s+", "", a)
-            # "the alliance" names NATO in prose about NATO but is as often any alliance ("the
-            # alliance of Western states"): as a speaker it is too ambiguous, so it is no alias here.
-            if bare.lower() not in ("alliance",):
+            if bare.lower() not in ambiguous:
                 place_surface[bare] = code
-    # The codebook's own example of a place name speaking for a government ("the Kremlin"); the
-    # registry lists it under RU as well when present, so this only guarantees the example.
-    place_surface.setdefault("Kremlin", "RU")
+    for name, code in places["extra"].items():
+        place_surface.setdefault(name, code)
     titles = lex["titles"]
     kinds = {}
     title_alts = []
@@ -241,18 +269,17 @@ def compile_rules(codebook, registry) -> Rules:
         issues=issues,
         context_window=int(lex.get("context_window", 2)),
         stances=stances,
-        negator=re.compile(rf"(?:{'|'.join(lex['negators'])})\W+(?:\w+\W+){{0,2}}$", I),
-        question=re.compile(rf"(?:{'|'.join(lex.get('questions') or ['(?!)'])})\W+(?:[\w’']+\W+){{0,4}}$", I),
-        concessive=re.compile(rf"(?:{'|'.join(lex['concessives'])})\W+(?:[\w’']+\W+){{0,4}}$", I),
-        unnamed=re.compile(rf"(?:\b(?:said|says|say|that)\s+|^|,\s+)(?:the\s+)?(?:{'|'.join(lex['unnamed_groups'])})", I),
-        unnamed_gate=_any(lex["unnamed_groups"]),
+        negator=re.compile(rf"(?:{'|'.join(patterns(lex['negators']))})\W+(?:\w+\W+){{0,2}}$", I),
+        question=re.compile(rf"(?:{'|'.join(patterns(lex.get('questions') or []) or ['(?!)'])})\W+(?:[\w’']+\W+){{0,4}}$", I),
+        concessive=re.compile(rf"(?:{'|'.join(patterns(lex['concessives']))})\W+(?:[\w’']+\W+){{0,4}}$", I),
+        unnamed=re.compile(rf"(?:\b(?:said|says|say|that)\s+|^|,\s+)(?:the\s+)?(?:{'|'.join(patterns(lex['unnamed_groups']))})", I),
+        unnamed_gate=_any(patterns(lex["unnamed_groups"])),
         speech=speech,
         pronoun=re.compile(rf"\b(?:{'|'.join(lex['pronouns'])})\b", I),
         dates=DateRules(lex["dates"]),
         mention=mention,
         kinds=kinds,
         org_titles=org_titles,
-        person_alias={},
         place_alias=place_surface,
         subj_verbs=re.compile(rf"^(?:\s*,?\s*(?:and|or)?\s*)?{gap}(?:not\s+)?(?:only\s+)?\b(?:{subj}|{speech})\b", I),
         speech_after=re.compile(rf"^{gap}\b(?:{speech}|back|backs)\b", I),
