@@ -186,13 +186,10 @@ def _anchor_issues(issues: dict) -> dict:
     return out
 
 
-def compile_rules(codebook, registry) -> Rules:
-    lex = codebook.lexicons
-    seen: dict = {}
-    for trail, cue_entries in _cue_lists(lex):
-        _check_entries(codebook, trail, cue_entries, seen)
+def _compile_issues(codebook) -> dict:
+    """Issue -> compiled topic / scope / exclude / context matchers (anchors checked)."""
     issues = {}
-    for issue, spec in lex["issues"].items():
+    for issue, spec in codebook.lexicons["issues"].items():
         if any(a != a.lower() for a in spec.get("anchors") or ()) or not spec.get("anchors"):
             raise CodebookError(f"{codebook.path}: lexicons.issues.{issue}.anchors must be lower-case literals")
         if spec.get("prefilter", "scope") not in ("scope", "topic"):
@@ -203,12 +200,21 @@ def compile_rules(codebook, registry) -> Rules:
             "exclude": _any(patterns(spec.get("exclude") or []) or ["(?!)"]),
             "context": _any(patterns(spec.get("context") or []) or ["(?!)"]),
         }
+    return issues
+
+
+def _compile_stances(lex) -> list:
+    """(group, stance, negatable, [(cue id, compiled)], gate) per stance group, in precedence order."""
     stances = []
     for group, stance, negatable in STANCE_GROUPS:
         cues = lex["stances"][group]
         stances.append((group, stance, negatable, [(e["id"], re.compile(_fast(e["pattern"]), I)) for e in cues],
                         AnyOf(patterns(cues))))   # a group with no cue is skipped after one test
+    return stances
 
+
+def _surfaces(lex, registry) -> tuple[set, dict]:
+    """Names of people, and place names (states, organisations, extra places) -> affiliation code."""
     person_surface = set()
     for p in registry.people.values():
         for a in (p.name, *p.aliases):
@@ -227,6 +233,12 @@ def compile_rules(codebook, registry) -> Rules:
                 place_surface[bare] = code
     for name, code in places["extra"].items():
         place_surface.setdefault(name, code)
+    return person_surface, place_surface
+
+
+def _mention(lex, person_surface: set, place_surface: dict) -> tuple[re.Pattern, dict, dict]:
+    """One pattern for people / titles / organisation titles / anonymous sources / places, with the
+    title group names -> role kinds and organisation title group names -> organisation ids."""
     titles = lex["titles"]
     kinds = {}
     title_alts = []
@@ -256,19 +268,35 @@ def compile_rules(codebook, registry) -> Rules:
         rf"|(?:\b(?:[Aa]n?\s+)?(?:(?i:unnamed|anonymous|senior)\s+)?(?:(?P<aqual>{place_rx})\s+)?(?i:(?P<anon>{anon}))(?:\s+in\s+(?P<aqual2>{place_rx}))?\b)"
         rf"|(?:\b(?:the\s+|The\s+)?(?P<place>{place_rx})(?!\w)(?!['’]s\b)))",   # (?!\w): also "U.K." before a space
     )
+    return mention, kinds, org_titles
+
+
+# Between a subject and its verb. "General X of the Royal Dutch Air Force stated": a capitalised
+# "of ..." qualifier may follow the name; a short parenthesis after the name ("X (Social Democrats)
+# said") is skipped; so are a comma-delimited aside and up to three adverbs or auxiliaries.
+_GAP = (r"(?:\s*\([^()\n]{1,40}\))?(?:\s+of\s+(?:the\s+)?(?:[A-Z][\w'’.-]*\s+){0,4}[A-Z][\w'’.-]*)?"
+       r"(?:\s*,[^,“”\"]{1,90},|\s*,)?\s*(?:(?:has|have|had|also|additionally|repeatedly|previously|recently|"
+       r"earlier|later|then|now|sharply|strongly|firmly|publicly|pointedly|flatly|once again|again|appeared to|"
+       r"seemed to|(?:\w+\s+){1,3}?by(?=\s+\w+ing\b)|long|lengthy|who|which|once|twice|all|both|jointly|on \w+day|\w+ly)\s+){0,3}")
+
+
+def compile_rules(codebook, registry) -> Rules:
+    """The codebook's lexicons and the registry's names as the tagger's compiled patterns."""
+    lex = codebook.lexicons
+    seen: dict = {}
+    for trail, cue_entries in _cue_lists(lex):
+        _check_entries(codebook, trail, cue_entries, seen)
+    person_surface, place_surface = _surfaces(lex, registry)
+    mention, kinds, org_titles = _mention(lex, person_surface, place_surface)
+    person_rx = _alts(person_surface)
     speech = "|".join(lex["speech_verbs"])
     subj = "|".join(lex["state_subject_verbs"])
-    # "General X of the Royal Dutch Air Force stated": a capitalised "of ..." qualifier may follow the name.
-    # A short parenthesis after the name ("X (Social Democrats) said", "Y (R-Texas) warned") is skipped.
-    gap = (r"(?:\s*\([^()\n]{1,40}\))?(?:\s+of\s+(?:the\s+)?(?:[A-Z][\w'’.-]*\s+){0,4}[A-Z][\w'’.-]*)?"
-           r"(?:\s*,[^,“”\"]{1,90},|\s*,)?\s*(?:(?:has|have|had|also|additionally|repeatedly|previously|recently|"
-           r"earlier|later|then|now|sharply|strongly|firmly|publicly|pointedly|flatly|once again|again|appeared to|"
-           r"seemed to|(?:\w+\s+){1,3}?by(?=\s+\w+ing\b)|long|lengthy|who|which|once|twice|all|both|jointly|on \w+day|\w+ly)\s+){0,3}")
+    gap = _GAP
     return Rules(
         abbreviations="|".join(lex["sentence"]["abbreviations"]),
-        issues=issues,
+        issues=_compile_issues(codebook),
         context_window=int(lex.get("context_window", 2)),
-        stances=stances,
+        stances=_compile_stances(lex),
         negator=re.compile(rf"(?:{'|'.join(patterns(lex['negators']))})\W+(?:\w+\W+){{0,2}}$", I),
         question=re.compile(rf"(?:{'|'.join(patterns(lex.get('questions') or []) or ['(?!)'])})\W+(?:[\w’']+\W+){{0,4}}$", I),
         concessive=re.compile(rf"(?:{'|'.join(patterns(lex['concessives']))})\W+(?:[\w’']+\W+){{0,4}}$", I),
