@@ -1,5 +1,8 @@
+import contextlib
 import functools
 import os
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pandas as pd
@@ -101,6 +104,33 @@ def run_page(script: str = "dashboard.py", **params):
 def frame(*rows: dict) -> pd.DataFrame:
     """A statements DataFrame from small dicts of overrides."""
     return store.to_frame([make_statement(**r) for r in rows])
+
+
+@contextlib.contextmanager
+def local_http(handler_class):
+    """A threaded HTTP server with `handler_class` on a free 127.0.0.1 port; yields its base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler_class)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class QuietHandler(BaseHTTPRequestHandler):
+    """A request handler that logs nothing and answers with `reply`."""
+
+    def reply(self, code: int, content_type: str, body: bytes) -> None:
+        self.send_response(code)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
 
 
 @pytest.fixture(name="cb", scope="session")
