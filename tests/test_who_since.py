@@ -32,6 +32,12 @@ def _bundled():
     return store.load_frame(store.DEFAULT_PATH)
 
 
+@pytest.fixture(name="official", scope="module")
+def _official(bundled):
+    """The engine's official positions on the bundled data (computed once for the module)."""
+    return engine.official(bundled, ISSUE)
+
+
 @pytest.fixture(name="last_day", scope="module")
 def _last_day():
     raw = pd.read_csv(store.DEFAULT_PATH, dtype=str, keep_default_na=False)
@@ -69,21 +75,21 @@ def test_who_since_default_as_of_is_the_latest_statement(default_page, last_day)
     assert f"Data to {last_day:%-d %b %Y}" in grid(default_page)["layout"]["title"]["subtitle"]["text"]
 
 
-def test_who_since_one_row_per_state_with_a_position(default_page, bundled, reg, last_day):
-    expected = engine.official(bundled, ISSUE).as_of(last_day)
+def test_who_since_one_row_per_state_with_a_position(default_page, bundled, reg, last_day, official):
+    expected = official.as_of(last_day)
     expected = {reg.name_of(c) for c in expected["affiliation"].astype(str) if c in reg.states}
     assert set(since_labels(grid(default_page))) == expected
     bars = [t for t in grid(default_page)["data"] if t["name"] == "No public position found"][0]
     assert sorted(bars["y"]) == sorted(expected)
 
 
-def first_support(bundled, code) -> pd.Timestamp | None:
-    events = engine.official(bundled, ISSUE).events
+def first_support(official, code) -> pd.Timestamp | None:
+    events = official.events
     mine = events[(events["affiliation"].astype(str) == code) & (events["stance"].astype(str) == "support")]
     return mine["since"].min() if not mine.empty else None
 
 
-def test_who_since_rows_sorted_by_first_support_within_groups(default_page, bundled, reg, last_day):
+def test_who_since_rows_sorted_by_first_support_within_groups(default_page, bundled, reg, last_day, official):
     spec = grid(default_page)
     order = [y for y in spec["layout"]["yaxis"]["categoryarray"] if y.strip("\u2007")]
     by_name = {reg.name_of(c): c for c in reg.states}
@@ -91,16 +97,16 @@ def test_who_since_rows_sorted_by_first_support_within_groups(default_page, bund
     assert groups == sorted(groups), "NATO/EU members, then others, then the belligerents and backers"
     for g in set(groups):
         names = [n for n, k in zip(order, groups) if k == g]
-        keys = [first_support(bundled, by_name[n]) for n in names]
+        keys = [first_support(official, by_name[n]) for n in names]
         backed = [k for k in keys if k is not None]
         assert backed == sorted(backed)
         assert all(k is None for k in keys[len(backed):]), "states that never supported come last"
     assert order.index("Estonia") < order.index("Germany")   # Jan 2024 before May 2025
 
 
-def test_who_since_labels_match_the_data(default_page, bundled, reg, last_day):
+def test_who_since_labels_match_the_data(default_page, bundled, reg, last_day, official):
     labels = since_labels(grid(default_page))
-    now = engine.official(bundled, ISSUE).as_of(last_day)
+    now = official.as_of(last_day)
     for r in now.itertuples():
         code = str(r.affiliation)
         if code not in reg.states:
@@ -112,14 +118,14 @@ def test_who_since_labels_match_the_data(default_page, bundled, reg, last_day):
             assert label.startswith(since)
         else:
             assert label.lower().startswith(str(r.stance))
-            first = first_support(bundled, code)
+            first = first_support(official, code)
             assert (first is not None) == ("backed it from" in label)
 
 
-def test_who_since_headline_gives_the_denominator_and_keeps_belligerents_apart(default_page, bundled, reg, last_day):
+def test_who_since_headline_gives_the_denominator_and_keeps_belligerents_apart(default_page, bundled, reg, last_day, official):
     tracked = [c for c in reg.states if c not in ("UA", "RU")]
     support = [c for c in engine.supporters_on(bundled, ISSUE, last_day) if c in tracked]
-    with_position = set(engine.official(bundled, ISSUE).as_of(last_day)["affiliation"].astype(str))
+    with_position = set(official.as_of(last_day)["affiliation"].astype(str))
     assert default_page.metric[0].value == f"{len(support)} of {len(tracked)}"
     caption = " ".join(c.value for c in default_page.caption)
     assert f"{len(support)} of {len(tracked)} tracked states; " \
