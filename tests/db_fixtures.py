@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from positions.data import db, users
-from tests.conftest import ROOT
+from tests import conftest
 
 PASSWORD = "a-long-test-password"
 
@@ -22,28 +22,36 @@ def seeded_sqlite(tmp_path_factory):
     return path
 
 
+@pytest.fixture(scope="session")
+def team_sqlite(seeded_sqlite, tmp_path_factory):
+    """The seeded database with an editor, a viewer and an admin (argon2 hashing is slow by design:
+    the accounts are made once, not per test)."""
+    path = tmp_path_factory.mktemp("team") / "team.sqlite"
+    shutil.copy(seeded_sqlite, path)
+    engine = db.open_store(db.sqlite_url(path))
+    for name, role in (("ana", "editor"), ("vic", "viewer"), ("adm", "admin")):
+        users.add(engine, name, role, PASSWORD)
+    engine.dispose()
+    return path
+
+
 @pytest.fixture
-def team_db(seeded_sqlite, tmp_path, monkeypatch):
+def team_db(team_sqlite, tmp_path, monkeypatch):
     """POSITIONS_DB_URL -> a fresh copy of the seeded database with an editor, a viewer and an admin."""
     path = tmp_path / "team.sqlite"
-    shutil.copy(seeded_sqlite, path)
+    shutil.copy(team_sqlite, path)
     url = db.sqlite_url(path)
     monkeypatch.setenv("POSITIONS_DB_URL", url)
     monkeypatch.delenv("POSITIONS_DATA", raising=False)
     monkeypatch.delenv("POSITIONS_PUBLIC_READ", raising=False)
     engine = db.open_store(url)
-    for name, role in (("ana", "editor"), ("vic", "viewer"), ("adm", "admin")):
-        users.add(engine, name, role, PASSWORD)
     yield engine
     engine.dispose()
 
 
 def app(script: str = "pages/review.py", secrets: dict | None = None):
-    from streamlit.testing.v1 import AppTest
-    at = AppTest.from_file(str(ROOT / script), default_timeout=60)
-    for key, value in (secrets or {}).items():
-        at.secrets[key] = value
-    return at
+    """An AppTest of the review page (or `script`), not yet run."""
+    return conftest.app(script, secrets)
 
 
 def login_as(at, name: str, password: str = PASSWORD):

@@ -5,10 +5,9 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from positions.present import view
-from tests.conftest import ROOT, SEED_CSV
+from tests.conftest import SEED_CSV, run_page
 
 
 @pytest.fixture(autouse=True)
@@ -23,15 +22,6 @@ def decode(values):
     return values
 
 
-def run(**params) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
 def specs(at):
     return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
 
@@ -41,7 +31,7 @@ def trace(spec, name):
 
 
 def test_dashboard_renders_seed_supporters_as_of_2024_05_31():
-    at = run(view="supporters", as_of="2024-05-31")
+    at = run_page(view="supporters", as_of="2024-05-31")
     assert at.metric[0].value.startswith("5 of ")
     support = trace(specs(at)[0], "Support")
     assert decode(support["y"])[-1] == 5
@@ -50,7 +40,7 @@ def test_dashboard_renders_seed_supporters_as_of_2024_05_31():
 
 
 def test_dashboard_supporters_count_conditional_adds_france():
-    at = run(view="supporters", as_of="2024-05-31", count_conditional="true")
+    at = run_page(view="supporters", as_of="2024-05-31", count_conditional="true")
     assert at.metric[0].value.startswith("6 of ")
     support = trace(specs(at)[0], "Support (incl. conditional)")
     assert decode(support["y"])[-1] == 6
@@ -58,13 +48,13 @@ def test_dashboard_supporters_count_conditional_adds_france():
 
 
 def test_dashboard_supporters_shows_key_events_in_range():
-    spec = specs(run(view="supporters", as_of="2024-05-31"))[0]
+    spec = specs(run_page(view="supporters", as_of="2024-05-31"))[0]
     texts = [a["text"] for a in spec["layout"]["annotations"]]
     assert any("Cameron" in t for t in texts) and not any("Merz" in t for t in texts)
 
 
 def test_dashboard_matrix_sorted_by_group_with_drill_down():
-    at = run(view="matrix", as_of="2024-05-31", actor="FR")
+    at = run_page(view="matrix", as_of="2024-05-31", actor="FR")
     matrix, timeline = specs(at)
     heat = matrix["data"][0]
     rows = heat["y"]
@@ -82,7 +72,7 @@ def test_dashboard_matrix_sorted_by_group_with_drill_down():
 
 
 def test_dashboard_actor_timeline_person_with_quote_on_hover():
-    at = run(view="actor", actor="emmanuel-macron", as_of="2024-06-15")
+    at = run_page(view="actor", actor="emmanuel-macron", as_of="2024-06-15")
     spec = specs(at)[0]
     cond = trace(spec, "Conditional")
     assert "neutralize" in cond["customdata"][0]
@@ -90,7 +80,7 @@ def test_dashboard_actor_timeline_person_with_quote_on_hover():
 
 
 def test_dashboard_map_uses_local_topojson():
-    at = run(view="map", as_of="2024-05-31")
+    at = run_page(view="map", as_of="2024-05-31")
     el = at.get("plotly_chart")[0]
     assert json.loads(el.proto.config)["topojsonURL"] == "app/static/topojson/"
     spec = json.loads(el.proto.spec)
@@ -101,7 +91,7 @@ def test_dashboard_map_uses_local_topojson():
 
 
 def test_dashboard_changes_lists_movers_and_statements():
-    at = run(view="changes", as_of="2024-06-15", compare_from="2024-05-15")
+    at = run_page(view="changes", as_of="2024-06-15", compare_from="2024-05-15")
     spec = specs(at)[0]
     assert "France (FR)" in spec["data"][1]["y"]
     table = at.dataframe[0].value
@@ -109,7 +99,7 @@ def test_dashboard_changes_lists_movers_and_statements():
 
 
 def test_dashboard_evidence_search_and_sort():
-    at = run(view="evidence", as_of="2024-06-15", q="Macron", sort="oldest")
+    at = run_page(view="evidence", as_of="2024-06-15", q="Macron", sort="oldest")
     cells = specs(at)[0]["data"][0]["cells"]["values"]
     assert cells[1] == ["Emmanuel Macron"]
     assert at.text_input(key="q").value == "Macron"
@@ -117,13 +107,13 @@ def test_dashboard_evidence_search_and_sort():
 
 @pytest.mark.parametrize("name", ["supporters", "actor", "changes", "evidence"])
 def test_dashboard_empty_results_show_a_message_not_an_error(name):
-    at = run(view=name, as_of="2024-06-15", groups="Baltic", actor="EE")
+    at = run_page(view=name, as_of="2024-06-15", groups="Baltic", actor="EE")
     assert not at.get("plotly_chart")
     assert at.info and "Try" in at.info[0].value
 
 
 def test_dashboard_query_params_round_trip_into_widgets_and_figure():
-    at = run(view="supporters", issue="trainer_deployment", as_of="2024-06-15", groups="NATO,EU",
+    at = run_page(view="supporters", issue="trainer_deployment", as_of="2024-06-15", groups="NATO,EU",
              stances="support,oppose", min_conf="0.5", reviewed="false", stacked="true")
     assert at.selectbox(key="issue").value == "trainer_deployment"
     assert at.multiselect(key="groups").value == ["NATO", "EU"]
@@ -138,7 +128,7 @@ def test_dashboard_query_params_round_trip_into_widgets_and_figure():
 
 
 def test_dashboard_widget_change_updates_query_params():
-    at = run(as_of="2024-05-31")
+    at = run_page(as_of="2024-05-31")
     at.selectbox(key="issue").select("trainer_deployment").run()
     assert at.query_params["issue"] == "trainer_deployment"
     at.radio(key="view").set_value("map").run()
@@ -152,26 +142,26 @@ def test_dashboard_widget_change_updates_query_params():
 
 
 def test_dashboard_matrix_and_map_show_silent_states_in_grey():
-    matrix = specs(run(view="matrix", as_of="2024-06-15", groups="Baltic"))[0]
+    matrix = specs(run_page(view="matrix", as_of="2024-06-15", groups="Baltic"))[0]
     heat = matrix["data"][0]
     assert sorted(heat["y"]) == ["Estonia · NATO EU Baltic", "Latvia · NATO EU Baltic", "Lithuania · NATO EU Baltic"]
     assert set(trace(matrix, "cell text")["text"]) == {"no position"}
-    spec = specs(run(view="map", as_of="2024-06-15", groups="Baltic"))[0]
+    spec = specs(run_page(view="map", as_of="2024-06-15", groups="Baltic"))[0]
     assert sorted(trace(spec, "No public position found")["locations"]) == ["EST", "LTU", "LVA"]
 
 
 def test_dashboard_stance_filter_with_no_match_is_empty_not_an_error():
-    at = run(as_of="2024-06-15", stances="oppose", groups="Nordic")
+    at = run_page(as_of="2024-06-15", stances="oppose", groups="Nordic")
     assert not at.get("plotly_chart") and at.info
 
 
 def test_dashboard_bad_link_warns_and_falls_back():
-    at = run(view="pie")
+    at = run_page(view="pie")
     assert "view" in at.warning[0].value
     assert at.get("plotly_chart")
 
 
 def test_dashboard_share_box_holds_the_link():
-    at = run(view="map", as_of="2024-05-31", scope="world")
+    at = run_page(view="map", as_of="2024-05-31", scope="world")
     link = at.code[0].value
     assert "view=map" in link and "scope=world" in link and "as_of=2024-05-31" in link

@@ -253,6 +253,7 @@ def test_db_same_view_gives_the_same_figures_on_csv_sqlite_and_postgresql(tmp_pa
         assert drawn[0] == drawn[1] == drawn[2], query
 
 
+@pytest.mark.slow  # integration: the whole bundled dataset through import and eight commands (~3 s CPU)
 def test_db_cli_show_validate_export_agree_with_csv(tmp_path):
     url = db.sqlite_url(tmp_path / "c.sqlite")
     assert invoke("db", "import", str(BUNDLED), "--db", url).exit_code == 0

@@ -53,14 +53,28 @@ def prepared(df):
     return engine.prepare(df, outlets=pd.DataFrame(columns=outlets_mod.COLUMNS))
 
 
-@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(df=tables(), offset=st.integers(-5, 120))
-def test_engine_as_of_equals_the_reference(df, offset):
+def examples(fast: int, thorough: int, **strategies):
+    """The property `check` on `fast` random examples for the fast suite, and on `thorough` ones in a
+    `_thoroughly` twin that only the full suite runs (each table costs ~0.1 s of engine + oracle work)."""
+    def decorate(check):
+        def make(n):
+            return settings(max_examples=n, deadline=None,
+                            suppress_health_check=[HealthCheck.too_slow])(given(**strategies)(check))
+        return make(fast), pytest.mark.slow(make(thorough))
+    return decorate
+
+
+def as_of_equals_the_reference(df, offset):
     """On random tables, each state's stance and the statement it rests on equal the slow rule's."""
     on = START + timedelta(days=offset)
     pos = engine.official(prepared(df), ISSUE).as_of(on)
     got = {r.affiliation: (r.stance, r.id) for r in pos.itertuples()}
     assert got == oracle.as_of(df, ISSUE, on)
+
+
+(test_engine_as_of_equals_the_reference,
+ test_engine_as_of_equals_the_reference_thoroughly) = examples(
+    12, 50, df=tables(), offset=st.integers(-5, 120))(as_of_equals_the_reference)
 
 
 def change_days(df):
@@ -71,7 +85,7 @@ def change_days(df):
     return got
 
 
-@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(df=tables())
 def test_engine_change_days_equal_the_reference(df):
     """The days each state's stance changes (and to what) equal the slow rule's."""
@@ -79,16 +93,14 @@ def test_engine_change_days_equal_the_reference(df):
 
 
 @pytest.mark.slow
-@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(df=tables())
 def test_engine_change_days_equal_the_reference_thoroughly(df):
     """As above, on many more random tables (the full suite only)."""
     assert change_days(df) == oracle.changes(df, ISSUE)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(df=tables(), seed=st.integers(0, 10_000))
-def test_engine_stances_never_depend_on_ids_or_row_order(df, seed):
+def stances_never_depend_on_ids_or_row_order(df, seed):
     """Shuffling the rows and giving them new ids changes no state's stance on any day."""
     other = df.sample(frac=1, random_state=seed).reset_index(drop=True)
     other["id"] = [f"{(seed * 7919 + i * 104729) % 10**16:016d}" for i in range(len(other))]
@@ -97,14 +109,22 @@ def test_engine_stances_never_depend_on_ids_or_row_order(df, seed):
         b.events[["affiliation", "since", "stance"]].values.tolist()
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(df=tables())
-def test_engine_daily_series_agrees_with_as_of(df):
+(test_engine_stances_never_depend_on_ids_or_row_order,
+ test_engine_stances_never_depend_on_ids_or_row_order_thoroughly) = examples(
+    6, 25, df=tables(), seed=st.integers(0, 10_000))(stances_never_depend_on_ids_or_row_order)
+
+
+def daily_series_agrees_with_as_of(df):
     """Every day of the daily series holds the as-of stances of that day."""
     off = engine.official(prepared(df), ISSUE)
     daily = off.daily(START, START + timedelta(days=200))
     for day in daily.days[::17]:
         assert daily.on(day.date()) == {s: v for s, (v, _) in oracle.as_of(df, ISSUE, day.date()).items()}
+
+
+(test_engine_daily_series_agrees_with_as_of,
+ test_engine_daily_series_agrees_with_as_of_thoroughly) = examples(
+    6, 25, df=tables())(daily_series_agrees_with_as_of)
 
 
 def test_engine_month_date_counts_from_the_end_of_the_month_and_is_a_range():

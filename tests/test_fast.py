@@ -3,12 +3,11 @@ from datetime import date, timedelta
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from positions.analysis import engine, fast
 from tests import oracle
-from tests.test_engine import ISSUE, START, prepared, tables
+from tests.test_engine import ISSUE, START, examples, prepared, tables
 
 MIN_CONF = [0.0, 0.6, 0.95, 1.01]  # 1.01 leaves nothing
 
@@ -27,9 +26,7 @@ def positions(off, on: date) -> list[tuple]:
     return [tuple(r) for r in pos[cols].astype(object).itertuples(index=False)] + [list(pos["basis_ids"])]
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(df=tables(), offset=st.integers(-5, 90), min_conf=st.sampled_from(MIN_CONF))
-def test_fast_official_equals_engine_and_oracle(df, offset, min_conf):
+def official_equals_engine_and_oracle(df, offset, min_conf):
     """Change days and as-of positions equal the engine's for any filter (empty ones too), and the
     slow oracle's stances and statements."""
     rows = subset(prepared(df), min_conf)
@@ -41,9 +38,12 @@ def test_fast_official_equals_engine_and_oracle(df, offset, min_conf):
     assert {r.affiliation: (r.stance, r.id) for r in got.as_of(on).itertuples()} == expected
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(df=tables(), min_conf=st.sampled_from(MIN_CONF))
-def test_fast_order_key_of_all_rows_serves_any_subset(df, min_conf):
+(test_fast_official_equals_engine_and_oracle,
+ test_fast_official_equals_engine_and_oracle_thoroughly) = examples(
+    12, 60, df=tables(), offset=st.integers(-5, 90), min_conf=st.sampled_from(MIN_CONF))(official_equals_engine_and_oracle)
+
+
+def order_key_of_all_rows_serves_any_subset(df, min_conf):
     """The winner order computed once over every row (as the analytical copy stores it) picks the
     same statements in a filtered subset as the engine's order computed on that subset."""
     rows = prepared(df)
@@ -52,6 +52,11 @@ def test_fast_order_key_of_all_rows_serves_any_subset(df, min_conf):
     ref, got = engine.official(part, ISSUE), fast.official(part, ISSUE)
     assert events_of(got) == events_of(ref)
     assert positions(got, START + timedelta(days=40)) == positions(ref, START + timedelta(days=40))
+
+
+(test_fast_order_key_of_all_rows_serves_any_subset,
+ test_fast_order_key_of_all_rows_serves_any_subset_thoroughly) = examples(
+    6, 30, df=tables(), min_conf=st.sampled_from(MIN_CONF))(order_key_of_all_rows_serves_any_subset)
 
 
 @pytest.mark.parametrize("issue", ["cross_border_strikes", "trainer_deployment"])

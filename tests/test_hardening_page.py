@@ -5,10 +5,9 @@ from __future__ import annotations
 import os
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from positions.data import manifest, store
-from tests.conftest import ROOT, SEED_CSV
+from tests.conftest import SEED_CSV, app
 
 
 def damaged(tmp_path, kind: str) -> str:
@@ -33,8 +32,7 @@ KINDS = ["cut-mid-row", "cut-at-row", "huge-cell", "binary", "empty", "utf16-no-
 @pytest.mark.parametrize("kind", KINDS)
 def test_page_damaged_data_shows_one_line_without_server_paths(tmp_path, monkeypatch, kind):
     monkeypatch.setenv("POSITIONS_DATA", damaged(tmp_path, kind))
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    at.run()
+    at = app().run()
     assert not at.exception, [e.value for e in at.exception]
     assert len(at.error) == 1
     message = at.error[0].value
@@ -46,9 +44,6 @@ def test_page_damaged_data_shows_one_line_without_server_paths(tmp_path, monkeyp
                                     {"min_conf": "nan"}, {"view": "../../etc/passwd"}, {"start": "9999-12-31"}])
 def test_page_bad_url_parameters_warn_inline(monkeypatch, params):
     monkeypatch.setenv("POSITIONS_DATA", str(SEED_CSV))
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
+    at = app(**params).run()
     assert not at.exception, [e.value for e in at.exception]
     assert len(at.warning) >= 1 and all("\n" not in w.value for w in at.warning)

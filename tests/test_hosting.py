@@ -6,6 +6,8 @@ import json
 import re
 import shlex
 
+import pytest
+
 import yaml
 from sqlalchemy.engine import make_url
 
@@ -75,6 +77,7 @@ def test_compose_runs_the_app_on_a_healthy_postgresql():
     assert "pgdata" in compose()["volumes"]
 
 
+@pytest.mark.slow  # integration: migrates and seeds a real PostgreSQL database twice
 def test_container_start_command_migrates_and_seeds_postgresql(pg_url):
     """The CMD's first step, as the container runs it, on a real empty PostgreSQL database."""
     words = shlex.split(start_command().split("&&")[0])

@@ -155,6 +155,7 @@ def test_login_oidc_user_gets_the_role_the_secrets_give(team_db, email, role, ca
     assert any(b.label == "Find statements" for b in at.button) == can_edit
 
 
+@pytest.mark.slow  # 21 full argon2 checks (unknown names cost a real one by design): ~4 s of CPU
 def test_users_one_address_trying_many_names_is_rate_limited(engine):
     users.add(engine, "ana", "editor", PASSWORD)
     for i in range(users.MAX_FAILURES_PER_IP):

@@ -3,14 +3,13 @@ HTTP server (timeout, HTTP errors, wrong content type, unreachable host, interna
 from __future__ import annotations
 
 import socket
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from positions.data import intake
 from positions.errors import InputError
+from tests.conftest import QuietHandler, local_http
 
 HTML = ("<html><head><title>Invented</title></head><body><nav>Menu Home About</nav><article><h1>Invented "
         "report</h1><p>Foreign Minister Erika Vandenberg said on Monday that her government would not send "
@@ -39,7 +38,7 @@ def test_intake_upload_reads_text_and_html_bodies():
     assert "would not send instructors to Ukraine" in body and "Menu Home About" not in body
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(QuietHandler):
     def do_GET(self):  # noqa: N802 (http.server's name)
         routes = {"/article": (200, "text/html; charset=utf-8", HTML.encode()),
                   "/plain": (200, "text/plain", b"A plain invented line."),
@@ -48,26 +47,14 @@ class Handler(BaseHTTPRequestHandler):
         if self.path == "/slow":
             time.sleep(2)
             routes["/slow"] = (200, "text/plain", b"late")
-        code, kind, body = routes[self.path]
-        self.send_response(code)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
+        self.reply(*routes[self.path])
 
 
 @pytest.fixture
 def local_site(monkeypatch):
     monkeypatch.setenv("POSITIONS_ALLOW_PRIVATE_URLS", "1")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with local_http(Handler) as url:
+        yield url
 
 
 def test_intake_url_gives_the_article_text(local_site):

@@ -26,6 +26,11 @@ def paste_and_tag(at):
     return at.run()
 
 
+# Multi-step flows (four to seven runs of the page each, ~1 s of CPU): the full suite runs them; the
+# fast suite keeps one run of each kind of decision (suggest, accept, edit, reject, view only).
+flow = pytest.mark.slow
+
+
 def pending(engine):
     return {s.statement.actor: s for s in inbox.listing(engine)}
 
@@ -88,6 +93,7 @@ def test_review_page_edit_is_validated_with_actor_suggestions(editor, team_db):
     assert pending(team_db)["Olaf Scholz"].decision == "pending"
 
 
+@flow
 def test_review_page_new_actor_can_be_added_then_accepted(editor, team_db):
     at = paste_and_tag(editor)
     sid = pending(team_db)["Olaf Scholz"].id
@@ -136,6 +142,7 @@ def open_statement(at, text: str):
     return at.run()
 
 
+@flow
 def test_review_page_edit_history_and_revert(editor, team_db):
     sid = db.read_statements(team_db)[0].id
     at = open_statement(editor, sid)
@@ -154,6 +161,7 @@ def test_review_page_edit_history_and_revert(editor, team_db):
     assert [e["action"] for e in changelog.history(team_db, sid)] == ["create", "edit", "revert"]
 
 
+@flow
 def test_review_page_second_editor_gets_a_conflict_with_both_versions(team_db):
     sid = db.read_statements(team_db)[3].id
     first, second = app().run(), app().run()
@@ -193,6 +201,7 @@ def test_highlight_escapes_everything_but_the_marker():
     assert highlighted("short text", "not there").startswith("> ")
 
 
+@flow
 def test_review_page_delete_then_revert_brings_it_back(editor, team_db):
     target = db.read_statements(team_db)[5]
     at = open_statement(editor, target.id)
@@ -208,6 +217,7 @@ def test_review_page_delete_then_revert_brings_it_back(editor, team_db):
     assert [e["action"] for e in changelog.history(team_db, target.id)] == ["create", "delete", "revert"]
 
 
+@flow
 def test_review_page_second_article_is_shown_next_and_a_stale_card_cannot_undo_a_decision(editor, team_db):
     at = paste_and_tag(editor)
     first_doc = at.selectbox(key="doc_pick").value
@@ -226,6 +236,7 @@ def test_review_page_second_article_is_shown_next_and_a_stale_card_cannot_undo_a
     assert meloni.id not in {s.id for s in db.read_statements(team_db)}
 
 
+@flow
 def test_review_page_admin_adds_and_removes_an_actor(team_db):
     at = app().run()
     login_as(at, "adm")

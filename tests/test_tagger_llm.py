@@ -1,8 +1,6 @@
 """The optional OpenAI-compatible backend against a small fake server on 127.0.0.1 (invented text)."""
 import json
-import threading
 from datetime import date
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from click.testing import CliRunner
@@ -10,6 +8,7 @@ from click.testing import CliRunner
 from positions.cli import cli
 from positions.tagger import llm
 from positions.tagger.core import get_tagger
+from tests.conftest import QuietHandler, local_http
 
 TEXT = ("Officials met in the capital on Monday to discuss the war.\n"
         "Poland has ruled out sending troops to Ukraine, its prime minister said on Monday.\n"
@@ -17,7 +16,7 @@ TEXT = ("Officials met in the capital on Monday to discuss the war.\n"
 GOOD = "Poland has ruled out sending troops to Ukraine, its prime minister said on Monday."
 
 
-class _Fake(BaseHTTPRequestHandler):
+class _Fake(QuietHandler):
     """Answers every chat completion with one valid record and three that must be dropped."""
 
     seen: list = []
@@ -35,28 +34,16 @@ class _Fake(BaseHTTPRequestHandler):
             {"actor": "Poland", "affiliation": "Poland", "actor_type": "government", "issue": "trainer_deployment",
              "stance": "maybe", "statement_date": None, "evidence": GOOD},                          # bad labels
         ]
-        reply = {"choices": [{"message": {"role": "assistant", "content": "```json\n" + json.dumps(records) + "\n```"}}]}
-        data = json.dumps(reply).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args):
-        pass
+        answer = {"choices": [{"message": {"role": "assistant", "content": "```json\n" + json.dumps(records) + "\n```"}}]}
+        self.reply(200, "application/json", json.dumps(answer).encode())
 
 
 @pytest.fixture(name="fake_url")
 def _fake_url():
     """Base URL of a fake OpenAI-compatible server on a free local port."""
     _Fake.seen = []
-    server = HTTPServer(("127.0.0.1", 0), _Fake)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/v1"
-    server.shutdown()
-    server.server_close()
+    with local_http(_Fake) as url:
+        yield f"{url}/v1"
 
 
 def test_llm_keeps_only_verbatim_valid_records(fake_url):

@@ -12,13 +12,12 @@ from datetime import date
 
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from positions.analysis import engine
 from positions.data import store
 from positions.present import who_since
 from positions.present.layout import contrast, text_on
-from tests.conftest import ROOT
+from tests.conftest import run_page
 
 ISSUE = "cross_border_strikes"
 
@@ -33,6 +32,12 @@ def _bundled():
     return store.load_frame(store.DEFAULT_PATH)
 
 
+@pytest.fixture(name="official", scope="module")
+def _official(bundled):
+    """The engine's official positions on the bundled data (computed once for the module)."""
+    return engine.official(bundled, ISSUE)
+
+
 @pytest.fixture(name="last_day", scope="module")
 def _last_day():
     raw = pd.read_csv(store.DEFAULT_PATH, dtype=str, keep_default_na=False)
@@ -41,21 +46,12 @@ def _last_day():
     return days.max().date()
 
 
-def run(**params) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
 @pytest.fixture(name="default_page", scope="module")
 def _default_page():
     mp = pytest.MonkeyPatch()
     mp.setenv("POSITIONS_DATA", str(store.DEFAULT_PATH))
     try:
-        yield run()
+        yield run_page()
     finally:
         mp.undo()
 
@@ -79,21 +75,21 @@ def test_who_since_default_as_of_is_the_latest_statement(default_page, last_day)
     assert f"Data to {last_day:%-d %b %Y}" in grid(default_page)["layout"]["title"]["subtitle"]["text"]
 
 
-def test_who_since_one_row_per_state_with_a_position(default_page, bundled, reg, last_day):
-    expected = engine.official(bundled, ISSUE).as_of(last_day)
+def test_who_since_one_row_per_state_with_a_position(default_page, bundled, reg, last_day, official):
+    expected = official.as_of(last_day)
     expected = {reg.name_of(c) for c in expected["affiliation"].astype(str) if c in reg.states}
     assert set(since_labels(grid(default_page))) == expected
     bars = [t for t in grid(default_page)["data"] if t["name"] == "No public position found"][0]
     assert sorted(bars["y"]) == sorted(expected)
 
 
-def first_support(bundled, code) -> pd.Timestamp | None:
-    events = engine.official(bundled, ISSUE).events
+def first_support(official, code) -> pd.Timestamp | None:
+    events = official.events
     mine = events[(events["affiliation"].astype(str) == code) & (events["stance"].astype(str) == "support")]
     return mine["since"].min() if not mine.empty else None
 
 
-def test_who_since_rows_sorted_by_first_support_within_groups(default_page, bundled, reg, last_day):
+def test_who_since_rows_sorted_by_first_support_within_groups(default_page, bundled, reg, last_day, official):
     spec = grid(default_page)
     order = [y for y in spec["layout"]["yaxis"]["categoryarray"] if y.strip("\u2007")]
     by_name = {reg.name_of(c): c for c in reg.states}
@@ -101,16 +97,16 @@ def test_who_since_rows_sorted_by_first_support_within_groups(default_page, bund
     assert groups == sorted(groups), "NATO/EU members, then others, then the belligerents and backers"
     for g in set(groups):
         names = [n for n, k in zip(order, groups) if k == g]
-        keys = [first_support(bundled, by_name[n]) for n in names]
+        keys = [first_support(official, by_name[n]) for n in names]
         backed = [k for k in keys if k is not None]
         assert backed == sorted(backed)
         assert all(k is None for k in keys[len(backed):]), "states that never supported come last"
     assert order.index("Estonia") < order.index("Germany")   # Jan 2024 before May 2025
 
 
-def test_who_since_labels_match_the_data(default_page, bundled, reg, last_day):
+def test_who_since_labels_match_the_data(default_page, bundled, reg, last_day, official):
     labels = since_labels(grid(default_page))
-    now = engine.official(bundled, ISSUE).as_of(last_day)
+    now = official.as_of(last_day)
     for r in now.itertuples():
         code = str(r.affiliation)
         if code not in reg.states:
@@ -122,14 +118,14 @@ def test_who_since_labels_match_the_data(default_page, bundled, reg, last_day):
             assert label.startswith(since)
         else:
             assert label.lower().startswith(str(r.stance))
-            first = first_support(bundled, code)
+            first = first_support(official, code)
             assert (first is not None) == ("backed it from" in label)
 
 
-def test_who_since_headline_gives_the_denominator_and_keeps_belligerents_apart(default_page, bundled, reg, last_day):
+def test_who_since_headline_gives_the_denominator_and_keeps_belligerents_apart(default_page, bundled, reg, last_day, official):
     tracked = [c for c in reg.states if c not in ("UA", "RU")]
     support = [c for c in engine.supporters_on(bundled, ISSUE, last_day) if c in tracked]
-    with_position = set(engine.official(bundled, ISSUE).as_of(last_day)["affiliation"].astype(str))
+    with_position = set(official.as_of(last_day)["affiliation"].astype(str))
     assert default_page.metric[0].value == f"{len(support)} of {len(tracked)}"
     caption = " ".join(c.value for c in default_page.caption)
     assert f"{len(support)} of {len(tracked)} tracked states; " \
@@ -138,7 +134,7 @@ def test_who_since_headline_gives_the_denominator_and_keeps_belligerents_apart(d
 
 
 def test_who_since_headline_denominator_follows_the_group_filter():
-    at = run(groups="Baltic")
+    at = run_page(groups="Baltic")
     assert at.metric[0].value.endswith(" of 3")
 
 
@@ -150,7 +146,7 @@ def test_who_since_row_click_target_is_each_rows_state(default_page, reg):
 
 
 def test_who_since_compact_variant_labels_each_row_above_its_bar():
-    spec = grid(run(compact="true"))
+    spec = grid(run_page(compact="true"))
     assert spec["layout"]["yaxis"]["showticklabels"] is False
     labels = since_labels(spec)
     assert labels and all(text.startswith(f"<b>{name}</b> · ") for name, text in labels.items())
@@ -158,7 +154,7 @@ def test_who_since_compact_variant_labels_each_row_above_its_bar():
 
 def test_who_since_open_actor_from_a_row_click():
     """What a click does: the view switches to the actor timeline of that state."""
-    at = run()
+    at = run_page()
     at.session_state["_open_actor"] = "DE"
     at.session_state["view"] = "actor"
     at.run()
@@ -209,14 +205,14 @@ def test_who_since_pack_key_quotes_come_from_the_positions_shown(bundled, reg):
 def test_who_since_later_as_of_greys_the_days_after_the_data(last_day):
     later = date(last_day.year, 12, 31)
     for name in ("who", "supporters"):
-        spec = grid(run(view=name, as_of=later.isoformat()))
+        spec = grid(run_page(view=name, as_of=later.isoformat()))
         grey = [s for s in spec["layout"].get("shapes", []) if s.get("name") == "after data end"]
         assert len(grey) == 1 and grey[0]["x0"].startswith((pd.Timestamp(last_day) + pd.Timedelta(days=1)).date().isoformat())
         assert f"Data to {last_day:%-d %b %Y}" in spec["layout"]["title"]["subtitle"]["text"]
 
 
 def test_who_since_changes_default_to_the_last_90_days_of_data(last_day):
-    at = run(view="changes")
+    at = run_page(view="changes")
     assert at.date_input(key="compare_to").value == last_day
     assert at.date_input(key="compare_from").value == last_day - pd.Timedelta(days=90)
 
@@ -226,7 +222,7 @@ def test_who_since_changes_empty_state_names_the_latest_change_and_fixes_it(bund
     events = events[(events["effective_date"] <= "2025-12-01") & events["affiliation"].isin(list(reg.states))]
     last = events.sort_values("effective_date", kind="stable").iloc[-1]
     quiet_from = (last["effective_date"] + pd.Timedelta(days=1)).date().isoformat()
-    at = run(view="changes", compare_from=quiet_from, compare_to="2025-12-01")
+    at = run_page(view="changes", compare_from=quiet_from, compare_to="2025-12-01")
     assert not at.get("plotly_chart")
     assert (f"The latest change before that was on {last['effective_date']:%-d %b %Y} "
             f"({reg.name_of(last['affiliation'])}: now {str(last['stance']).capitalize()})") in at.info[0].value

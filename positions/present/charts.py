@@ -1,4 +1,6 @@
 """Plotly figures (no Streamlit): one function per chart, data in, figure out."""
+# long: one builder per dashboard view in numbered sections, with the label and hover helpers they
+# share; each function is short, and a module per view would scatter those helpers.
 from __future__ import annotations
 
 import html
@@ -128,6 +130,26 @@ def add_events(fig: go.Figure, events: list[dict]) -> go.Figure:
     return fig
 
 
+def _end_labels(fig: go.Figure, ends: list[tuple[int, pd.Timestamp, str]], stacked: bool) -> None:
+    """Text labels at the end of the lines (stances with equal counts share one; stacked areas
+    get theirs mid-band), so the chart reads without colour."""
+    if stacked:
+        base = 0
+        for count, day, label in ends:
+            if count:
+                fig.add_annotation(x=day, y=base + count / 2, text=f"{label}: {count}", showarrow=False, name="end",
+                                   xanchor="left", xshift=4, font={"color": "#222222", "size": 12})
+            base += count
+        return
+    by_count: dict[int, list] = {}
+    for count, day, label in ends:
+        by_count.setdefault(count, []).append((day, label))
+    for count, items in by_count.items():
+        fig.add_annotation(x=items[0][0], y=count, text="<br>".join(f"{lab}: {count}" for _, lab in items),
+                           showarrow=False, xanchor="left", xshift=4, font={"color": "#222222", "size": 12},
+                           name="end")
+
+
 def supporters_chart(counts: pd.DataFrame, codebook: Codebook, issue: str, names: dict[str, str] | None = None,
                      stances: list[str] | None = None, stacked: bool = False, count_conditional: bool = False,
                      events: list[dict] | None = None, subtitle: str = "") -> go.Figure:
@@ -155,23 +177,7 @@ def supporters_chart(counts: pd.DataFrame, codebook: Codebook, issue: str, names
             **extra,
         ))
         ends.append((int(part["count"].iloc[-1]), part["date"].iloc[-1], label))
-    # Text labels at the end of the lines (stances with equal counts share one; stacked areas
-    # get theirs mid-band), so the chart reads without colour.
-    if stacked:
-        base = 0
-        for count, day, label in ends:
-            if count:
-                fig.add_annotation(x=day, y=base + count / 2, text=f"{label}: {count}", showarrow=False, name="end",
-                                   xanchor="left", xshift=4, font={"color": "#222222", "size": 12})
-            base += count
-    else:
-        by_count: dict[int, list] = {}
-        for count, day, label in ends:
-            by_count.setdefault(count, []).append((day, label))
-        for count, items in by_count.items():
-            fig.add_annotation(x=items[0][0], y=count, text="<br>".join(f"{lab}: {count}" for _, lab in items),
-                               showarrow=False, xanchor="left", xshift=4, font={"color": "#222222", "size": 12},
-                               name="end")
+    _end_labels(fig, ends, stacked)
     base_layout(fig, f"States by stance on {codebook.issue_label(issue).lower()}", subtitle)
     ymax = int(counts["count"].max()) if not counts.empty else 0
     if stacked and not counts.empty:

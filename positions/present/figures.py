@@ -3,6 +3,8 @@
 The page and `python -m positions export --view ...` both call `figures_for_view`, so a
 shared link turns into the same charts with or without a browser.
 """
+# long: one builder per view (_who ... _evidence) beside the dispatch that names them, with the
+# small view helpers (as-of dates, filters, matrix cells, map frames) the page also imports.
 from __future__ import annotations
 
 from collections.abc import Callable

@@ -49,6 +49,20 @@ def _categories(rows: list[Row]) -> tuple[list[str], list[tuple[str, str]]]:
     return cats, headers
 
 
+def _notes(rows: list[Row], headers: list, compact: bool, half_bar_px: float) -> list[dict]:
+    """Group headers, and each row's "since" label: above its bar (compact) or right of the grid."""
+    notes = [dict(x=0, xref="paper", y=key, yref="y", text=f"<b>{esc(text)}</b>", showarrow=False, xanchor="left",
+                  xshift=2 - (0 if compact else _left(rows)), font={"size": LABEL_SIZE, "color": "#111111"},
+                  name="group")
+             for key, text in headers]
+    if compact:
+        return notes + [dict(x=0, xref="paper", y=r.name, yref="y", yanchor="bottom", xanchor="left", showarrow=False,
+                             yshift=half_bar_px, text=f"<b>{esc(r.name)}</b> · {esc(_short(r.label))}",
+                             font={"size": 11, "color": "#111111"}, name="since") for r in rows]
+    return notes + [dict(x=1, xref="paper", y=r.name, yref="y", xanchor="left", xshift=6, showarrow=False,
+                         text=esc(r.label), font={"size": 11, "color": GREY_TEXT}, name="since") for r in rows]
+
+
 def who_chart(rows: list[Row], cb: Codebook, issue: str, start: date, as_of: date, data_to: date | None,
               compact: bool = False, width: int = 1200, title: str = "") -> go.Figure:
     """The grid; `width` is only used to size the legend (rows it wraps to)."""
@@ -76,17 +90,7 @@ def who_chart(rows: list[Row], cb: Codebook, issue: str, start: date, as_of: dat
             customdata=[[r.code, _hover(r, s, sdef.label)] for r, s in segs],
             hovertemplate="%{customdata[1]}<extra></extra>"))
     _add_ranges(fig, rows, cb, x0, x1, bar)
-    notes = [dict(x=0, xref="paper", y=key, yref="y", text=f"<b>{esc(text)}</b>", showarrow=False, xanchor="left",
-                  xshift=2 - (0 if compact else _left(rows)), font={"size": LABEL_SIZE, "color": "#111111"},
-                  name="group")
-             for key, text in headers]
-    if compact:
-        notes += [dict(x=0, xref="paper", y=r.name, yref="y", yanchor="bottom", xanchor="left", showarrow=False,
-                       yshift=bar * row_px / 2, text=f"<b>{esc(r.name)}</b> · {esc(_short(r.label))}",
-                       font={"size": 11, "color": "#111111"}, name="since") for r in rows]
-    else:
-        notes += [dict(x=1, xref="paper", y=r.name, yref="y", xanchor="left", xshift=6, showarrow=False,
-                       text=esc(r.label), font={"size": 11, "color": GREY_TEXT}, name="since") for r in rows]
+    notes = _notes(rows, headers, compact, bar * row_px / 2)
     legend_labels = [t.name for t in fig.data]
     n_legend = legend_rows(legend_labels, width - 20)
     bottom = 20 + LEGEND_ROW * n_legend

@@ -145,10 +145,12 @@ def _official_rule(raw, path) -> OfficialRule:
 
 
 def _check_lexicons(node, path, trail="lexicons"):
-    """Every string leaf under `lexicons` must be a valid regex; fail at load, not at tag time."""
+    """Every string leaf under `lexicons` must be a valid regex; fail at load, not at tag time.
+    (A cue entry's `id` and `example` are plain text, not patterns.)"""
     if isinstance(node, dict):
         for k, v in node.items():
-            _check_lexicons(v, path, f"{trail}.{k}")
+            if k not in ("id", "example"):
+                _check_lexicons(v, path, f"{trail}.{k}")
     elif isinstance(node, list):
         for i, v in enumerate(node):
             _check_lexicons(v, path, f"{trail}[{i}]")

@@ -1,7 +1,6 @@
 """Compile the codebook's `lexicons` and the actor registry into the tagger's regexes (once)."""
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 
@@ -102,7 +101,6 @@ class Rules:
     mention: re.Pattern     # people / titles / states / anonymous, one pass
     kinds: dict             # title group name -> role kind
     org_titles: dict        # group name -> org id
-    person_alias: dict      # surface -> alias key
     place_alias: dict       # surface -> affiliation code
     subj_verbs: re.Pattern
     speech_after: re.Pattern
@@ -119,15 +117,43 @@ class Rules:
     anchor_issues: dict      # anchor text -> issues it is an anchor of
 
 
-def cue_id(pattern: str) -> str:
-    """Stable id of a stance cue: from its text, not its place in the list (inserting a cue renames
-    no other; editing a cue gives it a new id, which the snapshot test of the ids reports)."""
-    return hashlib.sha1(pattern.encode("utf-8")).hexdigest()[:6]
+def entries(codebook, *keys) -> list[dict]:
+    """The cue entries ({id, pattern, example}) of a lexicon list, e.g. entries(cb, "stances", "oppose")."""
+    node = codebook.lexicons
+    for k in keys:
+        node = node[k]
+    return node
+
+
+def patterns(cue_entries) -> list[str]:
+    """The regexes of a list of cue entries."""
+    return [e["pattern"] for e in cue_entries]
 
 
 def cue_ids(codebook) -> dict[str, list[str]]:
     """Stance group -> ids of its cues, in order (for the snapshot in tests/data/tagger_cue_ids.json)."""
-    return {g: [cue_id(p) for p in codebook.lexicons["stances"][g]] for g, _, _ in STANCE_GROUPS}
+    return {g: [e["id"] for e in entries(codebook, "stances", g)] for g, _, _ in STANCE_GROUPS}
+
+
+def _check_entries(codebook, trail: str, cue_entries, seen: dict) -> None:
+    """Each cue entry has a readable id unique in the lexicons, a pattern and an example sentence."""
+    for i, e in enumerate(cue_entries):
+        where = f"{codebook.path}: lexicons.{trail}[{i}]"
+        if not isinstance(e, dict) or set(e) != {"id", "pattern", "example"}:
+            raise CodebookError(f"{where} must be a mapping with id, pattern and example")
+        if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", str(e["id"])):
+            raise CodebookError(f"{where}.id {e['id']!r} must be lower-case words joined by hyphens")
+        if e["id"] in seen:
+            raise CodebookError(f"{where}.id {e['id']!r} is already the id of lexicons.{seen[e['id']]}")
+        seen[e["id"]] = trail
+
+
+def _cue_lists(lex) -> list[tuple[str, list]]:
+    """(trail, entries) of every lexicon list whose items are cue entries."""
+    lists = [(f"issues.{issue}.{k}", spec.get(k) or []) for issue, spec in lex["issues"].items()
+             for k in ("topic", "scope", "exclude", "context")]
+    lists += [(f"stances.{g}", lex["stances"][g]) for g, _, _ in STANCE_GROUPS]
+    return lists + [(k, lex.get(k) or []) for k in ("concessives", "questions", "negators", "unnamed_groups")]
 
 
 def _alts(words) -> str:
@@ -160,26 +186,35 @@ def _anchor_issues(issues: dict) -> dict:
     return out
 
 
-def compile_rules(codebook, registry) -> Rules:
-    lex = codebook.lexicons
+def _compile_issues(codebook) -> dict:
+    """Issue -> compiled topic / scope / exclude / context matchers (anchors checked)."""
     issues = {}
-    for issue, spec in lex["issues"].items():
+    for issue, spec in codebook.lexicons["issues"].items():
         if any(a != a.lower() for a in spec.get("anchors") or ()) or not spec.get("anchors"):
             raise CodebookError(f"{codebook.path}: lexicons.issues.{issue}.anchors must be lower-case literals")
         if spec.get("prefilter", "scope") not in ("scope", "topic"):
             raise CodebookError(f"{codebook.path}: lexicons.issues.{issue}.prefilter must be scope or topic")
         issues[issue] = {
-            "topic": AnyOf(spec["topic"]),
-            "scope": AnyOf(spec["scope"]),
-            "exclude": _any(spec.get("exclude") or ["(?!)"]),
-            "context": _any(spec.get("context") or ["(?!)"]),
-            "any_topic": _any(spec["topic"]),
+            "topic": AnyOf(patterns(spec["topic"])),
+            "scope": AnyOf(patterns(spec["scope"])),
+            "exclude": _any(patterns(spec.get("exclude") or []) or ["(?!)"]),
+            "context": _any(patterns(spec.get("context") or []) or ["(?!)"]),
         }
+    return issues
+
+
+def _compile_stances(lex) -> list:
+    """(group, stance, negatable, [(cue id, compiled)], gate) per stance group, in precedence order."""
     stances = []
     for group, stance, negatable in STANCE_GROUPS:
-        stances.append((group, stance, negatable, [(cue_id(p), re.compile(_fast(p), I)) for p in lex["stances"][group]],
-                        AnyOf(lex["stances"][group])))   # a group with no cue is skipped after one test
+        cues = lex["stances"][group]
+        stances.append((group, stance, negatable, [(e["id"], re.compile(_fast(e["pattern"]), I)) for e in cues],
+                        AnyOf(patterns(cues))))   # a group with no cue is skipped after one test
+    return stances
 
+
+def _surfaces(lex, registry) -> tuple[set, dict]:
+    """Names of people, and place names (states, organisations, extra places) -> affiliation code."""
     person_surface = set()
     for p in registry.people.values():
         for a in (p.name, *p.aliases):
@@ -189,16 +224,21 @@ def compile_rules(codebook, registry) -> Rules:
         for a in (s.name, *s.aliases):
             bare = re.sub(r"^(the|The)\s+", "", a)
             place_surface[bare] = code
+    places = lex["speaker_places"]
+    ambiguous = {a.lower() for a in places["ambiguous_org_aliases"]}
     for code, o in registry.organisations.items():
         for a in (o.id, *o.aliases):
             bare = re.sub(r"^(the|The)\s+", "", a)
-            # "the alliance" names NATO in prose about NATO but is as often any alliance ("the
-            # alliance of Western states"): as a speaker it is too ambiguous, so it is no alias here.
-            if bare.lower() not in ("alliance",):
+            if bare.lower() not in ambiguous:
                 place_surface[bare] = code
-    # The codebook's own example of a place name speaking for a government ("the Kremlin"); the
-    # registry lists it under RU as well when present, so this only guarantees the example.
-    place_surface.setdefault("Kremlin", "RU")
+    for name, code in places["extra"].items():
+        place_surface.setdefault(name, code)
+    return person_surface, place_surface
+
+
+def _mention(lex, person_surface: set, place_surface: dict) -> tuple[re.Pattern, dict, dict]:
+    """One pattern for people / titles / organisation titles / anonymous sources / places, with the
+    title group names -> role kinds and organisation title group names -> organisation ids."""
     titles = lex["titles"]
     kinds = {}
     title_alts = []
@@ -228,31 +268,46 @@ def compile_rules(codebook, registry) -> Rules:
         rf"|(?:\b(?:[Aa]n?\s+)?(?:(?i:unnamed|anonymous|senior)\s+)?(?:(?P<aqual>{place_rx})\s+)?(?i:(?P<anon>{anon}))(?:\s+in\s+(?P<aqual2>{place_rx}))?\b)"
         rf"|(?:\b(?:the\s+|The\s+)?(?P<place>{place_rx})(?!\w)(?!['’]s\b)))",   # (?!\w): also "U.K." before a space
     )
+    return mention, kinds, org_titles
+
+
+# Between a subject and its verb. "General X of the Royal Dutch Air Force stated": a capitalised
+# "of ..." qualifier may follow the name; a short parenthesis after the name ("X (Social Democrats)
+# said") is skipped; so are a comma-delimited aside and up to three adverbs or auxiliaries.
+_GAP = (r"(?:\s*\([^()\n]{1,40}\))?(?:\s+of\s+(?:the\s+)?(?:[A-Z][\w'’.-]*\s+){0,4}[A-Z][\w'’.-]*)?"
+       r"(?:\s*,[^,“”\"]{1,90},|\s*,)?\s*(?:(?:has|have|had|also|additionally|repeatedly|previously|recently|"
+       r"earlier|later|then|now|sharply|strongly|firmly|publicly|pointedly|flatly|once again|again|appeared to|"
+       r"seemed to|(?:\w+\s+){1,3}?by(?=\s+\w+ing\b)|long|lengthy|who|which|once|twice|all|both|jointly|on \w+day|\w+ly)\s+){0,3}")
+
+
+def compile_rules(codebook, registry) -> Rules:
+    """The codebook's lexicons and the registry's names as the tagger's compiled patterns."""
+    lex = codebook.lexicons
+    seen: dict = {}
+    for trail, cue_entries in _cue_lists(lex):
+        _check_entries(codebook, trail, cue_entries, seen)
+    person_surface, place_surface = _surfaces(lex, registry)
+    mention, kinds, org_titles = _mention(lex, person_surface, place_surface)
+    person_rx = _alts(person_surface)
     speech = "|".join(lex["speech_verbs"])
     subj = "|".join(lex["state_subject_verbs"])
-    # "General X of the Royal Dutch Air Force stated": a capitalised "of ..." qualifier may follow the name.
-    # A short parenthesis after the name ("X (Social Democrats) said", "Y (R-Texas) warned") is skipped.
-    gap = (r"(?:\s*\([^()\n]{1,40}\))?(?:\s+of\s+(?:the\s+)?(?:[A-Z][\w'’.-]*\s+){0,4}[A-Z][\w'’.-]*)?"
-           r"(?:\s*,[^,“”\"]{1,90},|\s*,)?\s*(?:(?:has|have|had|also|additionally|repeatedly|previously|recently|"
-           r"earlier|later|then|now|sharply|strongly|firmly|publicly|pointedly|flatly|once again|again|appeared to|"
-           r"seemed to|(?:\w+\s+){1,3}?by(?=\s+\w+ing\b)|long|lengthy|who|which|once|twice|all|both|jointly|on \w+day|\w+ly)\s+){0,3}")
+    gap = _GAP
     return Rules(
         abbreviations="|".join(lex["sentence"]["abbreviations"]),
-        issues=issues,
+        issues=_compile_issues(codebook),
         context_window=int(lex.get("context_window", 2)),
-        stances=stances,
-        negator=re.compile(rf"(?:{'|'.join(lex['negators'])})\W+(?:\w+\W+){{0,2}}$", I),
-        question=re.compile(rf"(?:{'|'.join(lex.get('questions') or ['(?!)'])})\W+(?:[\w’']+\W+){{0,4}}$", I),
-        concessive=re.compile(rf"(?:{'|'.join(lex['concessives'])})\W+(?:[\w’']+\W+){{0,4}}$", I),
-        unnamed=re.compile(rf"(?:\b(?:said|says|say|that)\s+|^|,\s+)(?:the\s+)?(?:{'|'.join(lex['unnamed_groups'])})", I),
-        unnamed_gate=_any(lex["unnamed_groups"]),
+        stances=_compile_stances(lex),
+        negator=re.compile(rf"(?:{'|'.join(patterns(lex['negators']))})\W+(?:\w+\W+){{0,2}}$", I),
+        question=re.compile(rf"(?:{'|'.join(patterns(lex.get('questions') or []) or ['(?!)'])})\W+(?:[\w’']+\W+){{0,4}}$", I),
+        concessive=re.compile(rf"(?:{'|'.join(patterns(lex['concessives']))})\W+(?:[\w’']+\W+){{0,4}}$", I),
+        unnamed=re.compile(rf"(?:\b(?:said|says|say|that)\s+|^|,\s+)(?:the\s+)?(?:{'|'.join(patterns(lex['unnamed_groups']))})", I),
+        unnamed_gate=_any(patterns(lex["unnamed_groups"])),
         speech=speech,
         pronoun=re.compile(rf"\b(?:{'|'.join(lex['pronouns'])})\b", I),
         dates=DateRules(lex["dates"]),
         mention=mention,
         kinds=kinds,
         org_titles=org_titles,
-        person_alias={},
         place_alias=place_surface,
         subj_verbs=re.compile(rf"^(?:\s*,?\s*(?:and|or)?\s*)?{gap}(?:not\s+)?(?:only\s+)?\b(?:{subj}|{speech})\b", I),
         speech_after=re.compile(rf"^{gap}\b(?:{speech}|back|backs)\b", I),

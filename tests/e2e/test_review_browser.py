@@ -2,21 +2,15 @@
 suggestions with highlighted evidence, accept one, and find it on the dashboard at once."""
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
 
 from positions.data import db, users
-from tests.conftest import ROOT
 from tests.db_fixtures import PASSWORD
 from tests.pg_server import create_database
 
-from .conftest import ARTIFACTS, free_port
+from .conftest import ARTIFACTS, serve_dashboard
 
 ARTICLE = ("Vienna, 9 April 2024. German Chancellor Olaf Scholz said on Tuesday that Germany would not send "
            "any soldiers to Ukraine under any circumstances.")
@@ -35,35 +29,9 @@ def team_app(request, seeded_sqlite, tmp_path_factory):
     engine = db.open_store(url)  # PostgreSQL: migrated and seeded from the bundled CSVs here
     users.add(engine, "ana", "editor", PASSWORD)
     engine.dispose()
-    port = free_port()
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = open(ARTIFACTS / "streamlit-review.log", "w")
-    env = {k: v for k, v in os.environ.items() if k != "POSITIONS_DATA"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**env, "POSITIONS_DB_URL": url})
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not start; see {log.name}")
-            time.sleep(0.2)
+    # An empty POSITIONS_DATA reads as unset (store.default_source): the page reads the database.
+    with serve_dashboard({"POSITIONS_DATA": "", "POSITIONS_DB_URL": url}, "streamlit-review.log") as base:
         yield base, url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 def idle(page):

@@ -54,28 +54,24 @@ def _clip(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
 
-def briefing_pack(ex: Export, progress: Callable[[float, str], None] | None = None,
-                  images: dict[str, bytes] | None = None) -> bytes:
-    """A 16:9 PPTX: title slide (filters, date), one slide per chart, key quotes; methodology in the notes.
+class _Deck:
+    """A 16:9 presentation whose slides share a title bar and a footer with the period and source."""
 
-    `progress(fraction, message)` is called as the pack is built; `images` may hold
-    already rendered PNGs by figure key.
-    """
-    from pptx import Presentation
-    from pptx.dml.color import RGBColor
-    from pptx.util import Emu, Inches, Pt
+    def __init__(self, ex: Export):
+        from pptx import Presentation
+        from pptx.dml.color import RGBColor
+        from pptx.util import Inches
 
-    report = progress or (lambda fraction, message: None)
-    images = dict(images or {})
-    cb = ex.codebook
-    prs = Presentation()
-    prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
-    layout = prs.slide_layouts[5]   # Title Only; the title placeholder is moved to fit 16:9
-    grey = RGBColor(0x55, 0x55, 0x55)
-    notes = methodology(ex)
+        self.ex = ex
+        self.prs = Presentation()
+        self.prs.slide_width, self.prs.slide_height = Inches(13.333), Inches(7.5)
+        self.layout = self.prs.slide_layouts[5]   # Title Only; the title placeholder is moved to fit 16:9
+        self.grey = RGBColor(0x55, 0x55, 0x55)
 
-    def new_slide(title: str, size: int = 30):
-        slide = prs.slides.add_slide(layout)
+    def new_slide(self, title: str, size: int = 30):
+        from pptx.util import Inches, Pt
+
+        slide = self.prs.slides.add_slide(self.layout)
         t = slide.shapes.title
         t.left, t.top, t.width, t.height = Inches(0.5), Inches(0.3), Inches(12.333), Inches(0.9)
         t.text = title
@@ -83,12 +79,15 @@ def briefing_pack(ex: Export, progress: Callable[[float, str], None] | None = No
         para.font.size, para.font.bold = Pt(size), True
         para.alignment = 1  # left
         footer = slide.shapes.add_textbox(Inches(0.5), Inches(7.0), Inches(12.333), Inches(0.35))
-        footer.text_frame.text = f"{ex.period}  ·  {ex.source}"
+        footer.text_frame.text = f"{self.ex.period}  ·  {self.ex.source}"
         footer.text_frame.paragraphs[0].font.size = Pt(11)
-        footer.text_frame.paragraphs[0].font.color.rgb = grey
+        footer.text_frame.paragraphs[0].font.color.rgb = self.grey
         return slide
 
+    @staticmethod
     def text_box(slide, left, top, width, height, lines, size=18, color=None):
+        from pptx.util import Pt
+
         box = slide.shapes.add_textbox(left, top, width, height)
         tf = box.text_frame
         tf.word_wrap = True
@@ -101,21 +100,29 @@ def briefing_pack(ex: Export, progress: Callable[[float, str], None] | None = No
             para.space_after = Pt(6)
         return box
 
-    total = len(ex.figures) + 2
+
+def _render_missing(ex: Export, images: dict[str, bytes], report) -> None:
+    """PNG of every figure not in `images` yet (without the title: the slide carries it)."""
     missing = [f for f in ex.figures if f.key not in images]
-    if missing:
-        report(0.0, f"Rendering {len(missing)} chart{'s' if len(missing) != 1 else ''}")
-        by_size: dict[int, list] = {}
-        for f in missing:   # without the title: the slide carries it
-            fig, h = export_figure(f, ex.period, ex.source, PACK_WIDTH, PACK_HEIGHT, title=False)
-            by_size.setdefault(h, []).append((f.key, fig))
-        for h, group in by_size.items():   # concurrent renders, one batch per size
-            pngs = render_many([fig for _, fig in group], "png", PACK_WIDTH, h)
-            images.update(zip((key for key, _ in group), pngs))
-    report(1 / (total + 1), "Title slide")
-    slide = new_slide(f"Positions briefing: {cb.issue_label(ex.state.issue)}", size=36)
+    if not missing:
+        return
+    report(0.0, f"Rendering {len(missing)} chart{'s' if len(missing) != 1 else ''}")
+    by_size: dict[int, list] = {}
+    for f in missing:
+        fig, h = export_figure(f, ex.period, ex.source, PACK_WIDTH, PACK_HEIGHT, title=False)
+        by_size.setdefault(h, []).append((f.key, fig))
+    for h, group in by_size.items():   # concurrent renders, one batch per size
+        pngs = render_many([fig for _, fig in group], "png", PACK_WIDTH, h)
+        images.update(zip((key for key, _ in group), pngs))
+
+
+def _title_slide(deck: _Deck, notes: str) -> None:
+    from pptx.util import Inches
+
+    ex, cb = deck.ex, deck.ex.codebook
+    slide = deck.new_slide(f"Positions briefing: {cb.issue_label(ex.state.issue)}", size=36)
     slide.shapes.title.top = Inches(1.6)
-    text_box(slide, Inches(0.5), Inches(2.7), Inches(12.333), Inches(3.8), [
+    deck.text_box(slide, Inches(0.5), Inches(2.7), Inches(12.333), Inches(3.8), [
         cb.issues[ex.state.issue].question,
         ex.period,
         "Filters: " + filters_text(ex.state, cb),
@@ -123,27 +130,32 @@ def briefing_pack(ex: Export, progress: Callable[[float, str], None] | None = No
     ], size=18)
     slide.notes_slide.notes_text_frame.text = notes
 
-    for i, named in enumerate(ex.figures, start=1):
-        report((i + 1) / (total + 1), f"Chart {i} of {len(ex.figures)}: {named.title}")
-        png = images[named.key]
-        slide = new_slide(named.title, size=26)
-        # The picture keeps its aspect ratio inside a 12.3 x 5.3 in box.
-        box_w, box_h = Inches(12.333), Inches(5.3)
-        px_w, px_h = struct.unpack(">II", png[16:24])
-        ratio = px_w / px_h
-        w, h = (box_w, Emu(int(box_w / ratio))) if box_w / ratio <= box_h else (Emu(int(box_h * ratio)), box_h)
-        pic = slide.shapes.add_picture(io.BytesIO(png), Inches(0.5) + (box_w - w) // 2, Inches(1.25), w, h)
-        # Alt text: the chart's title and what it shows (screen readers read this, not the file name).
-        pic._element.nvPicPr.cNvPr.set("descr", quotes_mod.alt_text(named.title, named.summary, named.caption))
-        pic._element.nvPicPr.cNvPr.set("title", named.title)
-        text_box(slide, Inches(0.5), Inches(6.55), Inches(12.333), Inches(0.45), [named.caption], size=12, color=grey)
-        slide.notes_slide.notes_text_frame.text = f"{named.caption}\n\n{notes}"
 
-    report(total / (total + 1), "Key quotes")
-    slide = new_slide("Key quotes", size=30)
+def _chart_slide(deck: _Deck, named, png: bytes, notes: str) -> None:
+    from pptx.util import Emu, Inches
+
+    slide = deck.new_slide(named.title, size=26)
+    # The picture keeps its aspect ratio inside a 12.3 x 5.3 in box.
+    box_w, box_h = Inches(12.333), Inches(5.3)
+    px_w, px_h = struct.unpack(">II", png[16:24])
+    ratio = px_w / px_h
+    w, h = (box_w, Emu(int(box_w / ratio))) if box_w / ratio <= box_h else (Emu(int(box_h * ratio)), box_h)
+    pic = slide.shapes.add_picture(io.BytesIO(png), Inches(0.5) + (box_w - w) // 2, Inches(1.25), w, h)
+    # Alt text: the chart's title and what it shows (screen readers read this, not the file name).
+    pic._element.nvPicPr.cNvPr.set("descr", quotes_mod.alt_text(named.title, named.summary, named.caption))
+    pic._element.nvPicPr.cNvPr.set("title", named.title)
+    deck.text_box(slide, Inches(0.5), Inches(6.55), Inches(12.333), Inches(0.45), [named.caption], size=12, color=deck.grey)
+    slide.notes_slide.notes_text_frame.text = f"{named.caption}\n\n{notes}"
+
+
+def _quotes_slide(deck: _Deck, notes: str) -> None:
+    from pptx.util import Inches, Pt
+
+    ex = deck.ex
+    slide = deck.new_slide("Key quotes", size=30)
     quotes = key_quotes(ex.rows, issue=ex.state.issue)
     if quotes.empty:
-        text_box(slide, Inches(0.5), Inches(1.4), Inches(12.333), Inches(1), ["No statements in this view."])
+        deck.text_box(slide, Inches(0.5), Inches(1.4), Inches(12.333), Inches(1), ["No statements in this view."])
     else:
         n = len(quotes)
         table = slide.shapes.add_table(n + 1, 4, Inches(0.5), Inches(1.3), Inches(12.333), Inches(0.4) * (n + 1)).table
@@ -169,8 +181,29 @@ def briefing_pack(ex: Export, progress: Callable[[float, str], None] | None = No
         for _, r in quotes.iterrows())
     slide.notes_slide.notes_text_frame.text = f"Quotes in full:\n{all_quotes or '(none)'}\n\n{notes}"
 
+
+def briefing_pack(ex: Export, progress: Callable[[float, str], None] | None = None,
+                  images: dict[str, bytes] | None = None) -> bytes:
+    """A 16:9 PPTX: title slide (filters, date), one slide per chart, key quotes; methodology in the notes.
+
+    `progress(fraction, message)` is called as the pack is built; `images` may hold
+    already rendered PNGs by figure key.
+    """
+    report = progress or (lambda fraction, message: None)
+    images = dict(images or {})
+    deck = _Deck(ex)
+    notes = methodology(ex)
+    total = len(ex.figures) + 2
+    _render_missing(ex, images, report)
+    report(1 / (total + 1), "Title slide")
+    _title_slide(deck, notes)
+    for i, named in enumerate(ex.figures, start=1):
+        report((i + 1) / (total + 1), f"Chart {i} of {len(ex.figures)}: {named.title}")
+        _chart_slide(deck, named, images[named.key], notes)
+    report(total / (total + 1), "Key quotes")
+    _quotes_slide(deck, notes)
     buf = io.BytesIO()
-    prs.save(buf)
+    deck.prs.save(buf)
     report(1.0, "Done")
     return buf.getvalue()
 

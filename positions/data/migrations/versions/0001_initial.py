@@ -24,6 +24,8 @@ def text(name):
     return sa.Column(name, sa.Text(), nullable=False, server_default="")
 
 
+# long: a migration is the frozen record of one schema step (every table of the first schema); it is
+# never edited after release, so it is not split either.
 def upgrade() -> None:
     op.create_table(
         "statements",
