@@ -12,27 +12,18 @@ def score_prepared(model, prepared, mode: str) -> scoring.Tally:
     """Scorer logic over prepared documents for one layer set-up; confidence calibrated as `tag` prints it."""
     tally = scoring.Tally()
     for p in prepared:
-        recs = training.decode(model, p, mode)
-        if mode != "rules" and model.card.get("calibration"):
-            for r in recs:
-                if "layer:model" in r["cues"]:
-                    r["confidence"] = round(model.confidence(r["confidence"]), 2)
-        scoring.add(tally, p.doc.text, p.doc.statements, recs)
+        scoring.add(tally, p.doc.text, p.doc.statements, training.decode(model, p, mode, calibrate=True))
     return tally
-
-
-def fold_of(doc_id: str, k: int = 5) -> int:
-    return zlib.crc32(doc_id.encode()) % k
 
 
 def cross_validation(prepared, threshold: float, k: int = 5) -> list[tuple[int, scoring.Tally]]:
     """k folds of train by document; each fold scored by a model fitted on the others ("both")."""
     out = []
     for f in range(k):
-        fit_on = [e for p in prepared if fold_of(p.doc.doc_id, k) != f for e in p.examples()]
+        fit_on = [e for p in prepared if training.fold_of(p.doc.doc_id, k) != f for e in p.examples()]
         model = training.fit(fit_on)
         model.threshold = threshold
-        out.append((f, score_prepared(model, [p for p in prepared if fold_of(p.doc.doc_id, k) == f], "both")))
+        out.append((f, score_prepared(model, [p for p in prepared if training.fold_of(p.doc.doc_id, k) == f], "both")))
     return out
 
 

@@ -16,6 +16,14 @@ ISSUE_TAG = {"cross_border_strikes": "S", "trainer_deployment": "T"}
 _WORD = re.compile(r"[a-z0-9]+(?:['’-][a-z0-9]+)*|ACTOR|OTHER|[“”\"?]")
 WINDOW = 6
 STEM = 5
+CLAUSE = 12     # words right of the candidate read as its clause (trigrams, negation, modality)
+# Grammar markers read as features, not rules: the classifiers learn what they mean near a candidate.
+NEGATION = re.compile(r"^(?:not|no|never|n't|neither|nor|against|without|rule[sd]?|ruling|reject\w*|refus\w*|"
+                      r"den(?:y|ied|ies)|oppos\w*|won't|can't|cannot|don't|doesn't|didn't|isn't|wouldn't)$")
+MODAL = re.compile(r"^(?:if|unless|only|provided|condition\w*|would|could|might|may|once|until|after|"
+                   r"when|guarantee\w*|backstop|mandate)$")
+REPORTING = re.compile(r"^(?:said|says|say|told|tells|stated|states|added|adds|noted|warned|stressed|announced|"
+                       r"according|insisted|claimed|declared|wrote|argued|emphasi[sz]ed|confirmed)$")
 
 
 def masked(sent: Sentence, cand: Candidate) -> str:
@@ -46,6 +54,11 @@ def tokens(sent: Sentence, cand: Candidate, rule_view: dict) -> list[str]:
         out += [f"L:{w[:STEM]}" for w in words[max(0, i - WINDOW):i]]
         out += [f"R:{w[:STEM]}" for w in words[i + 1:i + 1 + WINDOW]]
         out.append(f"pos:{min(i // 5, 6)}")
+        out += _clause_tokens(words, i)
+    if any(NEGATION.match(w) for w in words):
+        out.append("neg:S")
+    if any(MODAL.match(w) for w in words):
+        out.append("mod:S")
     out += [f"k:{k}" for k in sorted(cand.kinds)]
     if cand.subordinate:
         out.append("k:subordinate")
@@ -62,6 +75,25 @@ def tokens(sent: Sentence, cand: Candidate, rule_view: dict) -> list[str]:
         doc = rule_view.get("doc", {}).get((cand.affiliation, issue))
         if doc:
             out.append(f"rd:{ISSUE_TAG[issue]}:{doc}")
+    return out
+
+
+def _clause_tokens(words: list[str], i: int) -> list[str]:
+    """The candidate's own clause (the words right of ACTOR): trigrams, word pairs, negation and
+    modality markers, and how far the nearest reporting verb is."""
+    right = words[i + 1:i + 1 + CLAUSE]
+    out = [f"t:{a}_{b}_{c}" for a, b, c in zip(right, right[1:], right[2:])]
+    out += [f"RB:{a}_{b}" for a, b in zip(right, right[1:])]
+    if any(NEGATION.match(w) for w in right):
+        out.append("neg:R")
+    if any(MODAL.match(w) for w in right):
+        out.append("mod:R")
+    verbs = [j for j, w in enumerate(words) if REPORTING.match(w)]
+    if verbs:
+        d = min(verbs, key=lambda j: abs(j - i)) - i
+        out.append(f"rv:{max(-3, min(3, d // 3))}")
+    else:
+        out.append("rv:none")
     return out
 
 

@@ -43,10 +43,13 @@ def model_records(scored: list[learned.Scored], text: str, published, threshold:
     return out
 
 
-def merge_rules_first(model_recs, rule_records):
-    """The rule records, plus the model's records for (affiliation, issue) pairs the rules have none for."""
+def merge_rules_first(model_recs, rule_records, model=None):
+    """The rule records, plus the model's records for (affiliation, issue) pairs the rules have none for.
+    With `model`, the rule records' confidence goes through the model card's map for the rule layer."""
     taken = {(r.affiliation, _v(r.issue)) for r in rule_records}
-    out = [replace(r, cues=("layer:rules", *r.cues)) for r in rule_records]
+    out = [replace(r, cues=("layer:rules", *r.cues),
+                   confidence=round(model.confidence(r.confidence, "rules"), 2) if model else r.confidence)
+           for r in rule_records]
     return out + [r for r in model_recs if (r.affiliation, _v(r.issue)) not in taken]
 
 
@@ -57,7 +60,7 @@ def tag_with_model(tagger, text, published, rule_recs, source_url="", source_tit
     scored = learned.score(model, pairs, toks)
     mr = model_records(scored, text, published, model.threshold, rule_recs, source_url, source_title, offset,
                        confidence=model.confidence)
-    return mr if tagger.mode == "model" else merge_rules_first(mr, rule_recs)
+    return mr if tagger.mode == "model" else merge_rules_first(mr, rule_recs, model)
 
 
 def _v(x):

@@ -96,9 +96,10 @@ class Model:
     threshold: float = 0.5
     card: dict = field(default_factory=dict)
 
-    def confidence(self, score: float) -> float:
-        """Calibrated confidence of a score (isotonic map fitted on validation, in the card)."""
-        cal = self.card.get("calibration")
+    def confidence(self, score: float, layer: str = "model") -> float:
+        """Calibrated confidence of a layer's raw score (isotonic maps fitted on documents the fitted
+        models never saw, in the card: `calibration` for the model, `calibration_rules` for the rules)."""
+        cal = self.card.get("calibration" if layer == "model" else f"calibration_{layer}")
         return float(np.interp(score, cal["x"], cal["y"])) if cal else min(0.99, score)
 
     def save(self, path: Path) -> None:
