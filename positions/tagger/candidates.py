@@ -65,22 +65,20 @@ def _kind_of(m, how: str) -> str:
     return how if how in KIND_RANK else "title"
 
 
-def generate(tagger, text: str, published: date | None) -> list[Sentence]:
-    """The gated sentences of a document with their candidates (in document order)."""
+def generate(tagger, text: str, published: date | None, spans=None) -> list[Sentence]:
+    """The gated sentences of a document with their candidates (in document order); `spans`: its
+    sentence offsets when already split."""
     R = tagger.rules
-    spans = sentences(text, R.abbreviations)
+    spans = sentences(text, R.abbreviations) if spans is None else spans
     on_vocab_at = _vocabulary_sentences(text, spans)
     out: list[Sentence] = []
     history: list[Resolution] = []
     last_person: Resolution | None = None
     last_date = None
-    prev_gated = last_on = -10
-    for idx, (s0, s1) in enumerate(spans):
+    prev_gated = -10
+    for idx in _gated(on_vocab_at, len(spans)):
+        s0, s1 = spans[idx]
         sent = text[s0:s1]
-        on_vocab = idx in on_vocab_at
-        if not on_vocab and idx - last_on > CONTEXT:
-            continue
-        last_on = idx if on_vocab else last_on
         if idx - 1 > prev_gated and idx > 0:
             # The sentence before a gated one names the speaker "he said" refers to.
             p0, p1 = spans[idx - 1]
@@ -88,25 +86,7 @@ def generate(tagger, text: str, published: date | None) -> list[Sentence]:
         prev_gated = idx
         day, _ = R.dates.resolve(sent, published, last_date)
         last_date = day or last_date
-        on = day or published
-        found: dict[str, Candidate] = {}
-        for m in R.mention.finditer(sent):
-            res, how = tagger.resolve_mention(m, on, history)
-            if res is None or not res.affiliation:
-                continue
-            kind = _kind_of(m, how)
-            if kind in ("person", "title") and res.actor_id:
-                history.append(res)
-            sub = bool(_SUBORD.search(sent, max(0, m.start() - 20), m.start()))
-            c = found.get(res.affiliation)
-            if c is None:
-                found[res.affiliation] = Candidate(idx, s0, s1, res, kind, [(m.start(), m.end())], {kind}, sub)
-                continue
-            c.subordinate = c.subordinate and sub
-            c.spans.append((m.start(), m.end()))
-            c.kinds.add(kind)
-            if KIND_RANK[kind] < KIND_RANK[c.kind]:
-                c.res, c.kind = res, kind
+        found = _mentions(tagger, sent, idx, s0, s1, day or published, history)
         if last_person is not None and last_person.affiliation not in found and \
                 (R.pronoun.search(sent) or sent[:1] in "“\"‘"):
             found[last_person.affiliation] = Candidate(idx, s0, s1, last_person, "carried", [], {"carried"}, False)
@@ -114,8 +94,36 @@ def generate(tagger, text: str, published: date | None) -> list[Sentence]:
         if people:
             last_person = people[-1]
         um = R.unnamed.search(sent) if found and R.unnamed_gate.search(sent) else None
-        out.append(Sentence(idx, s0, s1, sent, day, list(found.values()), not on_vocab, um.start() if um else -1))
+        out.append(Sentence(idx, s0, s1, sent, day, list(found.values()), idx not in on_vocab_at, um.start() if um else -1))
     return out
+
+
+def _gated(on_vocab_at: set[int], n: int) -> list[int]:
+    """Sentences on the vocabulary and the CONTEXT sentences after each, in order."""
+    return sorted({j for i in on_vocab_at for j in range(i, min(n, i + CONTEXT + 1))})
+
+
+def _mentions(tagger, sent: str, idx: int, s0: int, s1: int, on, history) -> dict[str, Candidate]:
+    """Affiliation -> candidate for the actors named in one sentence (the most specific mention wins)."""
+    found: dict[str, Candidate] = {}
+    for m in tagger.rules.mention.finditer(sent):
+        res, how = tagger.resolve_mention(m, on, history)
+        if res is None or not res.affiliation:
+            continue
+        kind = _kind_of(m, how)
+        if kind in ("person", "title") and res.actor_id:
+            history.append(res)
+        sub = bool(_SUBORD.search(sent, max(0, m.start() - 20), m.start()))
+        c = found.get(res.affiliation)
+        if c is None:
+            found[res.affiliation] = Candidate(idx, s0, s1, res, kind, [(m.start(), m.end())], {kind}, sub)
+            continue
+        c.subordinate = c.subordinate and sub
+        c.spans.append((m.start(), m.end()))
+        c.kinds.add(kind)
+        if KIND_RANK[kind] < KIND_RANK[c.kind]:
+            c.res, c.kind = res, kind
+    return found
 
 
 def _vocabulary_sentences(text: str, spans) -> set[int]:

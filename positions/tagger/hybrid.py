@@ -53,10 +53,13 @@ def merge_rules_first(model_recs, rule_records, model=None):
     return out + [r for r in model_recs if (r.affiliation, _v(r.issue)) not in taken]
 
 
-def tag_with_model(tagger, text, published, rule_recs, source_url="", source_title="", offset=0) -> list[Statement]:
-    """The records of `tagger.mode` ("model" or "both") for one document, given its rule records."""
+def tag_with_model(tagger, text, published, rule_recs, source_url="", source_title="", offset=0,
+                   spans=None) -> list[Statement]:
+    """The records of `tagger.mode` ("model" or "both") for one document, given its rule records
+    (and its sentence offsets when already split)."""
     model = tagger.model
-    pairs, toks = learned.featurize(tagger, text, published, rule_recs if model.card.get("rule_features", True) else [])
+    pairs, toks = learned.featurize(tagger, text, published, rule_recs if model.card.get("rule_features", True) else [],
+                                    spans)
     scored = learned.score(model, pairs, toks)
     mr = model_records(scored, text, published, model.threshold, rule_recs, source_url, source_title, offset,
                        confidence=model.confidence)

@@ -159,9 +159,9 @@ class Scored:
         return self.p_issue * self.p_stance
 
 
-def featurize(tagger, text: str, published: date | None, rule_records) -> tuple[list, list]:
+def featurize(tagger, text: str, published: date | None, rule_records, spans=None) -> tuple[list, list]:
     """(candidates as (sentence, candidate) pairs, their feature tokens) of one document."""
-    sents = cand_mod.generate(tagger, text, published)
+    sents = cand_mod.generate(tagger, text, published, spans)
     view = feat.rule_view(tagger, sents, rule_records)
     pairs = [(s, c) for s in sents for c in s.candidates]
     return pairs, [feat.tokens(s, c, view) for s, c in pairs]
