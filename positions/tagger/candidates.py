@@ -18,14 +18,15 @@ from positions.tagger.text import sentences
 
 # The vocabulary of both issues: a sentence without any of these words is never a candidate.
 # (Broader than the rules' anchors on purpose: the classifiers decide, this only saves time.)
+# Matched case-sensitively on the lower-cased text (a case-insensitive scan is twice as slow).
 GATE = re.compile(
-    r"\b(?=\w)(?:troops?|soldiers?|instructors?|trainers?|training mission|personnel|boots|contingent|peacekeep\w*|"
+    r"\b(?:troops?|soldiers?|instructors?|trainers?|training mission|personnel|boots|contingent|peacekeep\w*|"
     r"reassurance|deploy\w*|coalition of the willing|backstop|security guarantees?|"
-    r"missiles?|weapons?|ATACMS|Storm Shadows?|SCALP|Taurus|Tomahawks?|HIMARS|F-16s?|"
-    r"long[- ]range|restrictions?|red lines?|deep (?:in|into) Russia|Russian (?:territory|soil))\b", re.I)
+    r"missiles?|weapons?|atacms|storm shadows?|scalp|taurus|tomahawks?|himars|f-16s?|"
+    r"long[- ]range|restrictions?|red lines?|deep (?:in|into) russia|russian (?:territory|soil))\b")
 # Words common outside the issues ("a strike of train drivers", "police forces"): they count only
 # in a sentence that also names Russia or Ukraine.
-WEAK = re.compile(r"\b(?:strikes?|striking|forces?|presence|mission|arms)\b", re.I)
+WEAK = re.compile(r"\b(?:strikes?|striking|forces?|presence|mission|arms)\b")
 WAR = re.compile(r"\b(?:Russia|Russian|Ukraine|Ukrainian|Kyiv|Kiev|Moscow|Kremlin)\b")
 CONTEXT = 1    # sentences after a gated one that are candidates too ("Moscow rejected the idea.")
 KIND_RANK = {"person": 0, "title": 1, "anonymous": 2, "state": 3, "carried": 4}
@@ -129,11 +130,14 @@ def _mentions(tagger, sent: str, idx: int, s0: int, s1: int, on, history) -> dic
 def _vocabulary_sentences(text: str, spans) -> set[int]:
     """Indexes of the sentences on the issues' vocabulary (one scan of the text per pattern)."""
     starts = [a for a, _ in spans]
+    low = text.lower()      # same offsets: str.lower keeps the length of these texts' letters
 
-    def hits(rx):
-        return {bisect_right(starts, m.start()) - 1 for m in rx.finditer(text)}
+    def hits(rx, s):
+        return {bisect_right(starts, m.start()) - 1 for m in rx.finditer(s)}
 
-    return hits(GATE) | (hits(WEAK) & hits(WAR))
+    if len(low) != len(text):     # a rare letter whose lower case is longer ("İ"): scan case-blind
+        return hits(re.compile(GATE.pattern, re.I), text) | (hits(re.compile(WEAK.pattern, re.I), text) & hits(WAR, text))
+    return hits(GATE, low) | (hits(WEAK, low) & hits(WAR, text))
 
 
 def _people(tagger, sent: str, on, history) -> Resolution | None:

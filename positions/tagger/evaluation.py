@@ -75,7 +75,8 @@ def report(tagger, model, docs: dict, dev_docs, model_only, throughput: dict) ->
               "N_docs  model_F1  both_F1  both_P"]
     for n, tm, tb in learning_curve(prep["train"], prep["validation"], model.threshold):
         lines.append(f"{n:6d}  {tm.f1:8.3f}  {tb.f1:7.3f}  {tb.precision:6.3f}")
-    lines += ["", "## Throughput (one core, synthetic news text of bench.py; best of 3 interleaved runs)",
+    lines += ["", "## Throughput (CPU time of one process = one core, synthetic news text of bench.py; best of 3 "
+              "interleaved runs)",
               f"bytes={throughput['bytes']} sentences={throughput['sentences']} records={throughput['records']}",
               f"bare sentence split: {throughput['split_s']:.3f} s ({throughput['bytes'] / 1e6 / throughput['split_s']:.1f} MB/s)",
               f"tagger (both layers): {throughput['tag_s']:.3f} s ({throughput['mb_per_s']:.2f} MB/s)   (target: >= 1 MB/s per core)"]

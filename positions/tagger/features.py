@@ -18,12 +18,15 @@ WINDOW = 6
 STEM = 5
 CLAUSE = 12     # words right of the candidate read as its clause (trigrams, negation, modality)
 # Grammar markers read as features, not rules: the classifiers learn what they mean near a candidate.
-NEGATION = re.compile(r"^(?:not|no|never|n't|neither|nor|against|without|rule[sd]?|ruling|reject\w*|refus\w*|"
-                      r"den(?:y|ied|ies)|oppos\w*|won't|can't|cannot|don't|doesn't|didn't|isn't|wouldn't)$")
-MODAL = re.compile(r"^(?:if|unless|only|provided|condition\w*|would|could|might|may|once|until|after|"
-                   r"when|guarantee\w*|backstop|mandate)$")
-REPORTING = re.compile(r"^(?:said|says|say|told|tells|stated|states|added|adds|noted|warned|stressed|announced|"
-                       r"according|insisted|claimed|declared|wrote|argued|emphasi[sz]ed|confirmed)$")
+# Word sets (a set lookup per word; stems for the inflected verbs).
+NEGATION = frozenset("not no never neither nor against without rule rules ruled ruling cannot deny denied denies "
+                     "won't can't don't doesn't didn't isn't wouldn't won’t can’t don’t doesn’t didn’t isn’t "
+                     "wouldn’t".split())
+NEGATION_STEMS = frozenset(("rejec", "refus", "oppos"))
+MODAL = frozenset("if unless only provided would could might may once until after when backstop mandate".split())
+MODAL_STEMS = frozenset(("condi", "guara"))
+REPORTING = frozenset("said says say told tells stated states added adds noted warned stressed announced according "
+                      "insisted claimed declared wrote argued emphasised emphasized confirmed".split())
 
 
 def masked(sent: Sentence, cand: Candidate) -> str:
@@ -55,10 +58,7 @@ def tokens(sent: Sentence, cand: Candidate, rule_view: dict) -> list[str]:
         out += [f"R:{w[:STEM]}" for w in words[i + 1:i + 1 + WINDOW]]
         out.append(f"pos:{min(i // 5, 6)}")
         out += _clause_tokens(words, i)
-    if any(NEGATION.match(w) for w in words):
-        out.append("neg:S")
-    if any(MODAL.match(w) for w in words):
-        out.append("mod:S")
+    out += _markers(words, "S")
     out += [f"k:{k}" for k in sorted(cand.kinds)]
     if cand.subordinate:
         out.append("k:subordinate")
@@ -84,16 +84,23 @@ def _clause_tokens(words: list[str], i: int) -> list[str]:
     right = words[i + 1:i + 1 + CLAUSE]
     out = [f"t:{a}_{b}_{c}" for a, b, c in zip(right, right[1:], right[2:])]
     out += [f"RB:{a}_{b}" for a, b in zip(right, right[1:])]
-    if any(NEGATION.match(w) for w in right):
-        out.append("neg:R")
-    if any(MODAL.match(w) for w in right):
-        out.append("mod:R")
-    verbs = [j for j, w in enumerate(words) if REPORTING.match(w)]
+    out += _markers(right, "R")
+    verbs = [j for j, w in enumerate(words) if w in REPORTING]
     if verbs:
         d = min(verbs, key=lambda j: abs(j - i)) - i
         out.append(f"rv:{max(-3, min(3, d // 3))}")
     else:
         out.append("rv:none")
+    return out
+
+
+def _markers(words: list[str], where: str) -> list[str]:
+    """neg:/mod: tokens when `words` hold a negation / a modal or conditional marker."""
+    out = []
+    if any(w in NEGATION or w[:5] in NEGATION_STEMS for w in words):
+        out.append(f"neg:{where}")
+    if any(w in MODAL or w[:5] in MODAL_STEMS for w in words):
+        out.append(f"mod:{where}")
     return out
 
 

@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import date
 
 from positions.model import Statement
-from positions.tagger import learned
+from positions.tagger import dates, learned
 
 MODES = ("rules", "model", "both")
 
@@ -28,14 +28,16 @@ def model_records(scored: list[learned.Scored], text: str, published, threshold:
         key = (s.cand.affiliation, s.issue)
         if s.score >= threshold and (key not in best or s.score > best[key].score):
             best[key] = s
-    dated = {(r.affiliation, _v(r.issue), _v(r.stance)): r.statement_date for r in rule_records if r.statement_date}
+    dated = {(r.affiliation, _v(r.issue), _v(r.stance)): dates.with_precision(r.statement_date, _v(r.date_precision))
+             for r in rule_records if r.statement_date}
     out = []
     for (aff, issue), s in best.items():
         res = s.cand.res
-        day = dated.get((aff, issue, s.stance)) or s.sent.day
+        day = _not_after(dated.get((aff, issue, s.stance)) or s.sent.day, published)
         out.append(Statement(
             actor=res.name, affiliation=aff, actor_type=res.actor_type, role=res.role_title, issue=issue,
-            stance=s.stance, statement_date=_not_after(day, published), evidence=text[s.sent.start:s.sent.end],
+            stance=s.stance, statement_date=dates.plain(day), date_precision=dates.precision_of(day),
+            evidence=text[s.sent.start:s.sent.end],
             source_url=source_url, source_title=source_title, published=published, actor_id=res.actor_id,
             confidence=round(confidence(s.score) if confidence else min(0.99, s.score), 2), origin="tagged", status="suggested",
             cues=("layer:model", f"speaker:{s.cand.kind}", f"p_issue={s.p_issue:.2f}", f"p_stance={s.p_stance:.2f}"),

@@ -7,6 +7,7 @@ from datetime import date
 
 from positions.model import Statement
 from positions.reference.registry import Resolution
+from positions.tagger import dates as dates_mod
 
 
 @dataclass
@@ -155,9 +156,11 @@ def records(tagger, cands, text, published, source_url, source_title, offset):
     out = []
     for key, c in best.items():
         res = c.res
+        day = c.day or dates.get(key)
         out.append(Statement(
             actor=res.name, actor_id=res.actor_id, affiliation=res.affiliation, actor_type=res.actor_type,
-            role=res.role_title, issue=c.issue, stance=c.stance, statement_date=c.day or dates.get(key),
+            role=res.role_title, issue=c.issue, stance=c.stance, statement_date=dates_mod.plain(day),
+            date_precision=dates_mod.precision_of(day),
             evidence=text[c.start:c.end], source_url=source_url, source_title=source_title, published=published,
             confidence=c.score, origin="tagged", status="suggested", cues=tuple(c.cues),
             evidence_start=c.start + offset, evidence_end=c.end + offset,
