@@ -78,9 +78,12 @@ def test_walk_is_the_same_given_its_sentences_or_not(rules_tagger):
 
 # --- candidate generator ----------------------------------------------------------------------
 
-def test_gated_sentences_are_the_vocabulary_ones_and_the_next():
+def test_gated_sentences_are_the_vocabulary_ones_and_the_next(monkeypatch):
+    monkeypatch.setattr(candidates, "CONTEXT", 1)
     assert candidates._gated({2, 7}, 9) == [2, 3, 7, 8]
     assert candidates._gated({8}, 9) == [8]
+    monkeypatch.setattr(candidates, "CONTEXT", 2)
+    assert candidates._gated({2}, 9) == [2, 3, 4]
 
 
 def test_vocabulary_scan_is_case_blind():

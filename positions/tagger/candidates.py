@@ -28,7 +28,7 @@ GATE = re.compile(
 # in a sentence that also names Russia or Ukraine.
 WEAK = re.compile(r"\b(?:strikes?|striking|forces?|presence|mission|arms)\b")
 WAR = re.compile(r"\b(?:Russia|Russian|Ukraine|Ukrainian|Kyiv|Kiev|Moscow|Kremlin)\b")
-CONTEXT = 1    # sentences after a gated one that are candidates too ("Moscow rejected the idea.")
+CONTEXT = 2    # sentences after a gated one that are candidates too ("Moscow rejected the idea."); 2 > 1 on validation
 KIND_RANK = {"person": 0, "title": 1, "anonymous": 2, "state": 3, "carried": 4}
 
 
