@@ -94,6 +94,17 @@ def test_vocabulary_scan_is_case_blind():
     assert candidates._vocabulary_sentences(weak, sentences(weak)) == {1}
 
 
+@pytest.mark.parametrize("case_id, text, aff, reported", [
+    ("wished", "Lisbon officials hoped Norway would send troops to Ukraine.", "NO", True),
+    ("passive", "Norway was asked whether it would send troops to Ukraine.", "NO", True),
+    ("pressure", "Norway is under pressure to send troops to Ukraine.", "NO", True),
+    ("own", "Norway said it would send troops to Ukraine.", "NO", False),
+])
+def test_candidate_that_is_only_wished_or_asked_is_marked_reported(rules_tagger, case_id, text, aff, reported):
+    found = {c.affiliation: c for s in candidates.generate(rules_tagger, text, PUB) for c in s.candidates}
+    assert found[aff].reported is reported, case_id
+
+
 # --- features -----------------------------------------------------------------------------------
 
 def test_clause_features_read_negation_modality_and_the_reporting_verb():

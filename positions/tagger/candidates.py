@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from positions.reference.registry import Resolution
-from positions.tagger.speakers import _SUBORD
+from positions.tagger.speakers import _PASSIVE, _SUBORD, _WISHED
 from positions.tagger.text import sentences
 
 # The vocabulary of both issues: a sentence without any of these words is never a candidate.
@@ -44,6 +44,8 @@ class Candidate:
     spans: list = field(default_factory=list)   # (start, end) of its mentions inside the sentence
     kinds: set = field(default_factory=set)
     subordinate: bool = True    # every mention is the subject of a subordinate clause ("after X hinted")
+    reported: bool = True       # every mention is someone else's wish or a passive subject ("hoped X would",
+                                # "X is under pressure to"): X itself takes no position there
 
     @property
     def affiliation(self) -> str:
@@ -90,7 +92,7 @@ def generate(tagger, text: str, published: date | None, spans=None) -> list[Sent
         found = _mentions(tagger, sent, idx, s0, s1, day or published, history)
         if last_person is not None and last_person.affiliation not in found and \
                 (R.pronoun.search(sent) or sent[:1] in "“\"‘"):
-            found[last_person.affiliation] = Candidate(idx, s0, s1, last_person, "carried", [], {"carried"}, False)
+            found[last_person.affiliation] = Candidate(idx, s0, s1, last_person, "carried", [], {"carried"}, False, False)
         people = [c.res for c in found.values() if c.kind == "person"]
         if people:
             last_person = people[-1]
@@ -115,11 +117,13 @@ def _mentions(tagger, sent: str, idx: int, s0: int, s1: int, on, history) -> dic
         if kind in ("person", "title") and res.actor_id:
             history.append(res)
         sub = bool(_SUBORD.search(sent, max(0, m.start() - 20), m.start()))
+        rep = bool(_WISHED.search(sent, max(0, m.start() - 40), m.start()) or _PASSIVE.match(sent, m.end()))
         c = found.get(res.affiliation)
         if c is None:
-            found[res.affiliation] = Candidate(idx, s0, s1, res, kind, [(m.start(), m.end())], {kind}, sub)
+            found[res.affiliation] = Candidate(idx, s0, s1, res, kind, [(m.start(), m.end())], {kind}, sub, rep)
             continue
         c.subordinate = c.subordinate and sub
+        c.reported = c.reported and rep
         c.spans.append((m.start(), m.end()))
         c.kinds.add(kind)
         if KIND_RANK[kind] < KIND_RANK[c.kind]:

@@ -62,6 +62,8 @@ def tokens(sent: Sentence, cand: Candidate, rule_view: dict) -> list[str]:
     out += [f"k:{k}" for k in sorted(cand.kinds)]
     if cand.subordinate:
         out.append("k:subordinate")
+    if cand.reported:
+        out.append("k:reported")
     out.append(f"aff:{cand.affiliation}")
     out.append(f"n:{min(len(sent.candidates), 3)}")
     if sent.context:

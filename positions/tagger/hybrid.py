@@ -23,8 +23,10 @@ def model_records(scored: list[learned.Scored], text: str, published, threshold:
     for s in scored:
         if s.sent.unnamed_at >= 0 and (not s.cand.spans or s.cand.spans[0][0] < s.sent.unnamed_at):
             continue   # the speaker reports an unnamed group's position (codebook: not annotated)
-        if s.cand.subordinate:
-            continue   # "..., after X hinted at it": X owns only that clause; the rules read it
+        if s.cand.subordinate or s.cand.reported:
+            # "..., after X hinted at it": X owns only that clause (the rules read it); "hoped X would",
+            # "X is under pressure to": a wish or a report about X, not X's position.
+            continue
         key = (s.cand.affiliation, s.issue)
         if s.score >= threshold and (key not in best or s.score > best[key].score):
             best[key] = s
