@@ -52,7 +52,7 @@ def report(tagger, model, docs: dict, dev_docs, model_only, throughput: dict) ->
     prep = {s: [training.prepare(tagger, d) for d in ds] for s, ds in docs.items()}
     test_plain = [training.prepare(tagger, d, use_rules=False) for d in docs["test"]]
     lines = [f"# model {model.card.get('weights_sha256', '')[:12]} trained on {model.card['trained_on']}",
-             f"# threshold {model.threshold} (chosen on validation), seed {model.card['settings']['seed']}", ""]
+             f"# threshold {model.threshold} (chosen on validation + out-of-fold train, no test document), seed {model.card['settings']['seed']}", ""]
     lines.append(f"## Test split ({len(docs['test'])} documents, {sum(len(d.statements) for d in docs['test'])} statements)"
                  " - ablation by layer")
     both = None
