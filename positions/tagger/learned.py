@@ -46,10 +46,10 @@ def vectorize(token_lists, n_features: int) -> Rows:
     row scaled to unit length. Each distinct token is hashed once per call; counting, sorting and
     scaling run in numpy over all rows at once."""
     n_rows = len(token_lists)
-    lengths = np.fromiter((len(t) for t in token_lists), np.int64, n_rows)
+    lengths = np.array([len(t) for t in token_lists], np.int64)
     flat = [t for toks in token_lists for t in toks]
     column = {t: zlib.crc32(t.encode("utf-8")) % n_features for t in set(flat)}
-    cols = np.fromiter((column[t] for t in flat), np.int64, len(flat))
+    cols = np.array(list(map(column.__getitem__, flat)), np.int64)
     keys, counts = np.unique(np.repeat(np.arange(n_rows, dtype=np.int64), lengths) * n_features + cols,
                              return_counts=True)
     rows, indices = np.divmod(keys, n_features)
