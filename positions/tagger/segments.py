@@ -25,10 +25,9 @@ class RuleCandidate:
 
 
 
-def segment_candidates(tagger, text, span, issues, speakers, published, day, date_rule):
-    R = tagger.rules
-    s0, s1 = span
-    sent = text[s0:s1]
+def segment_bounds(speakers, n: int) -> tuple[list, list]:
+    """(main speakers in clause order, (speaker, start, end) of each speaker's segment) of a sentence
+    of length `n`; nested speakers own the rest of the sentence from their mention."""
     main = sorted([s for s in speakers if not s.nested], key=lambda s: s.clause_start)
     # Merge a state with a named speaker of the same affiliation in the same sentence
     # ("Lithuania is prepared ..., Lithuanian Prime Minister ... said"): most specific speaker wins.
@@ -38,13 +37,22 @@ def segment_candidates(tagger, text, span, issues, speakers, published, day, dat
     for k, sp in enumerate(main):
         start = sp.clause_start if k > 0 or sp.sub else 0
         nxt = [o.clause_start for o in main[k + 1:] if o.clause_start > sp.clause_start]
-        end = nxt[0] if nxt else len(sent)
+        end = nxt[0] if nxt else n
         if k > 0 and main[k - 1].clause_start == sp.clause_start:
             start = bounds[-1][1]
         bounds.append((sp, start, end))
     for sp in speakers:
         if sp.nested:
-            bounds.append((sp, sp.start, len(sent)))
+            bounds.append((sp, sp.start, n))
+    return main, bounds
+
+
+def segment_candidates(tagger, text, span, issues, speakers, published, day, date_rule):
+    """Rule candidates of one sentence: per speaker segment its issues, stance cue and date."""
+    R = tagger.rules
+    s0, s1 = span
+    sent = text[s0:s1]
+    main, bounds = segment_bounds(speakers, len(sent))
     out = []
     single = len(bounds) == 1
     for sp, a, b in bounds:
