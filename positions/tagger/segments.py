@@ -68,19 +68,7 @@ def segment_candidates(tagger, text, span, issues, speakers, published, day, dat
                 head = clause[:off + um.start()]
                 if tagger.stance_of(head[off:])[0] is None:
                     continue
-        seg_issues = tagger.issues_of(clause, {i for i, _ in issues}) if not single else issues
-        if not seg_issues and sp.nested:
-            seg_issues = [(i, c) for i, c in issues]
-        if not seg_issues and sp.sub:
-            # "..., after Macron said nothing should be ruled out": the clause refers to the
-            # sentence's issue; as context only (a specific stance cue is needed).
-            seg_issues = [(i, f"issue:{i}:context") for i, _ in issues]
-        criticism = None
-        if not seg_issues and not sp.nested:
-            # "X took aim at / rejected <someone else's position>": the sentence's issue applies.
-            st, cue = tagger.stance_of(clause)
-            if st == "oppose":
-                seg_issues, criticism = list(issues), (st, cue)
+        seg_issues, criticism = _segment_issues(tagger, clause, issues, sp, single)
         if not seg_issues:
             continue
         stance_clause = clause if head is None else head
@@ -117,6 +105,23 @@ def segment_candidates(tagger, text, span, issues, speakers, published, day, dat
                     out.append(RuleCandidate((res.actor_id or res.name, issue, stance), res, issue, stance, s0, s1, None,
                                          [icue, "speaker:listed", scue], confidence(tagger, "reported", icue, scue, clause)))
     return out
+
+
+def _segment_issues(tagger, clause: str, issues, sp, single: bool):
+    """(issues of one speaker's segment, (stance, cue) when it criticises another's position)."""
+    seg_issues = tagger.issues_of(clause, {i for i, _ in issues}) if not single else issues
+    if not seg_issues and sp.nested:
+        seg_issues = [(i, c) for i, c in issues]
+    if not seg_issues and sp.sub:
+        # "..., after Macron said nothing should be ruled out": the clause refers to the
+        # sentence's issue; as context only (a specific stance cue is needed).
+        seg_issues = [(i, f"issue:{i}:context") for i, _ in issues]
+    if not seg_issues and not sp.nested:
+        # "X took aim at / rejected <someone else's position>": the sentence's issue applies.
+        st, cue = tagger.stance_of(clause)
+        if st == "oppose":
+            return list(issues), (st, cue)
+    return seg_issues, None
 
 
 # "neither by the British, nor by the French, and not by the Americans either": states as the agents of one position.
