@@ -12,7 +12,15 @@ from tests.conftest import DEV_CORPUS, ROOT, matches, record_spec, tagged
 
 CASES_FILE = ROOT / "tests" / "data" / "tagger_cases.yaml"
 CASES = yaml.safe_load(CASES_FILE.read_text(encoding="utf-8"))
-KEYS = {"id", "published", "mode", "text", "why", "expect", "expect_exactly", "expect_not", "expect_none", "pair"}
+KEYS = {"id", "published", "mode", "text", "why", "expect", "expect_exactly", "expect_not", "expect_none", "pair",
+        "known_error"}
+
+
+def _param(case: dict):
+    """A case; one with `known_error` (a mistake of the shipped tagger, reported and kept visible) is a
+    strict xfail, so the day the tagger gets it right the suite says so."""
+    marks = [pytest.mark.xfail(strict=True, reason=case["known_error"])] if "known_error" in case else []
+    return pytest.param(case, id=case["id"], marks=marks)
 
 
 def found(records, specs):
@@ -33,7 +41,7 @@ def check(text: str, published: str, case: dict):
         assert records == [], shown
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+@pytest.mark.parametrize("case", [_param(c) for c in CASES])
 def test_tagger_case(case):
     check(case["text"], case["published"], case)
     if "pair" in case:

@@ -76,17 +76,18 @@ def throughput(mb: float, repeats: int = 3) -> dict:
         cut = len(text) if cut <= pos or pos + CHUNK_BYTES >= len(text) else cut + 2
         pieces.append(text[pos:cut])
         pos = cut
-    # Best of `repeats` interleaved runs for both: on a shared 2-core machine one run of either can be
-    # slowed by other work, which swung the ratio by +-20% between single runs.
+    # CPU seconds of this process (per core), best of `repeats` interleaved runs for both: on a shared
+    # 2-core machine wall-clock time measured the other helpers' load (0.27 MB/s wall at load ~10 was
+    # ~1.1 MB/s of CPU time for the same code).
     t_split = t_tag = float("inf")
     for _ in range(repeats):
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         n_sent = sum(len(sentences(p, tagger.rules.abbreviations)) for p in pieces)
-        t_split = min(t_split, time.perf_counter() - t0)
-        t0 = time.perf_counter()
+        t_split = min(t_split, time.process_time() - t0)
+        t0 = time.process_time()
         n_rec = sum(len(tagger.tag(p, date(2024, 5, 30)))
                     for p in pieces)
-        t_tag = min(t_tag, time.perf_counter() - t0)
+        t_tag = min(t_tag, time.process_time() - t0)
     return {"bytes": n, "sentences": n_sent, "records": n_rec, "split_s": t_split, "tag_s": t_tag,
             "mb_per_s": n / 1e6 / t_tag, "ratio_to_split": t_tag / t_split, "repeats": repeats}
 
@@ -121,67 +122,25 @@ def half_of(doc_id: str) -> str:
 
 
 def score_dev(corpus: Path, half: str | None = None, encoding: str = "utf-8") -> tuple[dict, list]:
-    """Scorer logic of ../shared/eval/score.py, in process; plus (confidence, correct) per triple."""
+    """Scorer logic of ../shared/eval/score.py (`scoring`, the one implementation), in process; plus
+    (confidence, correct) per predicted triple."""
     from positions.data.files import read_text
+    from positions.tagger import scoring
     from positions.tagger.core import get_tagger
 
     tagger = get_tagger()
-    tp = fp = fn = dn = dok = evn = evok = 0
-    pairs = []
+    tally = scoring.Tally()
     for meta in sorted(corpus.glob("*.json")):
         doc = json.loads(read_text(meta, encoding))
         if half and half_of(doc["doc_id"]) != half:
             continue
         text = read_text(meta.with_suffix(".txt"), encoding)
-        pub = date.fromisoformat(doc["published"])
-        preds = [s.to_record() for s in tagger.tag(text, pub)]
-        evn += len(preds)
-        evok += sum(p["evidence"] in text for p in preds)
-        gold = {}
-        for s in doc["statements"]:
-            u = gold.setdefault((s["affiliation"], s["issue"], s["stance"]), {"ok": set(), "dates": set()})
-            u["ok"] |= {s["stance"], *s.get("also_ok", [])}
-            if s.get("statement_date"):
-                u["dates"].add(s["statement_date"])
-        conf = {}
-        for p in preds:
-            k = (p["affiliation"], p["issue"], p["stance"])
-            conf[k] = max(conf.get(k, 0), p["confidence"])
-        m = _match(set(conf), gold)
-        tp += len(m)
-        fp += len(conf) - len(m)
-        fn += len(gold) - len(m)
-        for k, c in conf.items():
-            pairs.append((c, k in m))
-        for p, g in m.items():
-            if gold[g]["dates"]:
-                dn += 1
-                dok += any(q["statement_date"] in gold[g]["dates"] for q in preds
-                           if (q["affiliation"], q["issue"], q["stance"]) == p)
-    prec = tp / (tp + fp) if tp + fp else 0
-    rec = tp / (tp + fn) if tp + fn else 0
-    f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0
-    return ({"tp": tp, "fp": fp, "fn": fn, "precision": round(prec, 3), "recall": round(rec, 3), "f1": round(f1, 3),
-             "date_accuracy": round(dok / dn, 3) if dn else None,
-             "evidence_valid": round(evok / evn, 3) if evn else None}, pairs)
-
-
-def _match(pred, gold):
-    edges = {p: [g for g, u in gold.items() if g[:2] == p[:2] and p[2] in u["ok"]] for p in pred}
-    owner = {}
-
-    def augment(p, seen):
-        for g in edges[p]:
-            if g not in seen:
-                seen.add(g)
-                if g not in owner or augment(owner[g], seen):
-                    owner[g] = p
-                    return True
-        return False
-
-    for p in sorted(pred):
-        augment(p, set())
-    return {p: g for g, p in owner.items()}
+        preds = [s.to_record() for s in tagger.tag(text, date.fromisoformat(doc["published"]))]
+        scoring.add(tally, text, doc["statements"], preds)
+    return ({"tp": tally.tp, "fp": tally.fp, "fn": tally.fn, "precision": round(tally.precision, 3),
+             "recall": round(tally.recall, 3), "f1": round(tally.f1, 3),
+             "date_accuracy": round(tally.dates_ok / tally.dates_n, 3) if tally.dates_n else None,
+             "evidence_valid": round(tally.evidence_ok / tally.evidence_n, 3) if tally.evidence_n else None}, tally.pairs)
 
 
 def dataset_scores() -> list[str]:
@@ -199,15 +158,6 @@ def dataset_scores() -> list[str]:
             fig, _ = score_dev(Path(tmp), half)
             out.append(f"{'all' if half is None else 'half ' + half:6s} " + " ".join(f"{k}={v}" for k, v in fig.items()))
     return out
-
-
-def reliability(pairs, edges=(0.0, 0.6, 0.7, 0.8, 0.9, 1.01)) -> list[str]:
-    lines = ["confidence   n  correct  precision"]
-    for lo, hi in zip(edges, edges[1:]):
-        hits = [ok for c, ok in pairs if lo <= c < hi]
-        if hits:
-            lines.append(f"{lo:.1f}-{min(hi, 1.0):.1f}  {len(hits):4d}  {sum(hits):7d}  {sum(hits) / len(hits):9.2f}")
-    return lines
 
 
 @click.command()
@@ -240,13 +190,15 @@ def bench(what, mb, memory_mb, corpus, repeats, dataset, out, encoding="utf-8"):
                   f"peak RSS {m['peak_rss'] / 1e6:.0f} MB = {m['ratio']:.2f}x the file "
                   f"(start-up baseline {m['baseline_rss'] / 1e6:.0f} MB; above baseline {m['ratio_above_baseline']:.2f}x); "
                   f"{m['seconds']:.1f} s, {m['records']} records   (target: <= ~10x)"]
+    from positions.tagger import scoring
+
     cdir = Path(corpus)
     if cdir.is_dir():
         fig, pairs = score_dev(cdir, encoding=encoding)
         lines += ["", f"## Scores on {cdir} (scorer logic of eval/score.py)",
                   " ".join(f"{k}={v}" for k, v in fig.items()),
                   "", "## Reliability of `confidence` (per predicted triple: max confidence; correct = matches gold)"]
-        lines += reliability(pairs)
+        lines += scoring.reliability(pairs)
     else:
         lines += ["", f"(no corpus at {cdir}: scores and reliability skipped)"]
     if dataset:

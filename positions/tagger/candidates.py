@@ -13,21 +13,22 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from positions.reference.registry import Resolution
-from positions.tagger.speakers import _SUBORD
+from positions.tagger.speakers import _PASSIVE, _SUBORD, _WISHED
 from positions.tagger.text import sentences
 
 # The vocabulary of both issues: a sentence without any of these words is never a candidate.
 # (Broader than the rules' anchors on purpose: the classifiers decide, this only saves time.)
+# Matched case-sensitively on the lower-cased text (a case-insensitive scan is twice as slow).
 GATE = re.compile(
-    r"\b(?=\w)(?:troops?|soldiers?|instructors?|trainers?|training mission|personnel|boots|contingent|peacekeep\w*|"
+    r"\b(?:troops?|soldiers?|instructors?|trainers?|training mission|personnel|boots|contingent|peacekeep\w*|"
     r"reassurance|deploy\w*|coalition of the willing|backstop|security guarantees?|"
-    r"missiles?|weapons?|ATACMS|Storm Shadows?|SCALP|Taurus|Tomahawks?|HIMARS|F-16s?|"
-    r"long[- ]range|restrictions?|red lines?|deep (?:in|into) Russia|Russian (?:territory|soil))\b", re.I)
+    r"missiles?|weapons?|atacms|storm shadows?|scalp|taurus|tomahawks?|himars|f-16s?|"
+    r"long[- ]range|restrictions?|red lines?|deep (?:in|into) russia|russian (?:territory|soil))\b")
 # Words common outside the issues ("a strike of train drivers", "police forces"): they count only
 # in a sentence that also names Russia or Ukraine.
-WEAK = re.compile(r"\b(?:strikes?|striking|forces?|presence|mission|arms)\b", re.I)
+WEAK = re.compile(r"\b(?:strikes?|striking|forces?|presence|mission|arms)\b")
 WAR = re.compile(r"\b(?:Russia|Russian|Ukraine|Ukrainian|Kyiv|Kiev|Moscow|Kremlin)\b")
-CONTEXT = 1    # sentences after a gated one that are candidates too ("Moscow rejected the idea.")
+CONTEXT = 2    # sentences after a gated one that are candidates too ("Moscow rejected the idea."); 2 > 1 on validation
 KIND_RANK = {"person": 0, "title": 1, "anonymous": 2, "state": 3, "carried": 4}
 
 
@@ -43,6 +44,8 @@ class Candidate:
     spans: list = field(default_factory=list)   # (start, end) of its mentions inside the sentence
     kinds: set = field(default_factory=set)
     subordinate: bool = True    # every mention is the subject of a subordinate clause ("after X hinted")
+    reported: bool = True       # every mention is someone else's wish or a passive subject ("hoped X would",
+                                # "X is under pressure to"): X itself takes no position there
 
     @property
     def affiliation(self) -> str:
@@ -65,22 +68,20 @@ def _kind_of(m, how: str) -> str:
     return how if how in KIND_RANK else "title"
 
 
-def generate(tagger, text: str, published: date | None) -> list[Sentence]:
-    """The gated sentences of a document with their candidates (in document order)."""
+def generate(tagger, text: str, published: date | None, spans=None) -> list[Sentence]:
+    """The gated sentences of a document with their candidates (in document order); `spans`: its
+    sentence offsets when already split."""
     R = tagger.rules
-    spans = sentences(text, R.abbreviations)
+    spans = sentences(text, R.abbreviations) if spans is None else spans
     on_vocab_at = _vocabulary_sentences(text, spans)
     out: list[Sentence] = []
     history: list[Resolution] = []
     last_person: Resolution | None = None
     last_date = None
-    prev_gated = last_on = -10
-    for idx, (s0, s1) in enumerate(spans):
+    prev_gated = -10
+    for idx in _gated(on_vocab_at, len(spans)):
+        s0, s1 = spans[idx]
         sent = text[s0:s1]
-        on_vocab = idx in on_vocab_at
-        if not on_vocab and idx - last_on > CONTEXT:
-            continue
-        last_on = idx if on_vocab else last_on
         if idx - 1 > prev_gated and idx > 0:
             # The sentence before a gated one names the speaker "he said" refers to.
             p0, p1 = spans[idx - 1]
@@ -88,44 +89,59 @@ def generate(tagger, text: str, published: date | None) -> list[Sentence]:
         prev_gated = idx
         day, _ = R.dates.resolve(sent, published, last_date)
         last_date = day or last_date
-        on = day or published
-        found: dict[str, Candidate] = {}
-        for m in R.mention.finditer(sent):
-            res, how = tagger.resolve_mention(m, on, history)
-            if res is None or not res.affiliation:
-                continue
-            kind = _kind_of(m, how)
-            if kind in ("person", "title") and res.actor_id:
-                history.append(res)
-            sub = bool(_SUBORD.search(sent, max(0, m.start() - 20), m.start()))
-            c = found.get(res.affiliation)
-            if c is None:
-                found[res.affiliation] = Candidate(idx, s0, s1, res, kind, [(m.start(), m.end())], {kind}, sub)
-                continue
-            c.subordinate = c.subordinate and sub
-            c.spans.append((m.start(), m.end()))
-            c.kinds.add(kind)
-            if KIND_RANK[kind] < KIND_RANK[c.kind]:
-                c.res, c.kind = res, kind
+        found = _mentions(tagger, sent, idx, s0, s1, day or published, history)
         if last_person is not None and last_person.affiliation not in found and \
                 (R.pronoun.search(sent) or sent[:1] in "“\"‘"):
-            found[last_person.affiliation] = Candidate(idx, s0, s1, last_person, "carried", [], {"carried"}, False)
+            found[last_person.affiliation] = Candidate(idx, s0, s1, last_person, "carried", [], {"carried"}, False, False)
         people = [c.res for c in found.values() if c.kind == "person"]
         if people:
             last_person = people[-1]
         um = R.unnamed.search(sent) if found and R.unnamed_gate.search(sent) else None
-        out.append(Sentence(idx, s0, s1, sent, day, list(found.values()), not on_vocab, um.start() if um else -1))
+        out.append(Sentence(idx, s0, s1, sent, day, list(found.values()), idx not in on_vocab_at, um.start() if um else -1))
     return out
+
+
+def _gated(on_vocab_at: set[int], n: int) -> list[int]:
+    """Sentences on the vocabulary and the CONTEXT sentences after each, in order."""
+    return sorted({j for i in on_vocab_at for j in range(i, min(n, i + CONTEXT + 1))})
+
+
+def _mentions(tagger, sent: str, idx: int, s0: int, s1: int, on, history) -> dict[str, Candidate]:
+    """Affiliation -> candidate for the actors named in one sentence (the most specific mention wins)."""
+    found: dict[str, Candidate] = {}
+    for m in tagger.rules.mention.finditer(sent):
+        res, how = tagger.resolve_mention(m, on, history)
+        if res is None or not res.affiliation:
+            continue
+        kind = _kind_of(m, how)
+        if kind in ("person", "title") and res.actor_id:
+            history.append(res)
+        sub = bool(_SUBORD.search(sent, max(0, m.start() - 20), m.start()))
+        rep = bool(_WISHED.search(sent, max(0, m.start() - 40), m.start()) or _PASSIVE.match(sent, m.end()))
+        c = found.get(res.affiliation)
+        if c is None:
+            found[res.affiliation] = Candidate(idx, s0, s1, res, kind, [(m.start(), m.end())], {kind}, sub, rep)
+            continue
+        c.subordinate = c.subordinate and sub
+        c.reported = c.reported and rep
+        c.spans.append((m.start(), m.end()))
+        c.kinds.add(kind)
+        if KIND_RANK[kind] < KIND_RANK[c.kind]:
+            c.res, c.kind = res, kind
+    return found
 
 
 def _vocabulary_sentences(text: str, spans) -> set[int]:
     """Indexes of the sentences on the issues' vocabulary (one scan of the text per pattern)."""
     starts = [a for a, _ in spans]
+    low = text.lower()      # same offsets: str.lower keeps the length of these texts' letters
 
-    def hits(rx):
-        return {bisect_right(starts, m.start()) - 1 for m in rx.finditer(text)}
+    def hits(rx, s):
+        return {bisect_right(starts, m.start()) - 1 for m in rx.finditer(s)}
 
-    return hits(GATE) | (hits(WEAK) & hits(WAR))
+    if len(low) != len(text):     # a rare letter whose lower case is longer ("İ"): scan case-blind
+        return hits(re.compile(GATE.pattern, re.I), text) | (hits(re.compile(WEAK.pattern, re.I), text) & hits(WAR, text))
+    return hits(GATE, low) | (hits(WEAK, low) & hits(WAR, text))
 
 
 def _people(tagger, sent: str, on, history) -> Resolution | None:

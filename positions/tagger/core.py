@@ -24,6 +24,7 @@ from positions.reference import codebook as codebook_mod
 from positions.reference import registry as registry_mod
 from positions.tagger import document, segments, speakers
 from positions.tagger.rules import compile_rules
+from positions.tagger.text import sentences
 
 
 class Tagger:
@@ -88,9 +89,10 @@ class Tagger:
         """Speakers of a sentence; `quoted`: it starts inside a quotation opened earlier."""
         return speakers.speakers_of(self, sent, on, history, quoted)
 
-    def candidates(self, text: str, published: date | None):
-        """Rule candidates (speaker, issue, stance, sentence) of a document."""
-        return document.candidates(self, text, published)
+    def candidates(self, text: str, published: date | None, spans=None):
+        """Rule candidates (speaker, issue, stance, sentence) of a document; `spans`: its sentences
+        when already split."""
+        return document.candidates(self, text, published, spans)
 
     def records(self, cands, text, published, source_url="", source_title="", offset=0) -> list[Statement]:
         """One Statement per (speaker, issue, stance) from rule candidates."""
@@ -99,12 +101,14 @@ class Tagger:
     def tag(self, text: str, published: date | None = None, source_url: str = "", source_title: str = "",
             offset: int = 0) -> list[Statement]:
         """Tag one document with the layers of `self.mode` (rules / model / both)."""
-        rule_recs = self.records(self.candidates(text, published), text, published, source_url, source_title, offset)
+        spans = sentences(text, self.rules.abbreviations)      # split once for both layers
+        rule_recs = self.records(self.candidates(text, published, spans), text, published, source_url, source_title,
+                                 offset)
         if self.mode == "rules" or self.model is None:
             return rule_recs
         from positions.tagger import hybrid
 
-        return hybrid.tag_with_model(self, text, published, rule_recs, source_url, source_title, offset)
+        return hybrid.tag_with_model(self, text, published, rule_recs, source_url, source_title, offset, spans)
 
 
 def tag_text(text: str, published: date | None = None, source_url: str = "", source_title: str = "",

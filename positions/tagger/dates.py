@@ -12,6 +12,41 @@ import re
 from datetime import date, timedelta
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+# How much of the date each rule's text gives ("in November" stands for the month, not the 1st);
+# every other rule gives a day.
+RULE_PRECISION = {"date:month": "month", "date:this_month": "month", "date:last_week": "week"}
+
+
+class ResolvedDate(date):
+    """A resolved statement date with how much of it the text gives: "day", "week" or "month"
+    (the `date_precision` of a Statement). Compares and prints as the plain date."""
+
+    __slots__ = ("precision",)
+
+    def __new__(cls, year, month=None, day=None, precision: str = "day"):
+        obj = date.__new__(cls, year, month, day) if month is not None else date.__new__(cls, year)
+        obj.precision = precision
+        return obj
+
+    def __reduce__(self):
+        return (ResolvedDate, (self.year, self.month, self.day, self.precision))
+
+
+def with_precision(day: date | None, precision: str | None) -> date | None:
+    """`day` carrying `precision` (None stays None; no precision means a day)."""
+    if day is None:
+        return None
+    return ResolvedDate(day.year, day.month, day.day, precision or "day")
+
+
+def precision_of(day: date | None) -> str | None:
+    """The precision a resolved date carries ("day" for a plain date; None for no date)."""
+    return None if day is None else getattr(day, "precision", "day")
+
+
+def plain(day: date | None) -> date | None:
+    """The plain date of a resolved one (what a Statement stores beside its precision)."""
+    return None if day is None else date(day.year, day.month, day.day)
 
 
 class DateRules:
@@ -67,7 +102,8 @@ class DateRules:
         if not hits:
             return None, ""
         _, d, rule = min(hits, key=lambda h: h[0])
-        return d, rule
+        precision = precision_of(previous) if rule == "date:same_day" else RULE_PRECISION.get(rule, "day")
+        return with_precision(d, precision), rule
 
     def _month_no(self, name: str) -> int:
         key = name.lower()[:3]

@@ -12,27 +12,18 @@ def score_prepared(model, prepared, mode: str) -> scoring.Tally:
     """Scorer logic over prepared documents for one layer set-up; confidence calibrated as `tag` prints it."""
     tally = scoring.Tally()
     for p in prepared:
-        recs = training.decode(model, p, mode)
-        if mode != "rules" and model.card.get("calibration"):
-            for r in recs:
-                if "layer:model" in r["cues"]:
-                    r["confidence"] = round(model.confidence(r["confidence"]), 2)
-        scoring.add(tally, p.doc.text, p.doc.statements, recs)
+        scoring.add(tally, p.doc.text, p.doc.statements, training.decode(model, p, mode, calibrate=True))
     return tally
-
-
-def fold_of(doc_id: str, k: int = 5) -> int:
-    return zlib.crc32(doc_id.encode()) % k
 
 
 def cross_validation(prepared, threshold: float, k: int = 5) -> list[tuple[int, scoring.Tally]]:
     """k folds of train by document; each fold scored by a model fitted on the others ("both")."""
     out = []
     for f in range(k):
-        fit_on = [e for p in prepared if fold_of(p.doc.doc_id, k) != f for e in p.examples()]
+        fit_on = [e for p in prepared if training.fold_of(p.doc.doc_id, k) != f for e in p.examples()]
         model = training.fit(fit_on)
         model.threshold = threshold
-        out.append((f, score_prepared(model, [p for p in prepared if fold_of(p.doc.doc_id, k) == f], "both")))
+        out.append((f, score_prepared(model, [p for p in prepared if training.fold_of(p.doc.doc_id, k) == f], "both")))
     return out
 
 
@@ -61,7 +52,7 @@ def report(tagger, model, docs: dict, dev_docs, model_only, throughput: dict) ->
     prep = {s: [training.prepare(tagger, d) for d in ds] for s, ds in docs.items()}
     test_plain = [training.prepare(tagger, d, use_rules=False) for d in docs["test"]]
     lines = [f"# model {model.card.get('weights_sha256', '')[:12]} trained on {model.card['trained_on']}",
-             f"# threshold {model.threshold} (chosen on validation), seed {model.card['settings']['seed']}", ""]
+             f"# threshold {model.threshold} (chosen on validation + out-of-fold train, no test document), seed {model.card['settings']['seed']}", ""]
     lines.append(f"## Test split ({len(docs['test'])} documents, {sum(len(d.statements) for d in docs['test'])} statements)"
                  " - ablation by layer")
     both = None
@@ -84,7 +75,8 @@ def report(tagger, model, docs: dict, dev_docs, model_only, throughput: dict) ->
               "N_docs  model_F1  both_F1  both_P"]
     for n, tm, tb in learning_curve(prep["train"], prep["validation"], model.threshold):
         lines.append(f"{n:6d}  {tm.f1:8.3f}  {tb.f1:7.3f}  {tb.precision:6.3f}")
-    lines += ["", "## Throughput (one core, synthetic news text of bench.py; best of 3 interleaved runs)",
+    lines += ["", "## Throughput (CPU time of one process = one core, synthetic news text of bench.py; best of 3 "
+              "interleaved runs)",
               f"bytes={throughput['bytes']} sentences={throughput['sentences']} records={throughput['records']}",
               f"bare sentence split: {throughput['split_s']:.3f} s ({throughput['bytes'] / 1e6 / throughput['split_s']:.1f} MB/s)",
               f"tagger (both layers): {throughput['tag_s']:.3f} s ({throughput['mb_per_s']:.2f} MB/s)   (target: >= 1 MB/s per core)"]

@@ -16,6 +16,17 @@ ISSUE_TAG = {"cross_border_strikes": "S", "trainer_deployment": "T"}
 _WORD = re.compile(r"[a-z0-9]+(?:['’-][a-z0-9]+)*|ACTOR|OTHER|[“”\"?]")
 WINDOW = 6
 STEM = 5
+CLAUSE = 12     # words right of the candidate read as its clause (trigrams, negation, modality)
+# Grammar markers read as features, not rules: the classifiers learn what they mean near a candidate.
+# Word sets (a set lookup per word; stems for the inflected verbs).
+NEGATION = frozenset("not no never neither nor against without rule rules ruled ruling cannot deny denied denies "
+                     "won't can't don't doesn't didn't isn't wouldn't won’t can’t don’t doesn’t didn’t isn’t "
+                     "wouldn’t".split())
+NEGATION_STEMS = frozenset(("rejec", "refus", "oppos"))
+MODAL = frozenset("if unless only provided would could might may once until after when backstop mandate".split())
+MODAL_STEMS = frozenset(("condi", "guara"))
+REPORTING = frozenset("said says say told tells stated states added adds noted warned stressed announced according "
+                      "insisted claimed declared wrote argued emphasised emphasized confirmed".split())
 
 
 def masked(sent: Sentence, cand: Candidate) -> str:
@@ -46,9 +57,13 @@ def tokens(sent: Sentence, cand: Candidate, rule_view: dict) -> list[str]:
         out += [f"L:{w[:STEM]}" for w in words[max(0, i - WINDOW):i]]
         out += [f"R:{w[:STEM]}" for w in words[i + 1:i + 1 + WINDOW]]
         out.append(f"pos:{min(i // 5, 6)}")
+        out += _clause_tokens(words, i)
+    out += _markers(words, "S")
     out += [f"k:{k}" for k in sorted(cand.kinds)]
     if cand.subordinate:
         out.append("k:subordinate")
+    if cand.reported:
+        out.append("k:reported")
     out.append(f"aff:{cand.affiliation}")
     out.append(f"n:{min(len(sent.candidates), 3)}")
     if sent.context:
@@ -62,6 +77,32 @@ def tokens(sent: Sentence, cand: Candidate, rule_view: dict) -> list[str]:
         doc = rule_view.get("doc", {}).get((cand.affiliation, issue))
         if doc:
             out.append(f"rd:{ISSUE_TAG[issue]}:{doc}")
+    return out
+
+
+def _clause_tokens(words: list[str], i: int) -> list[str]:
+    """The candidate's own clause (the words right of ACTOR): trigrams, word pairs, negation and
+    modality markers, and how far the nearest reporting verb is."""
+    right = words[i + 1:i + 1 + CLAUSE]
+    out = [f"t:{a}_{b}_{c}" for a, b, c in zip(right, right[1:], right[2:])]
+    out += [f"RB:{a}_{b}" for a, b in zip(right, right[1:])]
+    out += _markers(right, "R")
+    verbs = [j for j, w in enumerate(words) if w in REPORTING]
+    if verbs:
+        d = min(verbs, key=lambda j: abs(j - i)) - i
+        out.append(f"rv:{max(-3, min(3, d // 3))}")
+    else:
+        out.append("rv:none")
+    return out
+
+
+def _markers(words: list[str], where: str) -> list[str]:
+    """neg:/mod: tokens when `words` hold a negation / a modal or conditional marker."""
+    out = []
+    if any(w in NEGATION or w[:5] in NEGATION_STEMS for w in words):
+        out.append(f"neg:{where}")
+    if any(w in MODAL or w[:5] in MODAL_STEMS for w in words):
+        out.append(f"mod:{where}")
     return out
 
 

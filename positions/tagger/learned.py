@@ -43,22 +43,22 @@ class Rows:
 
 def vectorize(token_lists, n_features: int) -> Rows:
     """Token counts hashed into `n_features` columns (crc32, stable across runs and machines), each
-    row scaled to unit length."""
-    indptr, indices, data = [0], [], []
-    column: dict[str, int] = {}     # tokens repeat across rows ("u:the", "k:state"): hash each once per call
-    for toks in token_lists:
-        counts: dict[int, float] = {}
-        for t in toks:
-            h = column.get(t)
-            if h is None:
-                h = column[t] = zlib.crc32(t.encode("utf-8")) % n_features
-            counts[h] = counts.get(h, 0.0) + 1.0
-        norm = sum(v * v for v in counts.values()) ** 0.5 or 1.0
-        for h in sorted(counts):
-            indices.append(h)
-            data.append(counts[h] / norm)
-        indptr.append(len(indices))
-    return Rows(np.array(indptr, np.int64), np.array(indices, np.int64), np.array(data, np.float32), n_features)
+    row scaled to unit length. Each distinct token is hashed once per call; counting, sorting and
+    scaling run in numpy over all rows at once."""
+    n_rows = len(token_lists)
+    lengths = np.array([len(t) for t in token_lists], np.int64)
+    flat = [t for toks in token_lists for t in toks]
+    column = {t: zlib.crc32(t.encode("utf-8")) % n_features for t in set(flat)}
+    cols = np.array(list(map(column.__getitem__, flat)), np.int64)
+    keys, counts = np.unique(np.repeat(np.arange(n_rows, dtype=np.int64), lengths) * n_features + cols,
+                             return_counts=True)
+    rows, indices = np.divmod(keys, n_features)
+    vals = counts.astype(np.float64)
+    norm = np.sqrt(np.bincount(rows, weights=vals * vals, minlength=n_rows))
+    norm[norm == 0] = 1.0
+    indptr = np.zeros(n_rows + 1, np.int64)
+    np.cumsum(np.bincount(rows, minlength=n_rows), out=indptr[1:])
+    return Rows(indptr, indices.astype(np.int64), (vals / norm[rows]).astype(np.float32), n_features)
 
 
 @dataclass
@@ -96,9 +96,10 @@ class Model:
     threshold: float = 0.5
     card: dict = field(default_factory=dict)
 
-    def confidence(self, score: float) -> float:
-        """Calibrated confidence of a score (isotonic map fitted on validation, in the card)."""
-        cal = self.card.get("calibration")
+    def confidence(self, score: float, layer: str = "model") -> float:
+        """Calibrated confidence of a layer's raw score (isotonic maps fitted on documents the fitted
+        models never saw, in the card: `calibration` for the model, `calibration_rules` for the rules)."""
+        cal = self.card.get("calibration" if layer == "model" else f"calibration_{layer}")
         return float(np.interp(score, cal["x"], cal["y"])) if cal else min(0.99, score)
 
     def save(self, path: Path) -> None:
@@ -158,9 +159,9 @@ class Scored:
         return self.p_issue * self.p_stance
 
 
-def featurize(tagger, text: str, published: date | None, rule_records) -> tuple[list, list]:
+def featurize(tagger, text: str, published: date | None, rule_records, spans=None) -> tuple[list, list]:
     """(candidates as (sentence, candidate) pairs, their feature tokens) of one document."""
-    sents = cand_mod.generate(tagger, text, published)
+    sents = cand_mod.generate(tagger, text, published, spans)
     view = feat.rule_view(tagger, sents, rule_records)
     pairs = [(s, c) for s in sents for c in s.candidates]
     return pairs, [feat.tokens(s, c, view) for s, c in pairs]

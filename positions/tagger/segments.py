@@ -7,6 +7,7 @@ from datetime import date
 
 from positions.model import Statement
 from positions.reference.registry import Resolution
+from positions.tagger import dates as dates_mod
 
 
 @dataclass
@@ -24,10 +25,9 @@ class RuleCandidate:
 
 
 
-def segment_candidates(tagger, text, span, issues, speakers, published, day, date_rule):
-    R = tagger.rules
-    s0, s1 = span
-    sent = text[s0:s1]
+def segment_bounds(speakers, n: int) -> tuple[list, list]:
+    """(main speakers in clause order, (speaker, start, end) of each speaker's segment) of a sentence
+    of length `n`; nested speakers own the rest of the sentence from their mention."""
     main = sorted([s for s in speakers if not s.nested], key=lambda s: s.clause_start)
     # Merge a state with a named speaker of the same affiliation in the same sentence
     # ("Lithuania is prepared ..., Lithuanian Prime Minister ... said"): most specific speaker wins.
@@ -37,13 +37,22 @@ def segment_candidates(tagger, text, span, issues, speakers, published, day, dat
     for k, sp in enumerate(main):
         start = sp.clause_start if k > 0 or sp.sub else 0
         nxt = [o.clause_start for o in main[k + 1:] if o.clause_start > sp.clause_start]
-        end = nxt[0] if nxt else len(sent)
+        end = nxt[0] if nxt else n
         if k > 0 and main[k - 1].clause_start == sp.clause_start:
             start = bounds[-1][1]
         bounds.append((sp, start, end))
     for sp in speakers:
         if sp.nested:
-            bounds.append((sp, sp.start, len(sent)))
+            bounds.append((sp, sp.start, n))
+    return main, bounds
+
+
+def segment_candidates(tagger, text, span, issues, speakers, published, day, date_rule):
+    """Rule candidates of one sentence: per speaker segment its issues, stance cue and date."""
+    R = tagger.rules
+    s0, s1 = span
+    sent = text[s0:s1]
+    main, bounds = segment_bounds(speakers, len(sent))
     out = []
     single = len(bounds) == 1
     for sp, a, b in bounds:
@@ -59,19 +68,7 @@ def segment_candidates(tagger, text, span, issues, speakers, published, day, dat
                 head = clause[:off + um.start()]
                 if tagger.stance_of(head[off:])[0] is None:
                     continue
-        seg_issues = tagger.issues_of(clause, {i for i, _ in issues}) if not single else issues
-        if not seg_issues and sp.nested:
-            seg_issues = [(i, c) for i, c in issues]
-        if not seg_issues and sp.sub:
-            # "..., after Macron said nothing should be ruled out": the clause refers to the
-            # sentence's issue; as context only (a specific stance cue is needed).
-            seg_issues = [(i, f"issue:{i}:context") for i, _ in issues]
-        criticism = None
-        if not seg_issues and not sp.nested:
-            # "X took aim at / rejected <someone else's position>": the sentence's issue applies.
-            st, cue = tagger.stance_of(clause)
-            if st == "oppose":
-                seg_issues, criticism = list(issues), (st, cue)
+        seg_issues, criticism = _segment_issues(tagger, clause, issues, sp, single)
         if not seg_issues:
             continue
         stance_clause = clause if head is None else head
@@ -108,6 +105,23 @@ def segment_candidates(tagger, text, span, issues, speakers, published, day, dat
                     out.append(RuleCandidate((res.actor_id or res.name, issue, stance), res, issue, stance, s0, s1, None,
                                          [icue, "speaker:listed", scue], confidence(tagger, "reported", icue, scue, clause)))
     return out
+
+
+def _segment_issues(tagger, clause: str, issues, sp, single: bool):
+    """(issues of one speaker's segment, (stance, cue) when it criticises another's position)."""
+    seg_issues = tagger.issues_of(clause, {i for i, _ in issues}) if not single else issues
+    if not seg_issues and sp.nested:
+        seg_issues = [(i, c) for i, c in issues]
+    if not seg_issues and sp.sub:
+        # "..., after Macron said nothing should be ruled out": the clause refers to the
+        # sentence's issue; as context only (a specific stance cue is needed).
+        seg_issues = [(i, f"issue:{i}:context") for i, _ in issues]
+    if not seg_issues and not sp.nested:
+        # "X took aim at / rejected <someone else's position>": the sentence's issue applies.
+        st, cue = tagger.stance_of(clause)
+        if st == "oppose":
+            return list(issues), (st, cue)
+    return seg_issues, None
 
 
 # "neither by the British, nor by the French, and not by the Americans either": states as the agents of one position.
@@ -155,9 +169,11 @@ def records(tagger, cands, text, published, source_url, source_title, offset):
     out = []
     for key, c in best.items():
         res = c.res
+        day = c.day or dates.get(key)
         out.append(Statement(
             actor=res.name, actor_id=res.actor_id, affiliation=res.affiliation, actor_type=res.actor_type,
-            role=res.role_title, issue=c.issue, stance=c.stance, statement_date=c.day or dates.get(key),
+            role=res.role_title, issue=c.issue, stance=c.stance, statement_date=dates_mod.plain(day),
+            date_precision=dates_mod.precision_of(day),
             evidence=text[c.start:c.end], source_url=source_url, source_title=source_title, published=published,
             confidence=c.score, origin="tagged", status="suggested", cues=tuple(c.cues),
             evidence_start=c.start + offset, evidence_end=c.end + offset,

@@ -84,26 +84,8 @@ def resolve_mention(tagger, m, on, history) -> tuple[Resolution | None, str]:
 
 def speakers_of(tagger, sent: str, on, history, quoted: bool = False) -> list[Speaker]:
     """Speakers of a sentence; `quoted`: the sentence starts inside a quotation opened earlier."""
-    R = tagger.rules
     out: list[Speaker] = []
-    mentions = []
-    prev = None
-    for m in R.mention.finditer(sent):
-        res, how = resolve_mention(tagger, m, on, history)
-        if prev is not None and m.group("t_spokesperson") and not (m.group("qual") or m.group("qual2")) \
-                and _POSSESSIVE.fullmatch(sent, prev[0].end(), m.start()):
-            # "Putin's spokesman": the spokesperson of the possessor's government; the possessor
-            # is not a speaker here.
-            if prev[1] is not None and prev[1].affiliation:
-                p = tagger.registry.holder(prev[1].affiliation, "spokesperson", on) if on else None
-                res = tagger.registry.resolve(p.name, on) if p else tagger.registry.resolve(prev[1].affiliation, on)
-                how = "title"
-                if mentions and mentions[-1][0] is prev[0]:
-                    mentions.pop()
-        prev = (m, res)
-        if res is None:
-            continue
-        mentions.append((m, res, how))
+    mentions = _resolved_mentions(tagger, sent, on, history)
     i = 0
     while i < len(mentions):
         m, res, how = mentions[i]
@@ -114,34 +96,7 @@ def speakers_of(tagger, sent: str, on, history, quoted: bool = False) -> list[Sp
             i += 1
             continue
         if how == "state":
-            # States (and chains "Canada and Finland", "Sweden, Finland, and Canada") as subjects.
-            chain = [(m, res)]
-            j = i
-            while j + 1 < len(mentions) and mentions[j + 1][2] == "state" and \
-                    _is_list_glue(sent[mentions[j][0].end():mentions[j + 1][0].start()]):
-                j += 1
-                chain.append((mentions[j][0], mentions[j][1]))
-            if len(chain) > 1 and all(sent[a[0].end():b[0].start()].strip() == ","
-                                      for a, b in zip(chain, chain[1:])):
-                # Commas only, no "and"/"or": not a list ("... a summit in Paris, Czechia announced").
-                chain, j = chain[:1], i
-            tail = sent[chain[-1][0].end():]
-            lead = sent[:m.start()]
-            in_quote = _in_sentence_quote(sent, m.start()) or (quoted and _quote_still_open(sent, m.start()))
-            objects = all(c[1].affiliation in R.object_states for c in chain)
-            if not objects:
-                chain = [c for c in chain if c[1].affiliation not in R.object_states]
-            if in_quote:
-                pass
-            elif (R.speech_after.match(tail) if objects else R.subj_verbs.match(tail)) and _clause_start_ok(lead) \
-                    and not _PASSIVE.match(tail) and not _WISHED.search(lead, max(0, len(lead) - 40)):
-                cs, sub = _clause_of(lead, m.start())
-                for cm, cres in chain:
-                    out.append(Speaker(cres, cm.start(), cm.end(), "state", cs, sub=sub))
-            elif R.proposal_after.search(lead):
-                for cm, cres in chain:
-                    out.append(Speaker(cres, cm.start(), cm.end(), "reported", m.start(), nested=True))
-            i = j + 1
+            i = _state_speakers(tagger, sent, mentions, i, quoted, out)
             continue
         pair = _joint_subject(tagger, sent, mentions, i, before) if how in ("person", "title") else None
         if pair:
@@ -151,25 +106,89 @@ def speakers_of(tagger, sent: str, on, history, quoted: bool = False) -> list[Sp
                 out.append(Speaker(pres, pm.start(), pm.end(), phow, cs, sub=sub))
             i += 2
             continue
-        if R.proposal_before.match(after):
-            out.append(Speaker(res, m.start(), m.end(), "reported", m.start(), nested=True))
-        elif R.according.search(before):
-            out.append(Speaker(res, m.start(), m.end(), how, _quote_start(sent, m.start())))
-        elif R.speech_after.match(after):
-            cs, sub = _clause_of(before, m.start())
-            out.append(Speaker(res, m.start(), m.end(), how, cs, sub=sub))
-        elif R.speech_before.search(before):
-            out.append(Speaker(res, m.start(), m.end(), how, _quote_start(sent, m.start())))
-        elif how in ("person", "title") and R.subj_verbs.match(after) and _clause_start_ok(before) \
-                and not _in_sentence_quote(sent, m.start()) and not _PASSIVE.match(after) and not _WISHED.search(before, max(0, len(before) - 40)):
-            # A named person as the subject of a clause ("Biden has authorized Kyiv to ...").
-            cs, sub = _clause_of(before, m.start())
-            out.append(Speaker(res, m.start(), m.end(), "subject", cs, sub=sub))
-        elif R.proposal_after.search(before):
-            out.append(Speaker(res, m.start(), m.end(), "reported", m.start(), nested=True))
+        sp = _named_speaker(tagger, sent, m, res, how)
+        if sp is not None:
+            out.append(sp)
         i += 1
     return out
 
+
+def _resolved_mentions(tagger, sent: str, on, history) -> list[tuple]:
+    """(match, Resolution, how) of the actors named in a sentence; "Putin's spokesman" is the
+    spokesperson of the possessor's government (the possessor is then no mention)."""
+    mentions = []
+    prev = None
+    for m in tagger.rules.mention.finditer(sent):
+        res, how = resolve_mention(tagger, m, on, history)
+        if prev is not None and m.group("t_spokesperson") and not (m.group("qual") or m.group("qual2")) \
+                and _POSSESSIVE.fullmatch(sent, prev[0].end(), m.start()):
+            if prev[1] is not None and prev[1].affiliation:
+                p = tagger.registry.holder(prev[1].affiliation, "spokesperson", on) if on else None
+                res = tagger.registry.resolve(p.name, on) if p else tagger.registry.resolve(prev[1].affiliation, on)
+                how = "title"
+                if mentions and mentions[-1][0] is prev[0]:
+                    mentions.pop()
+        prev = (m, res)
+        if res is not None:
+            mentions.append((m, res, how))
+    return mentions
+
+
+def _state_speakers(tagger, sent: str, mentions, i: int, quoted: bool, out: list) -> int:
+    """States (and chains "Canada and Finland", "Sweden, Finland, and Canada") as subjects from
+    mention `i`: appends their speakers to `out`, returns the index of the next mention."""
+    R = tagger.rules
+    m, res, _ = mentions[i]
+    chain = [(m, res)]
+    j = i
+    while j + 1 < len(mentions) and mentions[j + 1][2] == "state" and \
+            _is_list_glue(sent[mentions[j][0].end():mentions[j + 1][0].start()]):
+        j += 1
+        chain.append((mentions[j][0], mentions[j][1]))
+    if len(chain) > 1 and all(sent[a[0].end():b[0].start()].strip() == "," for a, b in zip(chain, chain[1:])):
+        # Commas only, no "and"/"or": not a list ("... a summit in Paris, Czechia announced").
+        chain, j = chain[:1], i
+    tail = sent[chain[-1][0].end():]
+    lead = sent[:m.start()]
+    in_quote = _in_sentence_quote(sent, m.start()) or (quoted and _quote_still_open(sent, m.start()))
+    objects = all(c[1].affiliation in R.object_states for c in chain)
+    if not objects:
+        chain = [c for c in chain if c[1].affiliation not in R.object_states]
+    if in_quote:
+        pass
+    elif (R.speech_after.match(tail) if objects else R.subj_verbs.match(tail)) and _clause_start_ok(lead) \
+            and not _PASSIVE.match(tail) and not _WISHED.search(lead, max(0, len(lead) - 40)):
+        cs, sub = _clause_of(lead, m.start())
+        for cm, cres in chain:
+            out.append(Speaker(cres, cm.start(), cm.end(), "state", cs, sub=sub))
+    elif R.proposal_after.search(lead):
+        for cm, cres in chain:
+            out.append(Speaker(cres, cm.start(), cm.end(), "reported", m.start(), nested=True))
+    return j + 1
+
+
+def _named_speaker(tagger, sent: str, m, res, how) -> Speaker | None:
+    """A named person, title or organisation as a speaker, by the words around the mention."""
+    R = tagger.rules
+    after, before = sent[m.end():], sent[:m.start()]
+    if R.proposal_before.match(after):
+        return Speaker(res, m.start(), m.end(), "reported", m.start(), nested=True)
+    if R.according.search(before):
+        return Speaker(res, m.start(), m.end(), how, _quote_start(sent, m.start()))
+    if R.speech_after.match(after):
+        cs, sub = _clause_of(before, m.start())
+        return Speaker(res, m.start(), m.end(), how, cs, sub=sub)
+    if R.speech_before.search(before):
+        return Speaker(res, m.start(), m.end(), how, _quote_start(sent, m.start()))
+    if how in ("person", "title") and R.subj_verbs.match(after) and _clause_start_ok(before) \
+            and not _in_sentence_quote(sent, m.start()) and not _PASSIVE.match(after) \
+            and not _WISHED.search(before, max(0, len(before) - 40)):
+        # A named person as the subject of a clause ("Biden has authorized Kyiv to ...").
+        cs, sub = _clause_of(before, m.start())
+        return Speaker(res, m.start(), m.end(), "subject", cs, sub=sub)
+    if R.proposal_after.search(before):
+        return Speaker(res, m.start(), m.end(), "reported", m.start(), nested=True)
+    return None
 
 
 def _joint_subject(tagger, sent: str, mentions, i: int, before: str):
