@@ -13,14 +13,14 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from positions.analysis import engine
+from positions.analysis import engine, fast
 from positions.present import charts
 from positions.reference import codebook
 from positions.present import export
 from positions.present import widgets as export_widgets
 from positions.present import figures
 from positions.reference import registry
-from positions.data import analytical, store
+from positions.data import store
 from positions.present import view
 from positions.present import login, review_forms
 from positions.present import rows as rows_mod
@@ -56,12 +56,9 @@ st.html("<style>[data-testid='stCaptionContainer'], [data-testid='stCaptionConta
 
 @st.cache_resource(show_spinner="Loading statements…", max_entries=4)
 def load_frame(path: str, version: str) -> pd.DataFrame:
-    """The statements, prepared for the engine once per store version (shared, never mutated): a
-    database through the store; a CSV file through its analytical copy (validated when written,
-    rebuilt when the file changes)."""
-    if store.is_db_url(path):
-        return engine.prepare(store.load_frame(path))
-    return engine.prepare(analytical.load(path, accepted_only=True))
+    """The accepted statements, once per store version (shared, never mutated), from the store's
+    analytical copy (CSV or database; validated when written, refreshed when the store changes)."""
+    return fast.page_frame(path)
 
 
 @st.cache_resource(show_spinner=False)

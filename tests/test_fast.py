@@ -63,3 +63,61 @@ def test_fast_equals_engine_on_bundled_data(issue):
     assert events_of(got) == events_of(ref)
     for on in pd.date_range("2022-02-28", "2025-12-31", freq="ME")[::5]:
         assert positions(got, on) == positions(ref, on)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(df=tables(), frm=st.integers(-5, 60), span=st.integers(0, 60), min_conf=st.sampled_from(MIN_CONF))
+def test_fast_daily_series_and_changes_equal_the_engine(df, frm, span, min_conf):
+    """The supporters chart's daily series and the changes view's table, from the fast path's
+    change events, equal the engine's (the views read only these)."""
+    rows = subset(prepared(df), min_conf)
+    ref, got = engine.official(rows, ISSUE), fast.official(rows, ISSUE)
+    start, end = START + timedelta(days=frm), START + timedelta(days=frm + span)
+    a, b = ref.daily(start, end), got.daily(start, end)
+    assert (list(a.days), a.states, a.codes.tolist()) == (list(b.days), b.states, b.codes.tolist())
+    cols = ["affiliation", "from_stance", "to_stance", "direction", "since", "id"]
+    assert ref.changes(start, end)[cols].values.tolist() == got.changes(start, end)[cols].values.tolist()
+    assert ref.supporters(end, True) == got.supporters(end, True)
+
+
+WORDS = st.sampled_from(["mini", "ster", "Minister", "we", "ATACMS", "range", "x", "é", "Ü"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(texts=st.lists(st.tuples(*[st.lists(WORDS, max_size=4).map(" ".join)] * 4), min_size=0, max_size=12),
+       query=st.lists(WORDS, max_size=3).map(" ".join))
+def test_search_equals_every_word_in_the_joined_fields(texts, query):
+    """aggregate.search (each column alone) keeps exactly the rows whose fields, joined by spaces,
+    contain every word of the query, case-insensitively (the definition)."""
+    from positions.analysis import aggregate
+
+    rows = pd.DataFrame(texts, columns=["actor", "role", "evidence", "source_title"], dtype=str)
+    rows["affiliation"] = pd.Categorical(["FR", "DE", "US"] * 4)[:len(rows)]
+    rows.index = rows.index * 3 + 1  # labels survive, as on filtered rows
+    hay = (rows["actor"] + " " + rows["role"] + " " + rows["affiliation"].astype(str) + " " + rows["evidence"] + " "
+           + rows["source_title"]).str.lower()
+    want = [i for i in rows.index if all(w in hay[i] for w in query.lower().split())]
+    assert list(aggregate.search(rows, query).index) == want
+
+
+def test_page_frame_of_a_csv_and_of_its_sqlite_import_hold_the_accepted_statements(tmp_path, reg):
+    """The page's one read: accepted statements only, the same from a CSV and from a database
+    holding the same rows, and equal to the validating reader's (merged, prepared) statements."""
+    from positions.data import db, store, synthetic, transfer
+
+    path = tmp_path / "statements.csv"
+    df = synthetic.generate(400, seed=3, reg=reg)
+    df.loc[df.index[::7], "status"] = "rejected"
+    synthetic.write(df, path)
+    url = db.sqlite_url(tmp_path / "store.sqlite")
+    eng = db.open_store(url, seed=False)
+    transfer.import_csv(eng, path, "tester")
+    eng.dispose()
+    ref = engine.prepare(store.load_frame(path))
+    ref = ref[ref["status"] == "accepted"]
+    cols = ["id", "affiliation", "stance", "effective_date", "rank", "counts", "evidence", "n_sources"]
+    want = ref[cols].astype(str).sort_values("id").values.tolist()
+    for source in (path, url):
+        got = fast.page_frame(source)
+        assert set(got["status"].astype(str)) == {"accepted"}
+        assert got[cols].astype(str).sort_values("id").values.tolist() == want

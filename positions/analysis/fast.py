@@ -68,6 +68,16 @@ def events(counted: pd.DataFrame, rows: pd.DataFrame, names: np.ndarray) -> pd.D
                          "set_by_id": rows["id"].to_numpy()[rows.index.get_indexer(labels)]}, columns=cols)
 
 
+def page_frame(source) -> pd.DataFrame:
+    """The statements the page shows (the accepted ones) of `source`, a CSV path or a database URL,
+    prepared for the engine and read from the store's analytical copy, which is built or refreshed
+    first when the store changed: no parsing, validation or merging on a cold start. Shared by
+    every session: never mutate it."""
+    from positions.data import analytical
+
+    return analytical.load(source, accepted_only=True)
+
+
 def official(rows: pd.DataFrame, issue: str) -> engine.Official:
     """engine.official(rows, issue) with the change events from DuckDB (rows: prepared, may be filtered)."""
     rows = engine.prepare(rows)
