@@ -109,7 +109,7 @@ def side_table(path: str, mtime: float, query: str) -> pd.DataFrame:
         rows = figures.evidence_rows(rows, state, figures.as_of_date(df, state)).head(TABLE_ROWS)
     else:
         frm, to = figures.compare_dates(df, state)
-        rows = engine.official(rows, state.issue).changes(frm, to)
+        rows = fast.official(rows, state.issue).changes(frm, to)
         if state.stances:
             rows = rows[rows["to_stance"].isin(state.stances) | rows["from_stance"].isin(state.stances)]
         extra["moved from"] = rows["from_stance"].map(lambda s: cb.stances[s].label if s else cb.no_position_label)

@@ -330,9 +330,10 @@ def _write_parquet(df: pd.DataFrame, path: Path) -> None:
     os.replace(tmp, path)
 
 
-# Few distinct values: dictionary codes instead of one string per row (the engine's own category
-# columns are categories already).
-SMALL_TEXT = ("date_precision", "attribution", "source_type", "weak_source")
+# Few distinct values (types, precisions; speakers, roles and notes repeat across thousands of
+# statements): dictionary codes instead of one string per row, so a filter copies 4-byte codes,
+# not text. Categories in sorted order, so sorting by them sorts by the text.
+SMALL_TEXT = ("date_precision", "attribution", "source_type", "weak_source", "actor", "actor_id", "role", "note")
 
 
 def load_parquet(path: Path, columns: list[str] | None = None, filters=None) -> pd.DataFrame:
@@ -364,7 +365,7 @@ def _to_pandas(name: str, array: pa.Array) -> pd.Series:
     if name == "evidence":  # the longest text: Python strings are taken by pointer, Arrow's copied
         series = series.astype(object)
     elif name in SMALL_TEXT:
-        series = series.astype("category")
+        series = pd.Series(pd.Categorical(series), index=series.index)
     return series.rename(name)
 
 
