@@ -73,8 +73,8 @@ def view_figures(path: str, mtime: float, query: str) -> list[figures.NamedFigur
     return figures.figures_for_view(load_frame(path, mtime), view.parse_query_string(query), cb, reg)
 
 
-# Few entries: each holds its view's statements (hundreds of MB at a million statements).
-@st.cache_resource(show_spinner=False, max_entries=4, ttl=3600)
+# One entry: it holds its view's statements (hundreds of MB at a million statements; peak memory).
+@st.cache_resource(show_spinner=False, max_entries=1, ttl=3600)
 def view_export(path: str, mtime: float, query: str, base_url: str | None = None) -> export.Export:
     """The view's statements, labels and figures for the download buttons, once per view
     (an hour at most, so the source line's "generated" date stays current)."""
@@ -109,7 +109,7 @@ def side_table(path: str, mtime: float, query: str) -> pd.DataFrame:
         rows = figures.evidence_rows(rows, state, figures.as_of_date(df, state)).head(TABLE_ROWS)
     else:
         frm, to = figures.compare_dates(df, state)
-        rows = fast.official(rows, state.issue).changes(frm, to)
+        rows = engine.official(rows, state.issue).changes(frm, to)
         if state.stances:
             rows = rows[rows["to_stance"].isin(state.stances) | rows["from_stance"].isin(state.stances)]
         extra["moved from"] = rows["from_stance"].map(lambda s: cb.stances[s].label if s else cb.no_position_label)

@@ -123,10 +123,11 @@ def duckdb_official(rows: pd.DataFrame, issue: str) -> engine.Official:
     return engine.Official(issue, rows, names, counted, signals, events(counted, rows, names))
 
 
-def official_changes(rows: pd.DataFrame, issue: str) -> pd.DataFrame:
+def official_changes(rows: pd.DataFrame, issue: str, off: engine.Official | None = None) -> pd.DataFrame:
     """One row per (state, day its official position changed): stance, effective_date (the day of
-    the change) and the columns of the statement that set it (the first row with its id)."""
-    off = official(rows, issue)
+    the change) and the columns of the statement that set it (the first row with its id).
+    `off`: the official positions over these rows, when the caller has them (cached)."""
+    off = off if off is not None else official(rows, issue)
     ev = off.events
     cols = [c for c in off.rows.columns if c not in ("affiliation", "stance", "effective_date")]
     if ev.empty:

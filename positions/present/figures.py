@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import yaml
 
-from positions.analysis import aggregate, engine, fast
+from positions.analysis import aggregate, engine
 from positions.present import charts
 from positions.reference.codebook import STANCE_ORDER, Codebook
 from positions.model import Issue
@@ -167,7 +167,7 @@ def _supporters(df, rows, state, cb, reg):
     start = min(state.start or first, as_of)
     # Third countries only, like the headline: Ukraine's and Russia's positions are not the West's support.
     third = rows[~rows["affiliation"].astype(str).isin(who_since.BELLIGERENTS)]
-    off = fast.official(third, state.issue)
+    off = engine.official(third, state.issue)
     daily = off.daily(start, as_of)
     counts = aggregate.stance_counts(daily, state.count_conditional)
     wanted = list(state.stances) or STANCE_ORDER
@@ -201,7 +201,7 @@ def matrix_cells(rows: pd.DataFrame, state: ViewState, reg: Registry, on: date) 
     """Long table row_label, code, issue, stance, since, hover for the matrix; rows grouped by the stance
     on the view's issue (support first, no position last), then by the day the state took it."""
     issues = [i.value for i in Issue]
-    offs = {i: fast.official(rows, i) for i in issues}
+    offs = {i: engine.official(rows, i) for i in issues}
     pos = {i: off.as_of(on) for i, off in offs.items()}
     signals = {i: {r["affiliation"]: r for r in off.latest_signals(on).to_dict("records")} for i, off in offs.items()}
     codes = set().union(*(set(p["affiliation"]) for p in pos.values()))
@@ -290,7 +290,7 @@ def _actor(df, rows, state, cb, reg):
         return []
     is_place = actor in reg.affiliations
     if actor in reg.states:  # a state's line is its official position (speaker precedence applies)
-        events = fast.official(rows, state.issue).events
+        events = engine.official(rows, state.issue).events
         steps = aggregate.official_steps(events[events["affiliation"].astype(str) == actor], as_of)
     else:
         steps = aggregate.official_steps(stmts, as_of)
@@ -320,7 +320,7 @@ def map_frames(rows: pd.DataFrame, state: ViewState, reg: Registry, start: date,
                labels: dict[str, str] | None = None) -> list[tuple[str, dict]]:
     """[(month label, {iso3, stance, hover} lists)] for each month end up to as_of (the last is as_of)."""
     ends = aggregate.month_ends(start, as_of)[-MAP_MAX_FRAMES:]
-    off = fast.official(rows, state.issue)
+    off = engine.official(rows, state.issue)
     daily = off.daily(ends[0], as_of)
     latest = {r["affiliation"]: r for r in off.as_of(as_of).to_dict("records")}
     if state.groups:
@@ -371,7 +371,7 @@ def _map(df, rows, state, cb, reg):
 
 def _changes(df, rows, state, cb, reg):
     frm, to = compare_dates(df, state)
-    off = fast.official(rows, state.issue)
+    off = engine.official(rows, state.issue)
     ch = off.changes(frm, to)
     if state.stances:
         ch = ch[ch["to_stance"].isin(state.stances) | ch["from_stance"].isin(state.stances)]
