@@ -339,9 +339,10 @@ SMALL_TEXT = ("date_precision", "attribution", "source_type", "weak_source", "ac
 def load_parquet(path: Path, columns: list[str] | None = None, filters=None) -> pd.DataFrame:
     """A copy's Parquet file as a DataFrame: Arrow-backed strings, categories, list columns kept as Arrow.
 
-    `filters`: [(column, "==", value)] rows to keep. Read one column at a time, each taken whole
-    (one contiguous Arrow array: later row selections are several times faster than on the file's
-    row groups) and converted at once: the peak is the frame plus one column, not two frames."""
+    `filters`: [(column, "==", value)] rows to keep. Read one column at a time, row group by row
+    group, each filtered at once, then taken whole (one contiguous Arrow array: later row selections
+    are several times faster than on the file's row groups) and converted: the peak is the frame
+    plus about one column, not two frames."""
     file = pq.ParquetFile(path)
     names = columns or file.schema_arrow.names
     keep = None
@@ -350,21 +351,31 @@ def load_parquet(path: Path, columns: list[str] | None = None, filters=None) -> 
         keep = match if keep is None else pc.and_(keep, match)
     out = {}
     for name in names:
-        column = file.read(columns=[name]).column(0)
-        if keep is not None:
-            column = column.filter(keep)
-        out[name] = _to_pandas(name, column.combine_chunks())
-        del column
+        out[name] = _to_pandas(name, _read_column(file, name, keep))
     return pd.DataFrame(out, columns=names)
 
 
-def _to_pandas(name: str, array: pa.Array) -> pd.Series:
+def _read_column(file: pq.ParquetFile, name: str, keep) -> pa.ChunkedArray:
+    """One column, row group by row group, each filtered at once (the transient is one row group)."""
+    chunks, start = [], 0
+    for i in range(file.num_row_groups):
+        part = file.read_row_group(i, columns=[name]).column(0)
+        if keep is not None:
+            part = part.filter(keep.slice(start, len(part)))
+        start += file.metadata.row_group(i).num_rows
+        chunks.extend(part.chunks)
+    return pa.chunked_array(chunks, type=file.schema_arrow.field(name).type)
+
+
+def _to_pandas(name: str, column: pa.ChunkedArray) -> pd.Series:
+    if name == "evidence":  # the longest text as Python strings, made straight from the chunks:
+        # a filter copies pointers, not text
+        return pd.Series(column.to_numpy(zero_copy_only=False), dtype=object, name=name)
+    array = column.combine_chunks()
     if pa.types.is_list(array.type):
         return pd.Series(pd.arrays.ArrowExtensionArray(array), name=name)
     series = pa.chunked_array([array]).to_pandas()
-    if name == "evidence":  # the longest text: Python strings are taken by pointer, Arrow's copied
-        series = series.astype(object)
-    elif name in SMALL_TEXT:
+    if name in SMALL_TEXT:
         series = pd.Series(pd.Categorical(series), index=series.index)
     return series.rename(name)
 
