@@ -2,15 +2,15 @@
 
 `page_frame(source)` is the page's one read (a CSV or a database: the store's Parquet copy).
 `official(rows, issue)` is what the views call for official positions: on rows of the copy it
-reuses the copy's precomputed winner order (`order_key`) and, on large tables, computes the change
-events in DuckDB (`duckdb_official`); on any other frame it is `engine.official`. Either way it
+reuses the copy's precomputed winner order (`order_key`) and, past DUCKDB_ROWS counted statements,
+computes the change events in DuckDB (`duckdb_official`); on any other frame it is `engine.official`. Either way it
 returns the same `engine.Official` (events, as-of positions, daily series, changes, supporters).
 `official_changes(rows, issue)` gives the who-since view its change events with the statements
 that set them, taking only those rows (not a de-duplicated copy of the whole table).
 
-`duckdb_official(rows, issue)` returns the same `engine.Official` as `engine.official`. The per-filter work that grows with the table (the rule's
-running best per state and day, and the days the stance changes) is one SQL query with window
-functions over the rule's numeric columns; full rows are taken only for the winners, as the
+`duckdb_official(rows, issue)` returns the same `engine.Official` as `engine.official`. The
+per-filter work that grows with the table (the rule's running best per state and day, and the
+days the stance changes) is one SQL query with window functions over the rule's numeric columns; full rows are taken only for the winners, as the
 engine does. The winner order depends only on each statement's own fields, so the analytical
 copy stores it once for all rows (`order_key`) and any filtered subset keeps it; frames without
 it get the engine's `winner_order`. tests/test_fast.py checks equality with the engine (and its
