@@ -151,3 +151,23 @@ def test_fast_official_changes_equal_the_adapter_on_the_engine(df, min_conf, cop
         rows = rows.assign(order_key=engine.winner_order(rows, rows.attrs["hold_days"]))
     rows = subset(rows, min_conf)
     pd.testing.assert_frame_equal(fast.official_changes(rows, ISSUE), reference_changes(rows, ISSUE))
+
+
+@pytest.mark.parametrize("sort", ["speaker", "newest", "confidence"])
+def test_page_frame_categories_change_no_view_result(tmp_path, reg, sort):
+    """The page frame's categories (speaker, role, note, ...) and Python-string columns give the same
+    evidence table, in the same order, as plain text columns, and the same official positions."""
+    from positions.data import synthetic
+    from positions.present import rows as rows_mod
+    from positions.present.view import ViewState
+
+    path = tmp_path / "statements.csv"
+    synthetic.write(synthetic.generate(500, seed=8, reg=reg), path)
+    got = fast.page_frame(path)
+    assert isinstance(got["actor"].dtype, pd.CategoricalDtype) and got["evidence"].dtype == object
+    plain = got.astype({c: str for c in ("actor", "actor_id", "role", "note", "attribution", "date_precision")})
+    plain.attrs = got.attrs
+    state = ViewState(issue=ISSUE, sort=sort, q="synthetic")
+    on = got["effective_date"].max()
+    assert list(rows_mod.evidence_rows(got, state, on)["id"]) == list(rows_mod.evidence_rows(plain, state, on)["id"])
+    assert positions(fast.official(got, ISSUE), on) == positions(engine.official(plain, ISSUE), on)
