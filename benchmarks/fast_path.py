@@ -24,7 +24,6 @@ sys.path.insert(0, str(ROOT))
 
 from positions.analysis import engine, fast  # noqa: E402
 from positions.cli.bench import dataset, machine  # noqa: E402
-from positions.data import analytical  # noqa: E402
 
 REPEATS = 3
 

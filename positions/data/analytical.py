@@ -1,10 +1,10 @@
 """The analytical copy: validated, merged and ranked statements as Parquet, read fast by the page and CLI.
 
 The store (a statements CSV, or the SQLite/PostgreSQL database of positions.data.db) stays the
-source of truth. Statements are validated when they are
-written; the copy remembers which rows it has validated (a fingerprint of each row's cells), so a
-rebuild after an edit or an import validates only new or changed rows and re-merges only the
-(speaker, issue, stance) groups they touch (outlet merging, `dedup`, is local to such a group).
+source of truth. Statements are validated when they are written; the copy remembers which rows it
+has validated (a fingerprint of each row's cells), so a rebuild after an edit or an import
+validates only new or changed rows and re-merges only the (speaker, issue, stance) groups they
+touch (outlet merging, `dedup`, is local to such a group).
 Every read checks the copy against the store's content (a CSV: size and mtime, then a content hash;
 a database: `db.data_version`, which moves with every change-log entry) and the reference files
 (registry, codebook, outlets), so it is never stale.
@@ -44,7 +44,9 @@ LIST_COLUMNS = ("sources", "duplicate_ids", "basis_ids")
 def copy_dir(source: str | Path) -> Path:
     """Where the analytical copy of `source` (a CSV path or a database URL) lives."""
     if store.is_db_url(source):
-        return _db_copy_dir(str(source))
+        from positions.data import analytical_db
+
+        return analytical_db.copy_dir(str(source))
     source = Path(source).resolve()
     base = os.environ.get("POSITIONS_ANALYTICAL_DIR")
     if base:
@@ -54,23 +56,6 @@ def copy_dir(source: str | Path) -> Path:
     # A read-only checkout (a hosted app): the temporary folder, one copy per store path.
     tag = hashlib.blake2b(str(source).encode(), digest_size=6).hexdigest()
     return Path(tempfile.gettempdir()) / "positions-analytical" / f"{source.stem}-{tag}"
-
-
-def _db_copy_dir(url: str) -> Path:
-    """A database's copy: named by the database and a hash of its URL without the password."""
-    from sqlalchemy.engine import make_url
-
-    from positions.data import db
-
-    parsed = make_url(url)
-    name = Path(parsed.database or "db").stem
-    folder = f"db-{name}-{hashlib.blake2b(db.redact(url).encode(), digest_size=6).hexdigest()}"
-    base = os.environ.get("POSITIONS_ANALYTICAL_DIR")
-    if base:
-        return Path(base) / folder
-    if parsed.get_backend_name() == "sqlite" and parsed.database and os.access(Path(parsed.database).parent, os.W_OK):
-        return Path(parsed.database).resolve().parent / ".analytical" / folder
-    return Path(tempfile.gettempdir()) / "positions-analytical" / folder
 
 
 def _file_hash(path: Path) -> str:
@@ -136,34 +121,10 @@ def _redacted(url) -> str:
 def store_cells(source: str | Path) -> tuple[pd.DataFrame, str]:
     """The store's rows as text cells in store order, and the name its errors use."""
     if store.is_db_url(source):
-        return db_cells(str(source)), f"database {_redacted(source)} statements"
+        from positions.data import analytical_db
+
+        return analytical_db.cells(str(source)), f"database {_redacted(source)} statements"
     return read_cells(source), str(source)
-
-
-def db_cells(url: str, batch: int = 100_000) -> pd.DataFrame:
-    """The database store's statements as text cells in its row order (`seq`), like read_cells;
-    fetched in batches into Arrow (a million rows never exist as Python row objects at once)."""
-    from sqlalchemy import select
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from positions.data import db
-
-    engine = db.engine_for(url)
-    tables = []
-    try:
-        with engine.connect() as conn:
-            result = conn.execute(select(*[db.statements.c[c] for c in CSV_COLUMNS]).order_by(db.statements.c.seq))
-            for part in result.partitions(batch):
-                columns = list(zip(*part))
-                tables.append(pa.table({c: pa.array(["" if v is None else v for v in columns[i]], pa.string())
-                                        for i, c in enumerate(CSV_COLUMNS)}))
-    except SQLAlchemyError as e:
-        raise StoreError(f"database {db.redact(url)}: cannot read statements: {db.one_line(e)}") from None
-    finally:
-        engine.dispose()
-    if not tables:
-        return pd.DataFrame({c: pd.Series([], dtype=str) for c in CSV_COLUMNS})
-    return pa.concat_tables(tables).to_pandas()
 
 
 def read_cells(source: str | Path) -> pd.DataFrame:
@@ -330,12 +291,12 @@ def _write_parquet(df: pd.DataFrame, path: Path) -> None:
     os.replace(tmp, path)
 
 
-# Few distinct values (types, precisions; speakers, roles and notes repeat across thousands of
-# statements): dictionary codes instead of one string per row, so a filter copies 4-byte codes,
-# not text. Categories in sorted order, so sorting by them sorts by the text.
 # As Python strings: the quote (a filter copies pointers, not text) and the id (the engine makes
 # Python lists of ids, `basis_ids`: iterating Arrow strings one by one costs 10x more).
 OBJECT_TEXT = ("evidence", "id")
+# Few distinct values (types, precisions; speakers, roles and notes repeat across thousands of
+# statements): dictionary codes instead of one string per row, so a filter copies 4-byte codes,
+# not text. Categories in sorted order, so sorting by them sorts by the text.
 SMALL_TEXT = ("date_precision", "attribution", "source_type", "weak_source", "actor", "actor_id", "role", "note")
 
 
