@@ -29,6 +29,7 @@ from positions.model import CSV_COLUMNS, Issue
 from positions.paths import DATA_DIR
 from positions.reference import registry as registry_mod
 
+VERSION = 2  # bump when the same seed makes different rows (benchmark files are named by it)
 STANCES = ["oppose", "undecided", "conditional", "support"]  # a policy line moves one place at a time
 # 3000 invented words: two different statements share few of them, as real quotes do.
 VOCABULARY = np.array([a + b + c for a in ("al", "ber", "cor", "dun", "em", "fal", "gir", "hol", "ist", "jor", "kel",
