@@ -2,9 +2,10 @@
 
 `page_frame(source)` is the page's one read (a CSV or a database: the store's Parquet copy).
 `official(rows, issue)` is what the views call for official positions: on rows of the copy it
-reuses the copy's precomputed winner order (`order_key`) and, past DUCKDB_ROWS counted statements,
-computes the change events in DuckDB (`duckdb_official`); on any other frame it is `engine.official`. Either way it
-returns the same `engine.Official` (events, as-of positions, daily series, changes, supporters).
+reuses the copy's precomputed winner order (`order_key`) and, past DUCKDB_ROWS counted
+statements, computes the change events in DuckDB (`duckdb_official`); on any other frame it is
+`engine.official`. Either way it returns the same `engine.Official` (events, as-of positions,
+daily series, changes, supporters).
 `official_changes(rows, issue)` gives the who-since view its change events with the statements
 that set them, taking only those rows (not a de-duplicated copy of the whole table).
 
