@@ -12,10 +12,11 @@ that set them, taking only those rows (not a de-duplicated copy of the whole tab
 `duckdb_official(rows, issue)` returns the same `engine.Official` as `engine.official`. The
 per-filter work that grows with the table (the rule's running best per state and day, and the
 days the stance changes) is one SQL query with window functions over the rule's numeric
-columns; full rows are taken only for the winners, as the engine does. The winner order depends only on each statement's own fields, so the analytical
-copy stores it once for all rows (`order_key`) and any filtered subset keeps it; frames without
-it get the engine's `winner_order`. tests/test_fast.py checks equality with the engine (and its
-slow oracle) on random tables: empty filters, ties, undated rows, coarse dates.
+columns; full rows are taken only for the winners, as the engine does. The winner order depends
+only on each statement's own fields, so the analytical copy stores it once for all rows
+(`order_key`) and any filtered subset keeps it; frames without it get the engine's
+`winner_order`. tests/test_fast.py checks equality with the engine (and its slow oracle) on
+random tables: empty filters, ties, undated rows, coarse dates.
 """
 from __future__ import annotations
 
