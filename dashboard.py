@@ -66,11 +66,32 @@ def load_reference():
     return codebook.load(), registry.load()
 
 
+# The filtered statements and their official positions, once per store version and filter state
+# (figures.filter_state: view, as-of day, stances and chart toggles are not part of the key).
+@st.cache_resource(show_spinner=False, max_entries=8)
+def filtered_rows(path: str, mtime: float, filters: str) -> pd.DataFrame:
+    """The statements passing the sidebar filters (shared, never mutated)."""
+    return figures.filtered(load_frame(path, mtime), view.parse_query_string(filters), load_reference()[1])
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def official(path: str, mtime: float, filters: str, issue: str) -> engine.Official:
+    """One issue's official positions over `filtered_rows` (engine.official)."""
+    return engine.official(filtered_rows(path, mtime, filters), issue)
+
+
+def filters_of(path: str, mtime: float, state: view.ViewState) -> str:
+    return view.query_string(figures.filter_state(load_frame(path, mtime), state))
+
+
 @st.cache_resource(show_spinner=False, max_entries=256)
 def view_figures(path: str, mtime: float, query: str) -> list[figures.NamedFigure]:
     """figures_for_view, cached per file version and view (the query string is the key)."""
     cb, reg = load_reference()
-    return figures.figures_for_view(load_frame(path, mtime), view.parse_query_string(query), cb, reg)
+    state = view.parse_query_string(query)
+    key = filters_of(path, mtime, state)
+    return figures.figures_for_view(load_frame(path, mtime), state, cb, reg, rows=filtered_rows(path, mtime, key),
+                                    officials=partial(official, path, mtime, key))
 
 
 # One entry: it holds its view's statements (hundreds of MB at a million statements; peak memory).
@@ -88,14 +109,15 @@ def headline(path: str, mtime: float, query: str) -> who_since.Headline:
     """Third countries by official stance as of the view's date (after filters), with the denominator."""
     df, (_, reg) = load_frame(path, mtime), load_reference()
     state = view.parse_query_string(query)
-    return figures.headline(df, figures.filtered(df, state, reg), state, reg)
+    key = filters_of(path, mtime, state)
+    return figures.headline(df, filtered_rows(path, mtime, key), state, reg, official(path, mtime, key, state.issue))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def actor_options(path: str, mtime: float, issue: str) -> dict[str, str]:
     """Everyone with an accepted statement on the issue (filters only thin out their charts)."""
-    df, (_, reg) = load_frame(path, mtime), load_reference()
-    return figures.actor_choices(figures.filtered(df, view.ViewState(issue=issue), reg), issue, reg)
+    rows = filtered_rows(path, mtime, filters_of(path, mtime, view.ViewState()))
+    return figures.actor_choices(rows, issue, load_reference()[1])
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -103,13 +125,14 @@ def side_table(path: str, mtime: float, query: str) -> pd.DataFrame:
     """The sortable table under the evidence and changes views (plain text; links in their own column)."""
     df, (cb, reg) = load_frame(path, mtime), load_reference()
     state = view.parse_query_string(query)
-    rows = figures.filtered(df, state, reg)
+    key = filters_of(path, mtime, state)
+    rows = filtered_rows(path, mtime, key)
     extra = {}
     if state.view == "evidence":
         rows = figures.evidence_rows(rows, state, figures.as_of_date(df, state)).head(TABLE_ROWS)
     else:
         frm, to = figures.compare_dates(df, state)
-        rows = engine.official(rows, state.issue).changes(frm, to)
+        rows = official(path, mtime, key, state.issue).changes(frm, to)
         if state.stances:
             rows = rows[rows["to_stance"].isin(state.stances) | rows["from_stance"].isin(state.stances)]
         extra["moved from"] = rows["from_stance"].map(lambda s: cb.stances[s].label if s else cb.no_position_label)
@@ -206,7 +229,8 @@ elif chosen in ("matrix", "actor"):
     keys = ([""] if chosen == "matrix" else []) + list(options)
     if chosen == "actor" and not keys:
         keys = [""]
-    fallback = figures.default_actor(figures.filtered(df, state, reg), state.issue, reg) if chosen == "actor" else ""
+    fallback = (figures.default_actor(filtered_rows(DATA_PATH, mtime, filters_of(DATA_PATH, mtime, state)), state.issue, reg)
+                if chosen == "actor" else "")
     current = state.actor if state.actor in keys else fallback if fallback in keys else keys[0]
     label = "Drill down: show one actor's statements below" if chosen == "matrix" else "Actor"
     actor = st.selectbox(label, keys, index=keys.index(current), key="actor",
@@ -264,7 +288,9 @@ if data_to and as_of > data_to:
 shown = view_figures(DATA_PATH, mtime, query_string)
 if not shown and chosen == "changes":
     frm, to = figures.compare_dates(df, state)
-    last = rows_mod.last_change_before(figures.filtered(df, state, reg), state, reg, to)
+    key = filters_of(DATA_PATH, mtime, state)
+    last = rows_mod.last_change_before(filtered_rows(DATA_PATH, mtime, key), state, reg, to,
+                                       official(DATA_PATH, mtime, key, state.issue))
     if last is None:
         st.info(f"{EMPTY[chosen]} No state has a position on this issue up to {to:%-d %b %Y} with these filters. {HINT}")
     else:
@@ -314,6 +340,15 @@ for named in shown:
     export_widgets.chart_downloads(named, view_export(DATA_PATH, mtime, query_string, base))
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def map_table(path: str, mtime: float, query: str) -> pd.DataFrame:
+    """The map as a table, from the cached official positions."""
+    df, (cb, reg), state = load_frame(path, mtime), load_reference(), view.parse_query_string(query)
+    key = filters_of(path, mtime, state)
+    return rows_mod.map_table(filtered_rows(path, mtime, key), state, reg, cb, figures.as_of_date(df, state),
+                              official(path, mtime, key, state.issue))
+
+
 def link_table(table: pd.DataFrame) -> None:
     st.dataframe(table, hide_index=True, width="stretch", column_config={
         "source": st.column_config.LinkColumn("source", display_text="open"),
@@ -329,7 +364,7 @@ if chosen == "evidence" and shown:
         link_table(table)
 elif chosen == "map" and shown:
     with st.expander("The map as a table (keyboard and screen readers)", expanded=False):
-        st.dataframe(rows_mod.map_table(figures.filtered(df, state, reg), state, reg, cb, as_of), hide_index=True,
+        st.dataframe(map_table(DATA_PATH, mtime, query_string), hide_index=True,
                      width="stretch", column_config={"quote": st.column_config.TextColumn("quote", width="large")})
 elif chosen == "changes" and shown:
     st.subheader("The statements that moved them")

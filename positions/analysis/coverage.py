@@ -15,7 +15,7 @@ from positions.model import Issue
 
 ALWAYS = ("UA", "RU", "BY")  # shown on the page whatever their memberships
 COLUMNS = ["affiliation", "issue", "stance", "id", "since", "statement_date", "date_precision", "date_start",
-           "date_end", "source_type", "source_flag", "signal_stance", "coverage_note", "searched_on"]
+           "date_end", "published", "source_type", "source_flag", "signal_stance", "coverage_note", "searched_on"]
 
 
 def covered_states(rows: pd.DataFrame, reg, on: date) -> list[str]:
@@ -62,7 +62,7 @@ def cell(r) -> str:
             return f"none found (searched {_day(r.searched_on)}: {r.coverage_note})"
         signal = f"; signal: {r.signal_stance}" if isinstance(r.signal_stance, str) else ""
         return f"**no public position found, no search note**{signal}"
-    when = _day(r.statement_date) or f"undated, reported {_day(r.since)}"
+    when = _day(r.statement_date) or f"undated, reported {_day(r.published)}"
     if isinstance(r.date_precision, str) and r.date_precision not in ("", "day"):
         when = f"{_day(r.date_start)} to {_day(r.date_end)} ({r.date_precision})"
     flag = f" · ⚠ {r.source_flag}" if isinstance(r.source_flag, str) and r.source_flag else ""

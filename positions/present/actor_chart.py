@@ -4,6 +4,8 @@ Markers never hide each other: statements of the same day and stance are spread 
 around their stance. Official speakers (government) are filled; others (opposition,
 parliament) and relayed statements (a speaker of another state describing this one's
 policy) are hollow, and the hover says who said it. Walk-backs are marked with a line and a label.
+A date known only to the week, month, quarter or year is drawn as a range over that period, with
+the marker where it counts (the period's end, or the publication day if earlier).
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from positions.present.charts import STANCE_AXIS, STANCE_SYMBOL, base_layout, esc, wrap
+from positions.present.periods import RANGED, statement_when
 from positions.reference.codebook import Codebook
 
 SPREAD_STEP, SPREAD_MAX = 0.14, 0.7   # vertical spread (in stance rows) of same-day statements
@@ -51,7 +54,7 @@ def _spaced_labels(days: list, first, last, gap: float = 0.14) -> list[str]:
 
 
 def _hover(r, label: str) -> str:
-    said = f"{r.effective_date:%-d %b %Y}" + ("" if pd.notna(r.statement_date) else " (published)")
+    said = statement_when(r)
     who = f"<b>{esc(r.actor)}</b> ({esc(r.role) or esc(r.affiliation)})"
     relayed = getattr(r, "relayed_by", "")
     if relayed:
@@ -59,6 +62,26 @@ def _hover(r, label: str) -> str:
     elif r.actor_type != "government":
         who += " · not an official speaker"
     return (f"{who}<br>{said}<br>{label}<br>“{wrap(r.evidence)}”<br><i>{esc(r.source_title)[:90]}</i>")
+
+
+RANGE_NAME = "Date known only to the week / month / year (range)"
+
+
+def _add_ranges(fig: go.Figure, statements: pd.DataFrame) -> None:
+    """One trace of horizontal spans, date_start to date_end, for the statements with a ranged date
+    (capped ends: an error-bar look); drawn before the markers so a marker sits on its span."""
+    if "date_precision" not in statements.columns:
+        return
+    ranged = statements[statements["date_precision"].isin(RANGED) & statements["statement_date"].notna()]
+    if ranged.empty:
+        return
+    xs, ys = [], []
+    for start, end, y in zip(ranged["date_start"], ranged["date_end"], ranged["_y"]):
+        xs += [start, end, None]
+        ys += [y, y, None]
+    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines+markers", name=RANGE_NAME, hoverinfo="skip",
+                             line={"color": "#555555", "width": 3},
+                             marker={"symbol": "line-ns", "size": 12, "line": {"color": "#555555", "width": 2}}))
 
 
 def actor_timeline_chart(statements: pd.DataFrame, steps: pd.DataFrame, codebook: Codebook, actor_label: str,
@@ -85,6 +108,7 @@ def actor_timeline_chart(statements: pd.DataFrame, steps: pd.DataFrame, codebook
                 hovertemplate="Walk-back on %{x|%d %b %Y}<extra></extra>"))
     dy = offsets(statements)
     statements = statements.assign(_y=[level[str(s)] + d for s, d in zip(statements["stance"], dy)])
+    _add_ranges(fig, statements)
     relayed = statements["relayed_by"].astype(bool) if "relayed_by" in statements else False
     official = (statements["actor_type"].astype(str) == "government") & ~relayed
     for stance in STANCE_AXIS:

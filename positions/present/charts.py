@@ -11,6 +11,7 @@ import plotly.io as pio
 from positions.reference.codebook import STANCE_ORDER, Codebook
 from positions.paths import STATIC_DIR
 from positions.present.layout import spread_end_labels, text_on
+from positions.present.periods import RANGED, display_dates, statement_when
 
 SUPPORTERS_HEIGHT = 520
 
@@ -349,7 +350,7 @@ def changes_chart(changes: pd.DataFrame, codebook: Codebook, names: dict[str, st
         x=[lab(s) for s in changes["from_stance"]], y=ylabels, mode="markers", name=f"{pd.Timestamp(frm):%d %b %Y}",
         marker={"size": 13, "color": "white", "line": {"color": "#555555", "width": 2}},
         hovertemplate="%{y}: %{x} on " + f"{pd.Timestamp(frm):%d %b %Y}" + "<extra></extra>"))
-    hover = [f"<b>{esc(r.actor)}</b> ({esc(r.role) or esc(r.affiliation)}), {r.effective_date:%d %b %Y}<br>"
+    hover = [f"<b>{esc(r.actor)}</b> ({esc(r.role) or esc(r.affiliation)}), {esc(statement_when(r))}<br>"
              f"{lab(r.from_stance)} → {lab(r.to_stance)}<br>“{wrap(r.evidence)}”" for r in changes.itertuples()]
     fig.add_trace(go.Scatter(
         x=[lab(s) for s in changes["to_stance"]], y=ylabels, mode="markers+text", name=f"{pd.Timestamp(to):%d %b %Y}",
@@ -375,6 +376,14 @@ def changes_chart(changes: pd.DataFrame, codebook: Codebook, names: dict[str, st
 # --------------------------------------------------------------------------------------
 # 6. Evidence table
 
+def _date_cells(rows: pd.DataFrame) -> list[str]:
+    """The evidence table's date: the day; a ranged date as its period ('May 2024'); * = undated
+    (the publication day)."""
+    shown = display_dates(rows)
+    return [f"{d:%Y-%m-%d}*" if not label else (label if p in RANGED else f"{d:%Y-%m-%d}")
+            for d, label, p in zip(rows["effective_date"], shown, rows.get("date_precision", pd.Series("day", index=rows.index)))]
+
+
 def evidence_table(rows: pd.DataFrame, codebook: Codebook, names: dict[str, str], total: int,
                    subtitle: str = "") -> go.Figure:
     """The statements as a table: speaker, role, date, stance, quote and a source link."""
@@ -384,7 +393,7 @@ def evidence_table(rows: pd.DataFrame, codebook: Codebook, names: dict[str, str]
     quotes = [wrap(e, 62, 600) for e in rows["evidence"]]
     fill = [[codebook.stances[s].colour for s in rows["stance"]]]
     values = [
-        [f"{d:%Y-%m-%d}" + ("" if pd.notna(sd) else "*") for d, sd in zip(rows["effective_date"], rows["statement_date"])],
+        _date_cells(rows),
         [esc(a) for a in rows["actor"]],
         [esc(r) or "" for r in rows["role"]],
         [esc(names.get(a, a)) for a in rows["affiliation"]],

@@ -5,14 +5,12 @@ shared link turns into the same charts with or without a browser.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
-from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
-import yaml
 
 from positions.analysis import aggregate, engine
 from positions.present import charts
@@ -24,9 +22,8 @@ from positions.present.flags import FLAG_NOTE, OFFICIAL_RULE, flag_text, flagged
 from positions.present.rows import evidence_rows, relayed_by  # noqa: F401 - evidence_rows: page and exports
 from positions.present.layout import data_to_text, grey_after
 from positions.present.view import ViewState
-from positions.paths import DATA_DIR
+from positions.present.choices import EVENTS_PATH, actor_choices, default_actor, load_events  # noqa: F401 - re-exported: page, tests
 
-EVENTS_PATH = DATA_DIR / "events.yaml"
 EVIDENCE_ROWS = 30  # rows drawn in the evidence figure (plotly tables get slow to draw); the page table has more
 MAP_MAX_FRAMES = 24  # months in the map's slider / animation (the latest ones)
 ACTOR_MAX_POINTS = 1500  # statements drawn in an actor timeline (the latest ones)
@@ -64,20 +61,6 @@ def compare_dates(df: pd.DataFrame, state: ViewState) -> tuple[date, date]:
     return min(frm, to), to
 
 
-@lru_cache(maxsize=4)
-def load_events(path: str = str(EVENTS_PATH)) -> tuple[dict, ...]:
-    """Key events (date, title, source_url, optional issues) from data/events.yaml; none if absent."""
-    p = Path(path)
-    if not p.exists():
-        return ()
-    raw = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-    out = []
-    for ev in raw.get("events") or []:
-        out.append({"date": pd.Timestamp(str(ev["date"])).date(), "title": str(ev["title"]),
-                    "source_url": str(ev.get("source_url", "")), "issues": tuple(ev.get("issues") or ())})
-    return tuple(out)
-
-
 def names_of(reg: Registry) -> dict[str, str]:
     return {code: reg.name_of(code) for code in reg.affiliations}
 
@@ -86,6 +69,17 @@ def filtered(df: pd.DataFrame, state: ViewState, reg: Registry) -> pd.DataFrame:
     """Statements passing the sidebar's confidence / reviewed / group filters."""
     return aggregate.filter_statements(df, reg, min_conf=state.min_conf, reviewed=state.reviewed,
                                        groups=state.groups, on=as_of_date(df, state), source_types=state.sources)
+
+
+def filter_state(df: pd.DataFrame, state: ViewState) -> ViewState:
+    """Only what `filtered` reads: the sidebar's confidence, reviewed, group and source filters, and
+    the as-of day only when groups are chosen (membership is taken on that day). Its query string
+    keys caches of the filtered statements and their official positions."""
+    return ViewState(min_conf=state.min_conf, reviewed=state.reviewed, groups=state.groups, sources=state.sources,
+                     as_of=as_of_date(df, state) if state.groups else None)
+
+
+Officials = Callable[[str], engine.Official]   # issue -> the official positions over the filtered rows
 
 
 def _filter_note(state: ViewState) -> str:
@@ -101,12 +95,18 @@ def _filter_note(state: ViewState) -> str:
     return ("Filters: " + "; ".join(bits) + ".") if bits else ""
 
 
-def figures_for_view(df: pd.DataFrame, state: ViewState, cb: Codebook, reg: Registry) -> list[NamedFigure]:
-    """The charts the page shows for `state` (empty list when there is nothing to draw)."""
+def figures_for_view(df: pd.DataFrame, state: ViewState, cb: Codebook, reg: Registry, *,
+                     rows: pd.DataFrame | None = None, officials: Officials | None = None) -> list[NamedFigure]:
+    """The charts the page shows for `state` (empty list when there is nothing to draw).
+
+    `rows` (= `filtered(df, state, reg)`) and `officials` (issue -> engine.official of those rows)
+    may come from the caller's cache, keyed by `filter_state`; by default they are computed here."""
     builder = {"who": _who, "supporters": _supporters, "matrix": _matrix, "actor": _actor, "map": _map,
                "changes": _changes, "evidence": _evidence}[state.view]
-    rows = filtered(df, state, reg)
-    return [_dated(named, who_since.data_to(df), as_of_date(df, state)) for named in builder(df, rows, state, cb, reg)]
+    rows = filtered(df, state, reg) if rows is None else rows
+    off = officials or (lambda issue: engine.official(rows, issue))
+    return [_dated(named, who_since.data_to(df), as_of_date(df, state))
+            for named in builder(df, rows, state, cb, reg, off)]
 
 
 def _dated(named: NamedFigure, data_to: date | None, as_of: date) -> NamedFigure:
@@ -133,24 +133,26 @@ def group_pool(state: ViewState, reg: Registry, on: date) -> set[str] | None:
     return aggregate.states_in_groups(reg, state.groups, on) if state.groups else None
 
 
-def headline(df: pd.DataFrame, rows: pd.DataFrame, state: ViewState, reg: Registry) -> who_since.Headline:
+def headline(df: pd.DataFrame, rows: pd.DataFrame, state: ViewState, reg: Registry,
+             official: engine.Official | None = None) -> who_since.Headline:
     """The page's headline counts (third countries, with their denominator) for `state`."""
     on = as_of_date(df, state)
     return who_since.headline(rows, state.issue, reg, on, groups_filter=group_pool(state, reg, on),
-                              supportive=supportive(state))
+                              supportive=supportive(state), official=official)
 
 
-def _who(df, rows, state, cb, reg):
+def _who(df, rows, state, cb, reg, off):
     first, _ = data_range(df)
     as_of = as_of_date(df, state)
     start = min(state.start or first, as_of)
     found = who_since.who_rows(rows, state.issue, reg, as_of, start, supportive=supportive(state),
-                               stances=state.stances, stance_label=lambda s: cb.stances[s].label)
+                               stances=state.stances, stance_label=lambda s: cb.stances[s].label,
+                               official=off(state.issue))
     if not found:
         return []
     fig = who_chart.who_chart(found, cb, state.issue, start, as_of, who_since.data_to(df), compact=state.compact,
                               width=360 if state.compact else 1200)
-    head = headline(df, rows, state, reg)
+    head = headline(df, rows, state, reg, off(state.issue))
     what = "support or conditional support" if state.count_conditional else "support"
     out = _named("who", fig,
                  f"One row per state with a public position; each segment is its official position from the day a "
@@ -161,14 +163,19 @@ def _who(df, rows, state, cb, reg):
                         who_chart.summary(found, set(supportive(state)), head.text, as_of)) for o in out]
 
 
-def _supporters(df, rows, state, cb, reg):
+def _third_countries(daily: engine.DailyStances) -> engine.DailyStances:
+    """The daily stances without Ukraine and Russia (each state's position depends on its own statements only)."""
+    keep = [i for i, s in enumerate(daily.states) if s not in who_since.BELLIGERENTS]
+    return engine.DailyStances(daily.days, [daily.states[i] for i in keep], daily.codes[:, keep])
+
+
+def _supporters(df, rows, state, cb, reg, official):
     first, _ = data_range(df)
     as_of = as_of_date(df, state)
     start = min(state.start or first, as_of)
+    off = official(state.issue)
     # Third countries only, like the headline: Ukraine's and Russia's positions are not the West's support.
-    third = rows[~rows["affiliation"].astype(str).isin(who_since.BELLIGERENTS)]
-    off = engine.official(third, state.issue)
-    daily = off.daily(start, as_of)
+    daily = _third_countries(off.daily(start, as_of))
     counts = aggregate.stance_counts(daily, state.count_conditional)
     wanted = list(state.stances) or STANCE_ORDER
     if counts.empty or counts.loc[counts["stance"].isin(wanted), "count"].sum() == 0:
@@ -197,11 +204,12 @@ def _group_label(reg: Registry, code: str, on: date) -> str:
     return f"{reg.name_of(code)} · {' '.join(groups) or 'other'}"
 
 
-def matrix_cells(rows: pd.DataFrame, state: ViewState, reg: Registry, on: date) -> pd.DataFrame:
+def matrix_cells(rows: pd.DataFrame, state: ViewState, reg: Registry, on: date,
+                 official: Officials | None = None) -> pd.DataFrame:
     """Long table row_label, code, issue, stance, since, hover for the matrix; rows grouped by the stance
     on the view's issue (support first, no position last), then by the day the state took it."""
     issues = [i.value for i in Issue]
-    offs = {i: engine.official(rows, i) for i in issues}
+    offs = {i: official(i) if official else engine.official(rows, i) for i in issues}
     pos = {i: off.as_of(on) for i, off in offs.items()}
     signals = {i: {r["affiliation"]: r for r in off.latest_signals(on).to_dict("records")} for i, off in offs.items()}
     codes = set().union(*(set(p["affiliation"]) for p in pos.values()))
@@ -232,9 +240,9 @@ def matrix_cells(rows: pd.DataFrame, state: ViewState, reg: Registry, on: date) 
     return pd.DataFrame.from_records(records, columns=["row_label", "code", "issue", "stance", "since", "hover"])
 
 
-def _matrix(df, rows, state, cb, reg):
+def _matrix(df, rows, state, cb, reg, off):
     on = as_of_date(df, state)
-    cells = matrix_cells(rows, state, reg, on)
+    cells = matrix_cells(rows, state, reg, on, off)
     if cells.empty:
         return []
     fig = charts.matrix_chart(cells, cb, [i.value for i in Issue], on,
@@ -252,29 +260,11 @@ def _matrix(df, rows, state, cb, reg):
     out = [_with_summary(out[0], f"As of {on:%-d %b %Y}, {cells['code'].nunique()} states. " + "; ".join(per_issue) + ".")]
     # Drill-down: with an actor chosen, the matrix view also shows that actor's timeline.
     if state.actor:
-        out += _actor(df, rows, state, cb, reg)
+        out += _actor(df, rows, state, cb, reg, off)
     return out
 
 
-def actor_choices(rows: pd.DataFrame, issue: str, reg: Registry) -> dict[str, str]:
-    """{actor value: label} for actors with statements on `issue`: states first, then people."""
-    rows = rows[rows["issue"] == issue]
-    states = sorted({a for a in rows["affiliation"] if a in reg.affiliations}, key=reg.name_of)
-    people = rows[rows["actor_id"].isin(list(reg.people))].drop_duplicates("actor_id")
-    out = {code: f"{reg.name_of(code)} (all speakers)" for code in states}
-    for r in people.sort_values("actor").itertuples():
-        out[r.actor_id] = f"{r.actor} ({r.affiliation})"
-    return out
-
-
-def default_actor(rows: pd.DataFrame, issue: str, reg: Registry) -> str:
-    """The state with the most statements on the issue ('' if none)."""
-    on_issue = rows[(rows["issue"] == issue) & rows["affiliation"].astype(str).isin(list(reg.states))]
-    counts = on_issue["affiliation"].astype(str).value_counts()
-    return str(counts.index[0]) if not counts.empty else ""
-
-
-def _actor(df, rows, state, cb, reg):
+def _actor(df, rows, state, cb, reg, off):
     as_of = as_of_date(df, state)
     actor = state.actor
     actor = actor or default_actor(rows, state.issue, reg)
@@ -290,7 +280,7 @@ def _actor(df, rows, state, cb, reg):
         return []
     is_place = actor in reg.affiliations
     if actor in reg.states:  # a state's line is its official position (speaker precedence applies)
-        events = engine.official(rows, state.issue).events
+        events = off(state.issue).events
         steps = aggregate.official_steps(events[events["affiliation"].astype(str) == actor], as_of)
     else:
         steps = aggregate.official_steps(stmts, as_of)
@@ -317,10 +307,10 @@ def _actor(df, rows, state, cb, reg):
 
 
 def map_frames(rows: pd.DataFrame, state: ViewState, reg: Registry, start: date, as_of: date,
-               labels: dict[str, str] | None = None) -> list[tuple[str, dict]]:
+               labels: dict[str, str] | None = None, official: engine.Official | None = None) -> list[tuple[str, dict]]:
     """[(month label, {iso3, stance, hover} lists)] for each month end up to as_of (the last is as_of)."""
     ends = aggregate.month_ends(start, as_of)[-MAP_MAX_FRAMES:]
-    off = engine.official(rows, state.issue)
+    off = official if official is not None else engine.official(rows, state.issue)
     daily = off.daily(ends[0], as_of)
     latest = {r["affiliation"]: r for r in off.as_of(as_of).to_dict("records")}
     if state.groups:
@@ -352,10 +342,11 @@ def map_frames(rows: pd.DataFrame, state: ViewState, reg: Registry, start: date,
     return frames
 
 
-def _map(df, rows, state, cb, reg):
+def _map(df, rows, state, cb, reg, off):
     as_of = as_of_date(df, state)
     # One date only, the sidebar's "As of": title, headline, link and the other views agree.
-    frames = map_frames(rows, state, reg, as_of, as_of, labels={s: d.label for s, d in cb.stances.items()})
+    frames = map_frames(rows, state, reg, as_of, as_of, labels={s: d.label for s, d in cb.stances.items()},
+                        official=off(state.issue))
     fig = charts.map_chart(frames, cb, state.issue, state.scope,
                            subtitle="Official position; grey: none found",
                            outlined=[reg.states[c].iso3 for c in who_since.BELLIGERENTS if c in reg.states])
@@ -369,9 +360,9 @@ def _map(df, rows, state, cb, reg):
                         f"Map as of {as_of:%-d %b %Y}. States with a position: " + "; ".join(have) + ".")]
 
 
-def _changes(df, rows, state, cb, reg):
+def _changes(df, rows, state, cb, reg, official):
     frm, to = compare_dates(df, state)
-    off = engine.official(rows, state.issue)
+    off = official(state.issue)
     ch = off.changes(frm, to)
     if state.stances:
         ch = ch[ch["to_stance"].isin(state.stances) | ch["from_stance"].isin(state.stances)]
@@ -388,13 +379,13 @@ def _changes(df, rows, state, cb, reg):
     return [_with_summary(named[0], f"Between {frm:%-d %b %Y} and {to:%-d %b %Y}, {len(ch)} state(s) moved: {moves}.")]
 
 
-def _evidence(df, rows, state, cb, reg):
+def _evidence(df, rows, state, cb, reg, off):
     as_of = as_of_date(df, state)
     ev = evidence_rows(rows, state, as_of)
     if ev.empty:
         return []
     fig = charts.evidence_table(ev.head(EVIDENCE_ROWS), cb, names_of(reg), len(ev),
-                                subtitle=f"Sorted by {state.sort}; * = undated, published that day")
+                                subtitle=f"Sorted by {state.sort}; * = undated, published that day; a month or year = a date known only to that period")
     named = _named("evidence", fig,
                   "Every statement on this issue that passes the filters, with the verbatim quote and its source. "
                   "Dates marked * are publication dates (the text gave no date).", state)

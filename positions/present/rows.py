@@ -30,9 +30,10 @@ def relayed_by(stmts: pd.DataFrame, reg: Registry) -> list[str]:
     return out
 
 
-def last_change_before(rows: pd.DataFrame, state: ViewState, reg: Registry, to: date) -> dict | None:
-    """The latest change of a state's official stance on or before `to` among filtered `rows`: date, state, stance."""
-    events = who_since.official_changes(rows, state.issue)
+def last_change_before(rows: pd.DataFrame, state: ViewState, reg: Registry, to: date, official=None) -> dict | None:
+    """The latest change of a state's official stance on or before `to` among filtered `rows`: date, state, stance.
+    `official`: engine.official(rows, state.issue), when the caller has it cached."""
+    events = who_since.official_changes(rows, state.issue, official)
     events = events[(events["effective_date"] <= pd.Timestamp(to)) & events["affiliation"].astype(str).isin(list(reg.states))]
     if state.stances:
         events = events[events["stance"].astype(str).isin(state.stances)]
@@ -67,9 +68,10 @@ def evidence_rows(rows: pd.DataFrame, state: ViewState, as_of: date) -> pd.DataF
     return out.sort_values(by, ascending=asc, kind="stable")
 
 
-def map_table(rows: pd.DataFrame, state: ViewState, reg: Registry, cb: Codebook, on: date) -> pd.DataFrame:
-    """The map as a table (keyboard and screen readers): every state shown, its stance, since when, who said it."""
-    pos = {str(r["affiliation"]): r for r in who_since.positions_on(rows, state.issue, on).to_dict("records")}
+def map_table(rows: pd.DataFrame, state: ViewState, reg: Registry, cb: Codebook, on: date, official=None) -> pd.DataFrame:
+    """The map as a table (keyboard and screen readers): every state shown, its stance, since when, who said it.
+    `official`: engine.official(rows, state.issue), when the caller has it cached."""
+    pos = {str(r["affiliation"]): r for r in who_since.positions_on(rows, state.issue, on, official).to_dict("records")}
     codes = aggregate.states_in_groups(reg, state.groups, on) if state.groups else set(reg.states)
     out = []
     for code in sorted(codes, key=reg.name_of):

@@ -4,6 +4,8 @@ Sized in pixels so that no two labels can meet: every row is ROW px tall whateve
 number of states (the figure grows), state names sit in the left margin, the "since" labels
 in the right margin, group headers on their own empty rows. The compact variant (phones)
 puts name and "since" label on a line above each row's bar, so the bar spans the width.
+A segment started by a statement dated only to a week, month, quarter or year also shows that
+period as a hatched band on its row: the date is a range, and the stance counts from its end.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import plotly.graph_objects as go
 
 from positions.present.charts import FONT, TEMPLATE, esc, wrap
 from positions.present.layout import GREY_TEXT, data_to_text, grey_after, legend_rows, text_width
+from positions.present.periods import is_ranged, statement_when
 from positions.present.who_since import GROUP_LABELS, Row, fmt_day, outlet
 from positions.reference.codebook import STANCE_ORDER, Codebook
 
@@ -26,11 +29,9 @@ LEGEND_ROW = 24
 
 def _hover(row: Row, seg, stance_label: str) -> str:
     s = seg.statement
-    said = pd.Timestamp(s["effective_date"])
-    undated = "" if pd.notna(s.get("statement_date")) else " (publication date)"
     role = esc(s.get("role") or "")
     return (f"<b>{esc(row.name)}</b>: {stance_label} from {fmt_day(seg.start)}<br>"
-            f"{esc(s.get('actor'))}{', ' + role if role else ''}, {fmt_day(said)}{undated}<br>"
+            f"{esc(s.get('actor'))}{', ' + role if role else ''}, {esc(statement_when(s))}<br>"
             f"“{wrap(s.get('evidence'), 70, 320)}”<br><i>{esc(outlet(s.get('source_url', ''), s.get('source_title', ''))[:90])}</i>"
             "<br><i>click for this state's timeline</i>")
 
@@ -74,6 +75,7 @@ def who_chart(rows: list[Row], cb: Codebook, issue: str, start: date, as_of: dat
             marker={"color": sdef.colour, "line": {"width": 0}},
             customdata=[[r.code, _hover(r, s, sdef.label)] for r, s in segs],
             hovertemplate="%{customdata[1]}<extra></extra>"))
+    _add_ranges(fig, rows, cb, x0, x1, bar)
     notes = [dict(x=0, xref="paper", y=key, yref="y", text=f"<b>{esc(text)}</b>", showarrow=False, xanchor="left",
                   xshift=2 - (0 if compact else _left(rows)), font={"size": LABEL_SIZE, "color": "#111111"},
                   name="group")
@@ -115,6 +117,34 @@ def who_chart(rows: list[Row], cb: Codebook, issue: str, start: date, as_of: dat
                      tickangle=0)
     grey_after(fig, data_to, as_of)
     return fig
+
+
+RANGE_NAME = "Statement dated to a week / month / year (hatched: that period)"
+
+
+def _add_ranges(fig: go.Figure, rows: list[Row], cb: Codebook, x0: pd.Timestamp, x1: pd.Timestamp, bar: float) -> None:
+    """A thin hatched band over the period of each segment-starting statement with a ranged date."""
+    spans = []
+    for r in rows:
+        for seg in r.segments:
+            s = seg.statement
+            if not is_ranged(s):
+                continue
+            lo, hi = max(pd.Timestamp(s["date_start"]), x0), min(pd.Timestamp(s["date_end"]) + pd.Timedelta(days=1), x1)
+            if hi > lo:
+                spans.append((r, seg, lo, hi))
+    if not spans:
+        return
+    fig.add_trace(go.Bar(
+        y=[r.name for r, *_ in spans], x=[(hi - lo) / pd.Timedelta(milliseconds=1) for *_, lo, hi in spans],
+        base=[lo.isoformat() for *_, lo, _hi in spans], orientation="h", width=bar * 0.5, name=RANGE_NAME,
+        marker={"color": "rgba(0,0,0,0)", "line": {"width": 1, "color": "#111111"},
+                "pattern": {"shape": "/", "fgcolor": [cb.stances[seg.stance].colour for _, seg, *_ in spans],
+                            "solidity": 0.5}},
+        customdata=[[r.code, f"<b>{esc(r.name)}</b>: {esc(cb.stances[seg.stance].label)}, statement dated "
+                             f"{esc(statement_when(seg.statement))}<br><i>click for this state's timeline</i>"]
+                    for r, seg, *_ in spans],
+        hovertemplate="%{customdata[1]}<extra></extra>"))
 
 
 def tick_months(x0: pd.Timestamp, x1: pd.Timestamp, most: int) -> int:

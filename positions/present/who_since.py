@@ -18,10 +18,11 @@ from positions.reference.registry import Registry
 # --------------------------------------------------------------------------- adapter (engine seam)
 
 
-def official_changes(rows: pd.DataFrame, issue: str) -> pd.DataFrame:
+def official_changes(rows: pd.DataFrame, issue: str, official: engine.Official | None = None) -> pd.DataFrame:
     """One row per (state, day its official position changed): stance, effective_date (= the day of
-    the change, engine `since`) and the statement that set it (actor, role, evidence, source_url, ...)."""
-    off = engine.official(rows, issue)
+    the change, engine `since`) and the statement that set it (actor, role, evidence, source_url, ...).
+    `official`: the engine's positions over these rows, when the caller already has them (cached)."""
+    off = official if official is not None else engine.official(rows, issue)
     events = off.events
     cols = [c for c in off.rows.columns if c not in ("affiliation", "stance", "effective_date")]
     if events.empty:
@@ -32,10 +33,10 @@ def official_changes(rows: pd.DataFrame, issue: str) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def positions_on(rows: pd.DataFrame, issue: str, on: date) -> pd.DataFrame:
+def positions_on(rows: pd.DataFrame, issue: str, on: date, official: engine.Official | None = None) -> pd.DataFrame:
     """Each state's official position on `issue` as of `on` (engine `as_of`: one row per state, the
     statement it rests on, `since`, `source_flag`, latest signal); effective_date = since."""
-    pos = engine.official(rows, issue).as_of(on)
+    pos = (official if official is not None else engine.official(rows, issue)).as_of(on)
     return pos.assign(effective_date=pd.to_datetime(pos["since"]))
 
 
@@ -106,18 +107,19 @@ def since_label(row_stance: str, since, first_support, supportive: set[str], sta
 
 def who_rows(rows: pd.DataFrame, issue: str, reg: Registry, on: date, start: date, *,
              supportive: frozenset = frozenset({"support"}), stances: tuple[str, ...] = (),
-             stance_label=str.capitalize) -> list[Row]:
+             stance_label=str.capitalize, official: engine.Official | None = None) -> list[Row]:
     """States with an official position on `issue` as of `on`, their stance segments from `start`,
     sorted by group, then by the day they first signalled support (never: after), then name."""
-    changes = official_changes(rows, issue)
+    changes = official_changes(rows, issue, official)
     changes = changes[changes["effective_date"] <= pd.Timestamp(on)]
     end = pd.Timestamp(on) + pd.Timedelta(days=1)
     out = []
-    for code, part in changes.groupby(changes["affiliation"].astype(str), sort=False, observed=True):
-        if code not in reg.states or part.empty:
+    by_state: dict[str, list[dict]] = {}   # one to_dict for all states: per-group calls dominate at 100k rows
+    for rec in changes.sort_values("effective_date", kind="stable").to_dict("records"):
+        by_state.setdefault(str(rec["affiliation"]), []).append(rec)
+    for code, recs in by_state.items():
+        if code not in reg.states:
             continue
-        part = part.sort_values("effective_date", kind="stable")
-        recs = part.to_dict("records")
         days = [pd.Timestamp(r["effective_date"]) for r in recs]
         segs = []
         for i, r in enumerate(recs):
@@ -163,10 +165,10 @@ class Headline:
 
 
 def headline(rows: pd.DataFrame, issue: str, reg: Registry, on: date, *, groups_filter: set[str] | None,
-             supportive: frozenset = frozenset({"support"})) -> Headline:
+             supportive: frozenset = frozenset({"support"}), official: engine.Official | None = None) -> Headline:
     """Counts with their denominator: third countries (registry states in the chosen groups, not
     Ukraine or Russia) by official stance as of `on`; the belligerents' stances apart."""
-    pos = positions_on(rows, issue, on)
+    pos = positions_on(rows, issue, on, official)
     stance_of = dict(zip(pos["affiliation"].astype(str), pos["stance"].astype(str)))
     pool = groups_filter if groups_filter is not None else set(reg.states)
     tracked = sorted(c for c in pool if c in reg.states and c not in BELLIGERENTS)

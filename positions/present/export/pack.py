@@ -15,7 +15,7 @@ from positions.present import figures as figures_mod
 from positions.errors import InputError
 from positions.present.export.formats import PACK_HEIGHT, PACK_WIDTH
 from positions.present.export.images import export_figure
-from positions.present.export.tables import _iso, citation, speaker_label
+from positions.present.export.tables import _iso, citation, shown_date, speaker_label
 from positions.present.export.context import Export, filters_text
 from positions.present.export.images import render_many
 from positions.present.export import quotes as quotes_mod
@@ -155,7 +155,7 @@ def briefing_pack(ex: Export, progress: Callable[[float, str], None] | None = No
             for_name = ex.registry.name_of(r["affiliation"])
             who = speaker_label(r["actor"], for_name)
             values = [who + (f", {r['role']}" if r["role"] else ""),
-                      _iso(r["statement_date"]) or f"{_iso(r['published'])} (reported)",
+                      shown_date(r) or f"{_iso(r['published'])} (reported)",
                       quotes_mod.whole_sentences(r["evidence"], quote_len),  # verbatim, whole sentences
                       _clip(r["source_title"], 90) + (f"\n{r['source_url']}" if r["source_url"] else "")]
             for col, value in enumerate(values):
@@ -165,7 +165,7 @@ def briefing_pack(ex: Export, progress: Callable[[float, str], None] | None = No
                 for para in table.cell(row, col).text_frame.paragraphs:
                     para.font.size = Pt(12 if row else 13)
     all_quotes = "\n".join(
-        f"- {citation(r['actor'], ex.registry.name_of(r['affiliation']), _iso(r['statement_date']), _iso(r['published']), r['evidence'], r['source_title'], r['source_url'])}"
+        f"- {citation(r['actor'], ex.registry.name_of(r['affiliation']), shown_date(r), _iso(r['published']), r['evidence'], r['source_title'], r['source_url'])}"
         for _, r in quotes.iterrows())
     slide.notes_slide.notes_text_frame.text = f"Quotes in full:\n{all_quotes or '(none)'}\n\n{notes}"
 

@@ -10,10 +10,18 @@ from positions.reference.registry import Registry
 from positions.present.view import to_query
 from positions.present.export.formats import FORMULA_PREFIXES
 from positions.present.export.context import METHOD_SHORT, Export, filters_text
+from positions.present.periods import RANGED, date_label, precision_of
 
 
 def _iso(value) -> str:
     return "" if value is None or pd.isna(value) else pd.Timestamp(value).date().isoformat()
+
+
+def shown_date(row) -> str:
+    """The statement date as exports show it: the ISO day, or its period for a ranged date
+    ('November 2024', '2024'), never the period's first day; '' if undated."""
+    precision = precision_of(row)
+    return date_label(row["statement_date"], precision) if precision in RANGED else _iso(row["statement_date"])
 
 
 def _source_key(row) -> str:
@@ -34,7 +42,8 @@ def citation(speaker: str, for_name: str, day: str, published: str, quote: str, 
 def citation_tables(rows: pd.DataFrame, reg: Registry,
                     position_flags: dict[str, str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(statements, sources) tables for data exports; every statement carries its citation, a
-    source_ref into the sources table, its date precision and range, attribution, outlet type, and
+    source_ref into the sources table, its date as shown (`date_display`: 'November 2024' for a
+    month-precision date), its date precision and range, attribution, outlet type, and
     `position_flag`: its state's official position on the view's day rests only on state media/mirrors."""
     position_flags = position_flags or {}
     keys = list(dict.fromkeys(_source_key(r) for _, r in rows.iterrows()))
@@ -43,21 +52,22 @@ def citation_tables(rows: pd.DataFrame, reg: Registry,
     for _, r in rows.iterrows():
         for_name = reg.name_of(r["affiliation"])
         day, published = _iso(r["statement_date"]), _iso(r["published"])
+        shown = shown_date(r)  # 'November 2024', not the 1st
         statements.append({
-            "statement_id": r["id"], "date": day, "counts_from": _iso(r["effective_date"]),
+            "statement_id": r["id"], "date": day, "date_display": shown, "counts_from": _iso(r["effective_date"]),
             "speaker": r["actor"], "actor_id": r["actor_id"], "for": r["affiliation"], "for_name": for_name,
             "role": r["role"], "actor_type": r["actor_type"], "issue": r["issue"], "stance": r["stance"],
             "quote": r["evidence"], "source_ref": refs[_source_key(r)], "source_title": r["source_title"],
             "source_url": r["source_url"], "published": published, "confidence": float(r["confidence"]),
             "origin": r["origin"], "status": r["status"],
-            "date_precision": r.get("date_precision") or "", "date_start": _iso(r.get("date_start")),
+            "date_precision": precision_of(r), "date_start": _iso(r.get("date_start")),
             "date_end": _iso(r.get("date_end")), "attribution": r.get("attribution") or "direct",
             "source_type": r.get("source_type") or "", "position_flag": position_flags.get(str(r["affiliation"]), ""),
-            "citation": citation(r["actor"], for_name, day, published, r["evidence"], r["source_title"], r["source_url"]),
+            "citation": citation(r["actor"], for_name, shown, published, r["evidence"], r["source_title"], r["source_url"]),
             # The same statement reported by other outlets (merged by positions.data.dedup).
             "also_reported_by": " ".join(src["url"] or src["title"] for src in (r.get("sources") or [])[1:]),
         })
-    st_cols = ["statement_id", "date", "counts_from", "speaker", "actor_id", "for", "for_name", "role", "actor_type",
+    st_cols = ["statement_id", "date", "date_display", "counts_from", "speaker", "actor_id", "for", "for_name", "role", "actor_type",
                "issue", "stance", "quote", "source_ref", "source_title", "source_url", "published", "confidence",
                "origin", "status", "date_precision", "date_start", "date_end", "attribution", "source_type",
                "position_flag", "citation", "also_reported_by"]
