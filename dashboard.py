@@ -68,15 +68,15 @@ def load_reference():
 
 # The filtered statements and their official positions, once per store version and filter state
 # (figures.filter_state: view, as-of day, stances and chart toggles are not part of the key).
-# Few entries: at a million statements each filtered copy is hundreds of MB, and each official
-# position set holds its filtered rows too (peak memory, docs/performance.md).
-@st.cache_resource(show_spinner=False, max_entries=2)
+# One filter state (both issues): at a million statements each filtered copy is hundreds of MB,
+# and each official position set holds its filtered rows too (peak memory, docs/performance.md).
+@st.cache_resource(show_spinner=False, max_entries=1)
 def filtered_rows(path: str, mtime: float, filters: str) -> pd.DataFrame:
     """The statements passing the sidebar filters (shared, never mutated)."""
     return figures.filtered(load_frame(path, mtime), view.parse_query_string(filters), load_reference()[1])
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def official(path: str, mtime: float, filters: str, issue: str) -> engine.Official:
     """One issue's official positions over `filtered_rows` (the engine's, through its fast path)."""
     return fast.official(filtered_rows(path, mtime, filters), issue)
