@@ -57,8 +57,11 @@ st.html("<style>[data-testid='stCaptionContainer'], [data-testid='stCaptionConta
 @st.cache_resource(show_spinner="Loading statements…", max_entries=4)
 def load_frame(path: str, version: str) -> pd.DataFrame:
     """The accepted statements, once per store version (shared, never mutated), from the store's
-    analytical copy (CSV or database; validated when written, refreshed when the store changes)."""
-    return fast.page_frame(path)
+    analytical copy (CSV or database; validated when written, refreshed when the store changes);
+    a CSV as of one committed version of the files in its folder (store.consistent)."""
+    if store.is_db_url(path):
+        return fast.page_frame(path)
+    return store.consistent(path, lambda: fast.page_frame(path))
 
 
 @st.cache_resource(show_spinner=False)

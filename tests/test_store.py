@@ -43,4 +43,4 @@ def test_store_save_is_atomic_on_failure(tmp_path, monkeypatch):
     with pytest.raises((OSError, StoreError)):
         store.save_statements([make_statement(), make_statement(evidence="More.")], path)
     assert path.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name != ".positions.lock") == ["s.csv", "s.csv.manifest.json"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name not in (".positions.lock", ".positions.version")) == ["s.csv", "s.csv.manifest.json"]

@@ -14,6 +14,7 @@ from positions.reference import codebook as codebook_mod
 from positions.reference import registry as registry_mod
 from positions.cli import coverage as cli_coverage
 from positions.cli import export as cli_export
+from positions.cli.options import HAS_ENCODING, encoding_of, encoding_option
 from positions.data import store
 from positions import __version__
 from positions.errors import InvalidField, PositionsError
@@ -75,8 +76,8 @@ class Group(click.Group):
         try:
             journal.recover_if_needed(store.DEFAULT_PATH.parent)  # a writer killed last time
             return super().invoke(ctx)
-        except PositionsError as e:
-            fail(str(e))
+        except PositionsError as e:  # advice to pass --encoding only where the command has it
+            fail(str(e) if ctx.meta.get(HAS_ENCODING) else files.drop_encoding_advice(str(e)))
         except click.UsageError as e:  # one line, like every other mistake (click prints three)
             fail(f"{e.format_message()} (see {e.ctx.command_path if e.ctx else 'positions'} --help)")
         except BrokenPipeError:
@@ -102,7 +103,7 @@ def cli():
 @click.argument("files", nargs=-1, required=True)
 @click.option("--published", help="Publication date YYYY-MM-DD; relative dates in the text resolve against it.")
 @click.option("--format", "fmt", type=click.Choice(["json", "jsonl", "csv", "table"]), default="json", show_default=True)
-@click.option("--encoding", default="utf-8", show_default=True, help="Text encoding of the input files.")
+@encoding_option("FILES and standard input", defaults=False)
 @click.option("--jobs", type=int, default=None, help="Worker processes for many files (default: one per core).")
 @click.option("--backend", type=click.Choice(["offline", "openai-compatible"]), default="offline", show_default=True,
               help="offline: rules + the bundled model; openai-compatible: a chat endpoint (needs --url, --model).")
@@ -159,15 +160,11 @@ def tag(files, published, fmt, encoding, jobs, backend, url, llm_model):
         sys.exit(EXIT_USER_ERROR)
 
 
-ENCODING = click.option("--encoding", default="utf-8", show_default=True,
-                        help="Text encoding of the files read (a UTF-8/UTF-16 byte-order mark is detected).")
-
-
 @cli.command()
 @click.argument("csv_path", required=False, type=click.Path(dir_okay=False), default=str(store.DEFAULT_PATH))
 @click.option("--documents", default=str(store.DEFAULT_PATH.parent / "documents.csv"), show_default=True,
               help="Documents list; where data/documents/<doc_id>.txt exists, evidence must be a verbatim substring.")
-@ENCODING
+@encoding_option("the statements CSV, the documents list and the documents")
 def validate(csv_path, documents, encoding):
     """Check a statements CSV: fields, dates, known actors/affiliations, verbatim evidence, no duplicates
     (by id or by content), not truncated; then report per-state coverage and the share of positions
@@ -179,9 +176,10 @@ def validate(csv_path, documents, encoding):
     """
     from positions.data import checks
 
+    encoding, doc_encoding = encoding_of("csv_path", encoding), encoding_of("documents", encoding)
     numbered = store.load_numbered(csv_path, encoding)
     statements = [s for _, s in numbered]
-    texts = checks.document_texts(Path(documents), encoding)
+    texts = checks.document_texts(Path(documents), doc_encoding)
     added = _added_actors(csv_path)
     problem = (lambda reg, s: _actor_problem(reg, added, s)) if added else checks.registry_problem
     found = checks.first_problem(numbered, registry_mod.load(), texts, problem)
@@ -191,7 +189,7 @@ def validate(csv_path, documents, encoding):
     merged = len(statements) - len(dedupe(store.to_frame(statements)))
     extra = f"; {merged} reports of the same statement by several outlets are merged when shown" if merged else ""
     click.echo(f"OK: {len(statements)} statements in {csv_path}{extra}")
-    click.echo("\n".join(cli_coverage.report_lines(csv_path)))
+    click.echo("\n".join(cli_coverage.report_lines(csv_path, encoding=encoding)))
 
 
 from positions.data.checks import document_texts, registry_problem  # noqa: E402,F401  (used by tests)
@@ -218,7 +216,7 @@ def _actor_problem(reg, added, s):
 @click.option("--issue", default=None, help="cross_border_strikes or trainer_deployment (default: both).")
 @click.option("--as-of", "as_of", default=None, help="Date YYYY-MM-DD (default: today).")
 @click.option("--data", "data", default=str(store.DEFAULT_PATH), show_default=True, help="Statements CSV.")
-@ENCODING
+@encoding_option("--data")
 def show(issue, as_of, data, encoding):
     """Print each state's stance as of a date, with the statement behind it.
 
@@ -231,7 +229,7 @@ def show(issue, as_of, data, encoding):
     check_issue(issue)
     day = parse_day(as_of, "--as-of") or date.today()
     reg = registry_mod.load()
-    df = engine.prepare(store.load_frame(data, encoding=encoding), reg)
+    df = engine.prepare(store.load_frame(data, encoding=encoding_of("data", encoding)), reg)
     cb = codebook_mod.load()
     for iss in [issue] if issue else [i.value for i in Issue]:
         pos = engine.positions_as_of(df, iss, day)

@@ -158,9 +158,12 @@ def _tagger_command() -> click.Command:
     """The tagger benchmark as `bench tagger` (it was `bench` with a WHAT argument)."""
     from positions.tagger.bench import bench as tagger_bench
 
-    params = [p for p in tagger_bench.params if p.name != "what"]
+    from positions.cli.options import encoding_of, encoding_param
+
+    params = [p for p in tagger_bench.params if p.name != "what"] + [encoding_param("the --corpus documents")]
     return click.Command("tagger", params=params, help=tagger_bench.help,
-                         callback=lambda **kw: tagger_bench.callback(what="tagger", **kw))
+                         callback=lambda encoding, **kw: tagger_bench.callback(
+                             what="tagger", encoding=encoding_of("corpus", encoding), **kw))
 
 
 @click.group("bench")

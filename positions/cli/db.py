@@ -8,6 +8,7 @@ from datetime import datetime
 
 import click
 
+from positions.cli.options import encoding_option
 from positions.errors import InputError
 
 
@@ -58,7 +59,8 @@ def upgrade(url, seed):
 @click.option("--replace", is_flag=True, help="Also delete statements that are not in the file.")
 @click.option("--documents", default=None, help="documents.csv to import too (texts from documents/ beside it).")
 @click.option("--who", default=None, help="Name for the change log (default: $POSITIONS_REVIEWER or login name).")
-def import_(csv_path, url, replace, documents, who):
+@encoding_option("CSV, --documents and the documents' texts", defaults=False)
+def import_(csv_path, url, replace, documents, who, encoding):
     """Bring a statements CSV into the database (validated first; every change logged).
 
     \b
@@ -67,10 +69,12 @@ def import_(csv_path, url, replace, documents, who):
     """
     from pathlib import Path
 
-    from positions.data import transfer
+    from positions.data import store, transfer
+    incoming = store.load_statements(csv_path, encoding)  # both inputs read and checked before the
+    texts = transfer.read_documents_with_texts(Path(documents), encoding) if documents else []  # database is touched
     engine = _engine(url)
-    r = transfer.import_csv(engine, csv_path, _who(who), replace=replace)
-    docs = transfer.import_documents(engine, Path(documents), _who(who)) if documents else 0
+    r = transfer.import_csv(engine, csv_path, _who(who), replace=replace, incoming=incoming)
+    docs = transfer.import_documents(engine, Path(documents), _who(who), rows=texts) if documents else 0
     click.echo(f"{csv_path}: {r.added} added, {r.changed} changed, {r.unchanged} unchanged, {r.deleted} deleted"
                + (f"; {docs} documents added" if documents else ""))
 

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import click
 
+from positions.cli.options import encoding_of, encoding_option
 from positions.data import files, store
 from positions.errors import InputError, InvalidField
 from positions.paths import DATA_DIR
@@ -22,7 +23,7 @@ from positions.paths import DATA_DIR
 @click.option("--chart", "chart", default=None, help="For png/svg/pdf: the chart key (default: the view's first chart).")
 @click.option("--force", is_flag=True, help="Allow --out to be a data file, a symbolic link (the link is replaced, "
               "never followed), a device or a FIFO (written in place).")
-@click.option("--encoding", default="utf-8", show_default=True, help="Text encoding of --data.")
+@encoding_option("--data")
 def export(view_text, fmt, out, data, chart, force, encoding):
     """Export a dashboard view as a chart image, a briefing pack or its data.
 
@@ -49,7 +50,7 @@ def export(view_text, fmt, out, data, chart, force, encoding):
     except InvalidField as e:
         raise InputError(f"--view: {e}") from None
     target = files.check_output(out, force, protected=[DATA_DIR, Path(data)])
-    df = store.load_frame(data, encoding=encoding)
+    df = store.load_frame(data, encoding=encoding_of("data", encoding))
     ex = export_mod.build_export(df, state, codebook_mod.load(), registry_mod.load(),
                                  base_url=view_text if "://" in view_text else None)
     payload = export_mod.export_bytes(ex, fmt, chart=chart)

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import click
 
+from positions.cli.options import encoding_of, encoding_option
 from positions.data import store
 from positions.errors import PositionsError
 from positions.model import parse_date
@@ -13,8 +14,7 @@ from positions.data.review import EDITABLE, decide, load_or_empty, read_document
 DATA_DIR = store.DEFAULT_PATH.parent
 
 
-ENCODING = click.option("--encoding", default="utf-8", show_default=True,
-                        help="Text encoding of the files read (a UTF-8/UTF-16 byte-order mark is detected).")
+ENCODING = encoding_option()
 
 
 @click.command()
@@ -45,8 +45,9 @@ def ingest(folder, documents, out, data, force, encoding):
     if not folder.is_dir():
         raise PositionsError(f"{files.shown(folder)}: not a folder of documents")
     files.check_output(out, force, protected=[Path(data), Path(documents)])
-    docs = read_documents(Path(documents), encoding)
-    coded = {s.source_url for s in load_or_empty(Path(data), encoding) if s.source_url}
+    enc = {name: encoding_of(name, encoding) for name in ("documents", "data", "out")}  # FOLDER's: `encoding`
+    docs = read_documents(Path(documents), enc["documents"])
+    coded = {s.source_url for s in load_or_empty(Path(data), enc["data"]) if s.source_url}
     index = ingest_mod.read_index(ingest_mod.index_path(out))
     tagger, found, skipped, todo = get_tagger(), [], 0, []
     paths = sorted(p for p in folder.iterdir() if p.suffix.lower() in TEXT_SUFFIXES | HTML_SUFFIXES)
@@ -63,8 +64,8 @@ def ingest(folder, documents, out, data, force, encoding):
         found.extend(ingest_mod.statements_of(doc, encoding, tagger))
         todo.append(doc)
     with journal.transaction(Path(data).absolute().parent) as batch:  # re-read: another ingest may have run
-        known = {s.id for s in load_or_empty(Path(data), encoding)}
-        suggestions = load_or_empty(out, encoding)
+        known = {s.id for s in load_or_empty(Path(data), enc["data"])}
+        suggestions = load_or_empty(out, enc["out"])
         known |= {s.id for s in suggestions}
         index = ingest_mod.read_index(ingest_mod.index_path(out))
         new = [s for s in {s.id: s for s in found}.values() if s.id not in known]
@@ -109,15 +110,16 @@ def review(suggestions, data, log, accept_ids, reject_ids, edits, reviewer, enco
     from positions.reference import registry
 
     paths = Path(suggestions), Path(data), Path(log)
+    encodings = {"encoding": encoding_of("suggestions", encoding), "data_encoding": encoding_of("data", encoding)}
     changes = parse_edits(edits, accept_ids, reject_ids)
     check_log(paths[2])
     reg = registry.load()
     if not (accept_ids or reject_ids):
-        return interactive(paths, reviewer, reg, encoding)
+        return interactive(paths, reviewer, reg, encodings)
     conflicts = 0
     for sid, action in [(i, "accept") for i in accept_ids] + [(i, "reject") for i in reject_ids]:
         try:
-            s = decide(*paths, sid, action, changes if action == "accept" else None, reviewer, reg=reg, encoding=encoding)
+            s = decide(*paths, sid, action, changes if action == "accept" else None, reviewer, reg=reg, **encodings)
         except Conflict as e:
             click.echo(f"conflict: {e}", err=True)
             conflicts += 1
@@ -149,19 +151,20 @@ def parse_edits(edits, accept_ids, reject_ids) -> dict:
     return changes
 
 
-def interactive(paths, reviewer, reg, encoding: str = "utf-8") -> None:
-    """The prompt loop over pending suggestions."""
-    pending = [s for s in load_or_empty(paths[0], encoding) if s.status.value == "suggested"]
+def interactive(paths, reviewer, reg, encodings: dict | None = None) -> None:
+    """The prompt loop over pending suggestions (`encodings`: of the suggestions and the data, for decide)."""
+    encodings = encodings or {}
+    pending = [s for s in load_or_empty(paths[0], encodings.get("encoding", "utf-8")) if s.status.value == "suggested"]
     if not pending:
         click.echo("No suggestions waiting for review.")
         return
     for i, s in enumerate(pending, 1):
         click.echo(f"\n{i}/{len(pending)} " + _show(s))
-        if not prompt_one(paths, s, reviewer, reg, encoding):
+        if not prompt_one(paths, s, reviewer, reg, encodings):
             return
 
 
-def prompt_one(paths, s, reviewer, reg, encoding: str = "utf-8") -> bool:
+def prompt_one(paths, s, reviewer, reg, encodings: dict | None = None) -> bool:
     """Decide one suggestion at the prompt; False when the reviewer quits."""
     edits_now = {}
     while True:
@@ -177,7 +180,7 @@ def prompt_one(paths, s, reviewer, reg, encoding: str = "utf-8") -> bool:
         elif choice in ("a", "r"):
             try:
                 done = decide(*paths, s.id, "accept" if choice == "a" else "reject",
-                              (edits_now or None) if choice == "a" else None, reviewer, reg=reg, encoding=encoding)
+                              (edits_now or None) if choice == "a" else None, reviewer, reg=reg, **(encodings or {}))
             except PositionsError as e:
                 click.echo(f"  {e}")
                 edits_now = {}

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import sys
 import time
+from pathlib import Path
 
 import click
 
+from positions.cli.options import encoding_of, encoding_option
 from positions.errors import InputError
 
 
@@ -18,7 +20,8 @@ from positions.errors import InputError
 @click.option("--queue", "queue_path", default=None, type=click.Path(dir_okay=False),
               help="Also add the statements to this review queue (suggestions CSV), e.g. data/suggestions.csv.")
 @click.option("--data", default=None, help="Statements already in the data (skipped by --queue); default data/statements.csv.")
-def tag_corpus(source, out, scheduler, workers, queue_path, data):
+@encoding_option("the documents, --queue and --data")
+def tag_corpus(source, out, scheduler, workers, queue_path, data, encoding):
     """Tag every document of a folder or glob on Dask; resumable, idempotent.
 
     Documents are keyed by content hash: a second run skips those already
@@ -35,6 +38,12 @@ def tag_corpus(source, out, scheduler, workers, queue_path, data):
 
     if workers is not None and workers < 1:
         raise InputError(f"--workers {workers}: give at least 1")
+    data_encoding = encoding_of("data", encoding)  # the default, data/statements.csv, is UTF-8
+    if queue_path:  # read the queue's inputs first: a bad file stops the run before the tagging, not after
+        from positions.data import store
+        from positions.data.review import load_or_empty
+        load_or_empty(Path(queue_path), encoding)
+        load_or_empty(Path(data or store.DEFAULT_PATH), data_encoding)
     files = corpus.documents(source)
     todo = corpus.pending(files, out)
     click.echo(f"{len(files)} documents, {len(files) - len(todo)} already done (by content), {len(todo)} to tag",
@@ -43,7 +52,7 @@ def tag_corpus(source, out, scheduler, workers, queue_path, data):
     if todo:
         with _client(scheduler, workers) as client, click.progressbar(
                 length=len(todo), label="tagging", file=sys.stderr) as bar:
-            corpus.run(todo, out, client, progress=bar.update)
+            corpus.run(todo, out, client, progress=bar.update, encoding=encoding)
     seconds = time.perf_counter() - started
     statements, docs = corpus.assemble(out)
     failed = docs[docs["status"] == "failed"]
@@ -52,7 +61,7 @@ def tag_corpus(source, out, scheduler, workers, queue_path, data):
                f"{len(failed)} failed (see {out.rsplit('.', 1)[0]}.documents.parquet){rate}", err=True)
     if queue_path:
         from positions.data import store
-        added = corpus.queue(out, queue_path, data or store.DEFAULT_PATH)
+        added = corpus.queue(out, queue_path, data or store.DEFAULT_PATH, encoding, data_encoding)
         click.echo(f"{added} new suggestions in {queue_path}", err=True)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from positions import paths
+from positions.cli.options import encoding_of, encoding_option
 
 CORPUS_DIR = paths.DATA_DIR / "corpus"
 # ../shared/corpus/dev beside the checkout (main) or beside the worktrees' folder.
@@ -32,7 +33,8 @@ def corpus():
               help="Folder of evaluation documents whose URLs must stay out of the corpus (repeatable).")
 @click.option("--out", default=str(CORPUS_DIR), show_default=True, type=click.Path(file_okay=False))
 @click.option("--verbose", "-v", is_flag=True, help="Print each document skipped and why.")
-def build_corpus(sources, partial, exclude, out, verbose):
+@encoding_option("the coded documents (.json and .txt) of SOURCES and --partial", defaults=False)
+def build_corpus(sources, partial, exclude, out, verbose, encoding):
     """Copy the finished coded documents into OUT/docs and write OUT/manifest.csv.
 
     Re-runnable: the split of each document is a hash of its URL, so documents
@@ -45,7 +47,7 @@ def build_corpus(sources, partial, exclude, out, verbose):
     from positions.tagger import corpus as corpus_mod
 
     excl = [e for e in exclude if Path(e).is_dir()] or ([DEV_DIR] if DEV_DIR.is_dir() else [])
-    docs, skipped = corpus_mod.build(sources, Path(out), partial, excl)
+    docs, skipped = corpus_mod.build(sources, Path(out), partial, excl, encoding=encoding)
     readme = Path(out) / "README.md"
     if readme.exists():
         corpus_mod.update_readme(readme, docs)
@@ -64,7 +66,8 @@ def build_corpus(sources, partial, exclude, out, verbose):
 @click.option("--out", default=None, help="Model file (.npz; the card is written beside it as .json). "
               "Default: the bundled positions/tagger/models/tagger.npz.")
 @click.option("--seed", default=13, show_default=True, help="Seed of the solvers (same seed, same weights).")
-def train(corpus_dir, out, seed):
+@encoding_option("the corpus documents")
+def train(corpus_dir, out, seed, encoding):
     """Train the learned layer from the coded corpus (train + validation splits) and write the model.
 
     The threshold and the confidence calibration are chosen on validation with a
@@ -81,8 +84,9 @@ def train(corpus_dir, out, seed):
     from positions.tagger.core import get_tagger
 
     tagger = get_tagger(mode="rules")
-    train_docs = corpus_mod.load(Path(corpus_dir), ("train",))
-    val_docs = corpus_mod.load(Path(corpus_dir), ("validation",))
+    encoding = encoding_of("corpus_dir", encoding)
+    train_docs = corpus_mod.load(Path(corpus_dir), ("train",), encoding)
+    val_docs = corpus_mod.load(Path(corpus_dir), ("validation",), encoding)
     if not train_docs or not val_docs:
         raise click.ClickException(f"{corpus_dir}: no train or validation documents; run `python -m positions corpus build`")
     model = training.release(tagger, train_docs, val_docs, seed)
@@ -116,7 +120,8 @@ def _relative(path: Path) -> str:
 @click.option("--dev", "dev_dir", default=str(DEV_DIR), show_default=True, help="Dev corpus, scored when present.")
 @click.option("--out", default=None, help="Also write the report to this file (e.g. benchmarks/tagger.txt).")
 @click.option("--mb", default=4.0, show_default=True, help="Size of the synthetic text for throughput (MB).")
-def evaluate(corpus_dir, model_path, dev_dir, out, mb):
+@encoding_option("the documents of --corpus and --dev")
+def evaluate(corpus_dir, model_path, dev_dir, out, mb, encoding):
     """Score the tagger on the test split, by cross-validation on train, and on dev.
 
     Prints P/R/F1 and date accuracy per layer (rules / model / both), a
@@ -135,14 +140,15 @@ def evaluate(corpus_dir, model_path, dev_dir, out, mb):
 
     model = learned.Model.load(Path(model_path) if model_path else learned.DEFAULT_MODEL)
     tagger = get_tagger(mode="rules")
-    docs = {s: corpus_mod.load(Path(corpus_dir), (s,)) for s in corpus_mod.SPLITS}
+    docs = {s: corpus_mod.load(Path(corpus_dir), (s,), encoding_of("corpus_dir", encoding)) for s in corpus_mod.SPLITS}
+    dev_docs = evaluation.dev_documents(Path(dev_dir), encoding_of("dev_dir", encoding))
     click.echo("fitting the model-only ablation (no rule features) ...", err=True)
     model_only = training.release(tagger, docs["train"], docs["validation"], model.card["settings"]["seed"], use_rules=False)
     click.echo("measuring throughput ...", err=True)
     speed = bench.throughput(mb, repeats=3)
     lines = [f"# python -m positions evaluate ({datetime.date.today().isoformat()}, {os.cpu_count()} cores, "
              f"Python {platform.python_version()})"]
-    lines += evaluation.report(tagger, model, docs, evaluation.dev_documents(Path(dev_dir)), model_only, speed)
+    lines += evaluation.report(tagger, model, docs, dev_docs, model_only, speed)
     text = "\n".join(lines) + "\n"
     click.echo(text, nl=False)
     if out:

@@ -20,12 +20,12 @@ DEFAULT_PATH = DATA_DIR / "coverage_notes.csv"
 COLUMNS = ["affiliation", "issue", "searched_on", "queries", "note"]
 
 
-def load_notes(path: str | Path = DEFAULT_PATH) -> pd.DataFrame:
+def load_notes(path: str | Path = DEFAULT_PATH, encoding: str = "utf-8") -> pd.DataFrame:
     """The notes (COLUMNS, searched_on as datetime64); empty when the file does not exist."""
     path = Path(path)
     if not path.exists():
         return pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c == "searched_on" else object) for c in COLUMNS})
-    reader = csv.DictReader(io.StringIO(read_text_file(path).lstrip("\ufeff"), newline=""))
+    reader = csv.DictReader(io.StringIO(read_text_file(path, encoding).lstrip("\ufeff"), newline=""))
     missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
         raise StoreError(f"{path}: missing column(s) {', '.join(missing)}; expected {', '.join(COLUMNS)}")

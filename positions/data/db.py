@@ -177,11 +177,27 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     """Run the Alembic migrations up to `revision` (in one transaction)."""
     from alembic import command
 
+    on_file = engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:")
+    migrating = _sqlite_ddl_engine(engine) if on_file else engine
     try:
-        with engine.begin() as conn:
+        with migrating.begin() as conn:
             command.upgrade(alembic_config(conn), revision)
     except OperationalError as e:
         raise StoreError(f"database {redact(str(engine.url))}: cannot migrate: {one_line(e.orig)}") from None
+    finally:
+        if migrating is not engine:
+            migrating.dispose()
+
+
+def _sqlite_ddl_engine(engine: Engine) -> Engine:
+    """An engine whose transactions hold DDL too: pysqlite opens none before CREATE TABLE, so a
+    migration killed half-way left tables without their Alembic revision and the file no longer
+    opened. SQLAlchemy's recipe (driver autocommit, our own BEGIN); IMMEDIATE: one migrator at a time."""
+    migrating = create_engine(engine.url)
+    event.listen(migrating, "connect", _sqlite_pragmas)
+    event.listen(migrating, "connect", lambda dbapi_conn, _record: setattr(dbapi_conn, "isolation_level", None))
+    event.listen(migrating, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+    return migrating
 
 
 def current_revision(engine: Engine) -> str | None:

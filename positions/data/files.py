@@ -219,7 +219,20 @@ def check_output(out: str | Path, force: bool, protected: list[Path], option: st
         raise InputError(f"{option} {shown(out)!r} cannot be written: {os_problem(e)}") from None
     if not os.access(target.parent, os.W_OK):
         raise InputError(f"{option} {shown(out)!r} cannot be written: permission denied")
+    _probe(target, option)
     return target
+
+
+def _probe(target: Path, option: str) -> None:
+    """Create and remove a temp file beside `target`: a folder that takes no new files (/proc, a full
+    or read-only disk) is refused now, not after the work that was to be written."""
+    probe = temp_name(target)
+    try:
+        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600))
+    except OSError as e:
+        why = "its folder does not take new files" if e.errno == errno.ENOENT else os_problem(e)
+        raise InputError(f"{option} {shown(target)!r} cannot be written: {why}") from None
+    unlink_quietly(probe)
 
 
 def is_protected(target: Path, protected: list[Path]) -> bool:
@@ -262,8 +275,17 @@ def write_output(path: Path, data: bytes) -> None:
 _DIRS = re.compile(r"(?:[A-Za-z]:)?(?:[\\/][^\\/\s:'\"]+)+[\\/](?=[^\\/\s:'\"])")
 
 
+ENCODING_ADVICE = (" or pass --encoding", " (or --encoding utf-16 for UTF-16)", "; pass --encoding")
+
+
+def drop_encoding_advice(text: str) -> str:
+    """A message without its advice to pass --encoding (for a command or page that has no such option)."""
+    for advice in ENCODING_ADVICE:
+        text = text.replace(advice, "")
+    return text
+
+
 def public_message(error: Exception) -> str:
     """An error as a page may show it: one line, folders of server paths removed, no CLI advice."""
-    text = _DIRS.sub("", str(error)).replace(" or pass --encoding", "")
-    text = text.replace(" (or --encoding utf-16 for UTF-16)", "").splitlines()
+    text = drop_encoding_advice(_DIRS.sub("", str(error))).splitlines()
     return text[0] if text else type(error).__name__

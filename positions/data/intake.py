@@ -10,7 +10,8 @@ import urllib.parse
 import urllib.request
 from pathlib import PurePath
 
-from positions.errors import InputError
+from positions.data import files
+from positions.errors import InputError, StoreError
 from positions.tagger.io import HTML_SUFFIXES, html_body
 
 UPLOAD_SUFFIXES = (".txt", ".md", ".html", ".htm")
@@ -20,16 +21,15 @@ USER_AGENT = "positions-review/1 (policy-position tracker)"
 
 
 def decode(name: str, raw: bytes, html: bool) -> str:
-    """Bytes of a text or HTML document -> its text; InputError if binary, too big or not UTF-8."""
+    """Bytes of a text or HTML document -> its text; InputError if binary, too big, or neither UTF-8 nor
+    UTF-16/32 with a byte-order mark."""
     if len(raw) > MAX_BYTES:
         raise InputError(f"{name}: {len(raw) / 1048576:.1f} MiB is over the {MAX_BYTES // 1048576} MiB limit; "
                          "paste the article's text instead")
-    if b"\x00" in raw[:8192]:
-        raise InputError(f"{name}: looks binary (NUL bytes); give a .txt, .md or .html file")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise InputError(f"{name}: not valid UTF-8 (byte {e.start}); re-save it as UTF-8") from None
+    try:  # the one reader of text: a UTF-8/16/32 byte-order mark is detected, NULs mean binary
+        text = files.decode(raw, name, "UTF-8")
+    except StoreError as e:  # the page has no --encoding to advise
+        raise InputError(files.drop_encoding_advice(str(e))) from None
     if html:
         text = html_body(text)
         if not text.strip():

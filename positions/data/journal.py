@@ -6,12 +6,21 @@ every new file content beside its target, writes the journal (the list of staged
 checksums) atomically, then renames each staged file over its target and removes the journal.
 A kill before the journal exists leaves only temp files (rolled back on the next start); a kill
 after it is replayed on the next start, so a decision's files change together or not at all.
+
+Readers take no lock (a dashboard may run as a user who cannot write the folder, and filelock has no
+shared side): `read_consistently` is a sequence lock instead. Every commit also replaces the folder's
+version file (a fresh random token) while its journal exists; a read counts only if no journal was
+there before or after it and the version did not change meanwhile, otherwise it is retried (after
+a few misses, under the lock when the reader may write the folder). So a read sees one whole
+committed version of every file of the folder, never a mix of two commits.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import time
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -22,7 +31,11 @@ from positions.errors import StoreError
 
 LOCK_NAME = ".positions.lock"
 JOURNAL_NAME = ".positions.journal"
+VERSION_NAME = ".positions.version"
 LOCK_TIMEOUT = 120.0
+READ_ATTEMPTS = 40
+OPTIMISTIC_READS = 3
+READ_LOCK_TIMEOUT = 10.0
 
 
 def lock_for(folder: Path, timeout: float = LOCK_TIMEOUT) -> FileLock:
@@ -43,6 +56,8 @@ class Batch:
     def commit(self) -> None:
         """Stage every file, write the journal, rename all into place, drop the journal."""
         staged, current = [], self.folder
+        if any(path.parent == self.folder for path in self.writes):  # readers of the folder retry across it
+            self.writes[self.folder / VERSION_NAME] = uuid.uuid4().hex.encode()
         try:
             for path, data in self.writes.items():
                 current = path
@@ -123,13 +138,68 @@ def transaction(folder: str | Path, timeout: float = LOCK_TIMEOUT):
 
 def recover_if_needed(folder: str | Path) -> None:
     """At start: if a killed writer left a journal or temp files, finish or roll back under the lock.
-    Readers without write permission (a dashboard running as another user) skip this."""
+    Only when the lock is free: a process holding it (this one, inside a transaction, or another
+    writer) recovers when its transaction starts, and a reader waits on a running commit through
+    read_consistently. Readers without write permission (a dashboard running as another user) skip this."""
     folder = Path(folder)
     try:
         names = os.listdir(folder)
     except OSError:
         return
-    if JOURNAL_NAME in names or any(files.TEMP_RE.match(n) for n in names):
-        if os.access(folder, os.W_OK):
-            with transaction(folder):
-                pass
+    if not (JOURNAL_NAME in names or any(files.TEMP_RE.match(n) for n in names)) or not os.access(folder, os.W_OK):
+        return
+    lock = lock_for(folder.absolute(), timeout=0)
+    try:
+        lock.acquire()
+    except (Timeout, OSError):
+        return
+    try:
+        recover(folder.absolute())
+    finally:
+        lock.release()
+
+def version(folder: Path) -> bytes:
+    """The folder's version token (changes with every commit); b'' before the first one."""
+    try:
+        return (folder / VERSION_NAME).read_bytes()
+    except OSError:
+        return b""
+
+
+def committing(folder: Path) -> bool:
+    """True while a commit is renaming files into place (or a killed one awaits replay)."""
+    return os.path.lexists(folder / JOURNAL_NAME)
+
+
+def read_consistently(folder: str | Path, read, attempts: int = READ_ATTEMPTS):
+    """`read()` as of one committed version of the folder's files. Optimistic first: retried while a
+    commit runs or when one ran during it (a StoreError from a read that overlapped a commit too).
+    After a few misses a reader that may write the folder reads under the lock (a busy writer cannot
+    starve it); one that may not keeps retrying, then gives one line."""
+    folder = Path(folder).absolute()
+    for attempt in range(attempts):
+        if attempt == OPTIMISTIC_READS and os.access(folder, os.W_OK):
+            lock = lock_for(folder, READ_LOCK_TIMEOUT)  # bounded: never a deadlock with another folder's writer
+            try:
+                lock.acquire()
+            except (Timeout, OSError):
+                pass  # keep trying optimistically
+            else:
+                try:
+                    recover(folder)
+                    return read()
+                finally:
+                    lock.release()
+        before = version(folder)
+        if not committing(folder):
+            try:
+                result = read()
+            except StoreError:
+                if not committing(folder) and version(folder) == before:
+                    raise  # a real problem of the file, not a commit seen half
+            else:
+                if not committing(folder) and version(folder) == before:
+                    return result
+        time.sleep(min(0.002 * 2 ** attempt, 0.25))
+    raise StoreError(f"{files.shown(folder)}: the data changed during every one of {attempts} reads, or a writer "
+                     f"was killed mid-commit ({JOURNAL_NAME}); run any positions command as the data's owner, then retry")

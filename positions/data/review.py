@@ -75,7 +75,8 @@ def find(suggestions: list[Statement], statement_id: str, where: Path) -> Statem
 
 
 def decide(suggestions_path: Path, data_path: Path, log_path: Path, statement_id: str, action: str,
-           edits: dict | None = None, reviewer: str | None = None, reg=None, encoding: str = "utf-8") -> Statement:
+           edits: dict | None = None, reviewer: str | None = None, reg=None, encoding: str = "utf-8",
+           data_encoding: str | None = None) -> Statement:
     """Accept (optionally with field edits) or reject one suggestion, in one transaction.
 
     Accepting an already accepted suggestion with edits changes the stored statement (logged as
@@ -93,7 +94,7 @@ def decide(suggestions_path: Path, data_path: Path, log_path: Path, statement_id
         status = original.status.value
         if status == "rejected" or (status == "accepted" and (action == "reject" or not edits)):
             raise Conflict(f"{original.id}: already {status}; not changed (see {files.shown(log_path)})")
-        data = load_or_empty(data_path, encoding)
+        data = load_or_empty(data_path, data_encoding or encoding)
         stored = next((s for s in data if s.id == original.id), original)
         edited = stored if status == "accepted" else original
         for field, value in (edits or {}).items():

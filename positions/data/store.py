@@ -30,7 +30,7 @@ def binary_error(path) -> StoreError:
 
 
 def decode_error(path, encoding: str, offset: int) -> StoreError:
-    return StoreError(f"{files.shown(path)}: not valid {encoding} (byte {offset}); re-save it as UTF-8 or pass --encoding")
+    return StoreError(f"{files.shown(path)}: not valid {encoding} (byte {offset}); re-save it as UTF-8{files.ENCODING_ADVICE[0]}")
 
 
 def read_text_file(path: Path, encoding: str = "utf-8") -> str:
@@ -74,8 +74,9 @@ def load_numbered(path: str | Path, encoding: str = "utf-8") -> list[tuple[int, 
         return list(enumerate(load_statements(path), start=1))
     path = Path(path)
     from positions.data import journal
-    journal.recover_if_needed(path.absolute().parent)  # a writer killed mid-commit: finish or roll back first
-    header, rows = csvread.read_rows(path, encoding)
+    folder = path.absolute().parent
+    journal.recover_if_needed(folder)  # a writer killed mid-commit: finish or roll back first
+    header, rows = journal.read_consistently(folder, lambda: csvread.read_rows(path, encoding))
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise StoreError(f"{files.shown(path)}: missing column(s) {', '.join(missing)}; expected {', '.join(CSV_COLUMNS)}")
@@ -83,6 +84,13 @@ def load_numbered(path: str | Path, encoding: str = "utf-8") -> list[tuple[int, 
     if unknown:
         raise StoreError(f"{files.shown(path)}: unknown column(s) {', '.join(unknown)}; expected {', '.join(CSV_COLUMNS)}")
     return list(zip([line for line, _ in rows], statements_from_rows(rows, files.shown(path))))
+
+
+def consistent(path: str | Path, read):
+    """`read()` as of one committed version of the files in `path`'s folder (see journal.read_consistently):
+    how a page reads a store that a writer may be replacing."""
+    from positions.data import journal
+    return journal.read_consistently(Path(path).absolute().parent, read)
 
 
 def statements_from_rows(rows, where: str) -> list[Statement]:

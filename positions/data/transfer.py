@@ -27,11 +27,13 @@ class ImportResult:
     deleted: int
 
 
-def import_csv(engine: Engine, path: str | Path, who: str, replace: bool = False) -> ImportResult:
+def import_csv(engine: Engine, path: str | Path, who: str, replace: bool = False,
+               encoding: str = "utf-8", incoming: list | None = None) -> ImportResult:
     """Bring a statements CSV into the database in one transaction, every change logged:
     new ids are added (in file order), changed rows edited; with `replace`, rows missing from
-    the file are deleted. The file is fully validated before anything is written."""
-    incoming = store.load_statements(path)
+    the file are deleted. The file is fully validated before anything is written (`incoming`:
+    its statements, already read)."""
+    incoming = store.load_statements(path, encoding) if incoming is None else incoming
     seen = set()
     for s in incoming:
         if s.id in seen:
@@ -68,24 +70,29 @@ def export_csv(engine: Engine, path: str | Path, moment: datetime | None = None)
     return len(rows)
 
 
-def import_documents(engine: Engine, documents_csv: Path, who: str) -> int:
-    """documents.csv rows (with the text of documents/<doc_id>.txt beside it) into the database;
-    documents already there are kept."""
+def read_documents_with_texts(documents_csv: Path, encoding: str = "utf-8") -> list[dict]:
+    """documents.csv rows with the text of documents/<doc_id>.txt beside it ('' where there is none);
+    StoreError (one line) for a bad list or text, before anything is written."""
     from positions.data.review import read_documents
 
     folder = documents_csv.parent / "documents"
-    rows = read_documents(documents_csv)
+    out = []
+    for doc_id, row in read_documents(documents_csv, encoding).items():
+        path = folder / f"{doc_id}.txt"
+        out.append({"id": doc_id, "url": row.get("url") or "", "title": row.get("title") or "",
+                    "published": row.get("published") or "", "publisher": row.get("publisher") or "",
+                    "kind": "bundled", "text": store.read_text_file(path, encoding) if path.exists() else ""})
+    return out
+
+
+def import_documents(engine: Engine, documents_csv: Path, who: str, encoding: str = "utf-8",
+                     rows: list[dict] | None = None) -> int:
+    """documents.csv rows (with the text of documents/<doc_id>.txt beside it) into the database;
+    documents already there are kept. `rows`: the list already read (read_documents_with_texts)."""
+    rows = read_documents_with_texts(documents_csv, encoding) if rows is None else rows
     with engine.begin() as conn:
         known = set(conn.execute(select(documents.c.id)).scalars())
-        new = []
-        for doc_id, row in rows.items():
-            if doc_id in known:
-                continue
-            path = folder / f"{doc_id}.txt"
-            new.append({"id": doc_id, "url": row.get("url") or "", "title": row.get("title") or "",
-                        "published": row.get("published") or "", "publisher": row.get("publisher") or "",
-                        "kind": "bundled", "text": store.read_text_file(path) if path.exists() else "",
-                        "added_by": who, "added_at": now()})
+        new = [{**row, "added_by": who, "added_at": now()} for row in rows if row["id"] not in known]
         if new:
             conn.execute(insert(documents), new)
     return len(new)

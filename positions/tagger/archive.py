@@ -75,14 +75,14 @@ def batches(todo: list[tuple[str, str]], size: int = BATCH) -> list[list[tuple[s
     return [todo[i:i + size] for i in range(0, len(todo), size)]
 
 
-def tag_batch(batch: list[tuple[str, str]]) -> pd.DataFrame:
+def tag_batch(batch: list[tuple[str, str]], encoding: str = "utf-8") -> pd.DataFrame:
     """Tag each document of a batch (runs on a Dask worker): one row per document, its statements as JSON."""
     from positions.tagger.io import tag_source
 
     rows = []
     for path, h in batch:
         try:
-            records = tag_source(path)
+            records = tag_source(path, encoding=encoding)
             rows.append((h, path, "ok", "", len(records), json.dumps(records, ensure_ascii=False, default=str)))
         except Exception as e:  # noqa: BLE001 - recorded per document (type and message), never dropped
             rows.append((h, path, "failed", f"{type(e).__name__}: {e}", 0, "[]"))
@@ -101,11 +101,11 @@ def write_part(out: str | Path, part: pd.DataFrame) -> Path:
     return path
 
 
-def run(todo: list[tuple[str, str]], out: str | Path, client, progress=None) -> int:
+def run(todo: list[tuple[str, str]], out: str | Path, client, progress=None, encoding: str = "utf-8") -> int:
     """Tag `todo` on the Dask `client`, writing each batch as it finishes; returns documents done."""
     from dask.distributed import as_completed
 
-    futures = client.map(tag_batch, batches(todo), pure=False)
+    futures = client.map(tag_batch, batches(todo), pure=False, encoding=encoding)
     done = 0
     for future in as_completed(futures):
         part = future.result()
@@ -159,14 +159,15 @@ def load_statements(out: str | Path) -> list:
     return statements
 
 
-def queue(out: str | Path, suggestions: str | Path, data: str | Path) -> int:
+def queue(out: str | Path, suggestions: str | Path, data: str | Path, encoding: str = "utf-8",
+          data_encoding: str | None = None) -> int:
     """Add a tag-corpus output's statements to the review queue (suggestions file); returns how many
     were new (statements already suggested or in the data, by id, are skipped)."""
     from positions.data import store
     from positions.data.review import load_or_empty
 
-    current = load_or_empty(Path(suggestions))
-    known = {s.id for s in current} | {s.id for s in load_or_empty(Path(data))}
+    current = load_or_empty(Path(suggestions), encoding)
+    known = {s.id for s in current} | {s.id for s in load_or_empty(Path(data), data_encoding or encoding)}
     new = [s for s in load_statements(out) if s.id not in known and not known.add(s.id)]
     store.save_statements(current + new, suggestions)
     return len(new)

@@ -120,18 +120,19 @@ def half_of(doc_id: str) -> str:
     return "A" if zlib.crc32(doc_id.encode()) % 2 == 0 else "B"
 
 
-def score_dev(corpus: Path, half: str | None = None) -> tuple[dict, list]:
+def score_dev(corpus: Path, half: str | None = None, encoding: str = "utf-8") -> tuple[dict, list]:
     """Scorer logic of ../shared/eval/score.py, in process; plus (confidence, correct) per triple."""
+    from positions.data.files import read_text
     from positions.tagger.core import get_tagger
 
     tagger = get_tagger()
     tp = fp = fn = dn = dok = evn = evok = 0
     pairs = []
     for meta in sorted(corpus.glob("*.json")):
-        doc = json.loads(meta.read_text(encoding="utf-8"))
+        doc = json.loads(read_text(meta, encoding))
         if half and half_of(doc["doc_id"]) != half:
             continue
-        text = meta.with_suffix(".txt").read_text(encoding="utf-8")
+        text = read_text(meta.with_suffix(".txt"), encoding)
         pub = date.fromisoformat(doc["published"])
         preds = [s.to_record() for s in tagger.tag(text, pub)]
         evn += len(preds)
@@ -218,7 +219,7 @@ def reliability(pairs, edges=(0.0, 0.6, 0.7, 0.8, 0.9, 1.01)) -> list[str]:
 @click.option("--dataset/--no-dataset", default=True, show_default=True,
               help="Also score the bundled dataset as a corpus (all, half A, half B).")
 @click.option("--out", default=None, help="Also write the report to this file.")
-def bench(what, mb, memory_mb, corpus, repeats, dataset, out):
+def bench(what, mb, memory_mb, corpus, repeats, dataset, out, encoding="utf-8"):
     """Measure the tagger: throughput vs a bare sentence split, memory on a big file, dev scores.
 
     \b
@@ -241,7 +242,7 @@ def bench(what, mb, memory_mb, corpus, repeats, dataset, out):
                   f"{m['seconds']:.1f} s, {m['records']} records   (target: <= ~10x)"]
     cdir = Path(corpus)
     if cdir.is_dir():
-        fig, pairs = score_dev(cdir)
+        fig, pairs = score_dev(cdir, encoding=encoding)
         lines += ["", f"## Scores on {cdir} (scorer logic of eval/score.py)",
                   " ".join(f"{k}={v}" for k, v in fig.items()),
                   "", "## Reliability of `confidence` (per predicted triple: max confidence; correct = matches gold)"]

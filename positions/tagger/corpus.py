@@ -50,11 +50,16 @@ def looks_english(text: str) -> bool:
     return words > 0 and len(_ENGLISH.findall(text)) * 12 >= words
 
 
-def read_document(meta: Path) -> Document:
-    """One coded document from its JSON (the .txt beside it); InputError names the file."""
+def read_document(meta: Path, encoding: str = "utf-8") -> Document:
+    """One coded document from its JSON (the .txt beside it), both in `encoding` (a byte-order mark
+    wins); InputError or StoreError names the file."""
+    from positions.data.files import read_text
+
+    if not os.path.lexists(meta.with_suffix(".txt")):
+        raise InputError(f"{meta}: no .txt beside it; write <doc_id>.txt next to the JSON")
     try:
-        doc = json.loads(meta.read_text(encoding="utf-8"))
-        text = meta.with_suffix(".txt").read_text(encoding="utf-8")
+        doc = json.loads(read_text(meta, encoding))
+        text = read_text(meta.with_suffix(".txt"), encoding)
         url = doc.get("url") or doc["doc_id"]   # a dev file without URL splits by its id
         return Document(doc["doc_id"], url, doc.get("outlet") or "", date.fromisoformat(doc["published"]),
                         text, list(doc["statements"]), split_of(url), str(meta))
@@ -80,7 +85,7 @@ def problems_of(doc: Document) -> list[str]:
     return out
 
 
-def gather(sources, partial=(), exclude_urls=frozenset()) -> tuple[list[Document], list[str]]:
+def gather(sources, partial=(), exclude_urls=frozenset(), encoding: str = "utf-8") -> tuple[list[Document], list[str]]:
     """Documents ready for the corpus from the source folders, and one line per document skipped.
 
     `partial` folders are still being coded: their documents with no statement are not yet coded
@@ -91,7 +96,7 @@ def gather(sources, partial=(), exclude_urls=frozenset()) -> tuple[list[Document
         for meta in sorted(Path(src).glob("*.json")):
             if meta.name == "manifest.json":
                 continue
-            doc = read_document(meta)
+            doc = read_document(meta, encoding)
             why = problems_of(doc)
             if src in partial and not doc.statements:
                 why.append("not coded yet (partial source)")
@@ -138,11 +143,11 @@ def atomic_write(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def build(sources, out_dir: Path, partial=(), exclude_dirs=()) -> tuple[list[Document], list[str]]:
+def build(sources, out_dir: Path, partial=(), exclude_dirs=(), encoding: str = "utf-8") -> tuple[list[Document], list[str]]:
     """Gather the finished documents of the source folders into out_dir; returns (documents, skipped)."""
     exclude = {json.loads(p.read_text(encoding="utf-8")).get("url") for d in exclude_dirs
                for p in Path(d).glob("*.json")}
-    docs, skipped = gather([str(s) for s in sources], [str(p) for p in partial], exclude)
+    docs, skipped = gather([str(s) for s in sources], [str(p) for p in partial], exclude, encoding)
     where: dict[str, str] = {}
     for d in docs:
         if d.doc_id in where:
@@ -152,13 +157,13 @@ def build(sources, out_dir: Path, partial=(), exclude_dirs=()) -> tuple[list[Doc
     return docs, skipped
 
 
-def load(corpus_dir: Path, splits=SPLITS) -> list[Document]:
+def load(corpus_dir: Path, splits=SPLITS, encoding: str = "utf-8") -> list[Document]:
     """Documents of a corpus folder (data/corpus or a dev-format folder), those of `splits` only."""
     corpus_dir = Path(corpus_dir)
     folder = corpus_dir / "docs" if (corpus_dir / "docs").is_dir() else corpus_dir
     if not folder.is_dir():
         raise InputError(f"{corpus_dir}: no such corpus folder; run `python -m positions corpus build` first")
-    docs = [read_document(m) for m in sorted(folder.glob("*.json")) if m.name != "manifest.json"]
+    docs = [read_document(m, encoding) for m in sorted(folder.glob("*.json")) if m.name != "manifest.json"]
     return [d for d in docs if d.split in splits]
 
 

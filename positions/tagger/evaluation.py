@@ -91,7 +91,7 @@ def report(tagger, model, docs: dict, dev_docs, model_only, throughput: dict) ->
     return lines
 
 
-def dev_documents(folder: Path):
+def dev_documents(folder: Path, encoding: str = "utf-8"):
     from positions.tagger import corpus
 
-    return corpus.load(folder) if folder.is_dir() else []
+    return corpus.load(folder, encoding=encoding) if folder.is_dir() else []

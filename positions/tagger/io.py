@@ -91,14 +91,10 @@ def iter_chunks(path: str | Path, encoding: str = "utf-8", chunk_bytes: int = CH
 
 def read_document(name: str, encoding: str = "utf-8") -> str:
     """Whole text of a (small) file or stdin; HTML is reduced to its article body."""
-    if name == "-":
-        data = sys.stdin.buffer.read()
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError as e:
-            raise InputError(f"stdin: not valid {encoding} (byte {e.start}); pass --encoding") from None
-        except LookupError:
-            raise InputError(f"unknown encoding {encoding!r}") from None
+    if name == "-":  # the one reader of text: a byte-order mark wins, NULs mean binary
+        from positions.data import files
+
+        return files.decode(sys.stdin.buffer.read(), "stdin", encoding)
     path = Path(name)
     text = "".join(t for _, t in iter_chunks(path, encoding))
     if path.suffix.lower() in HTML_SUFFIXES:
