@@ -13,14 +13,14 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from positions.analysis import engine
+from positions.analysis import engine, fast
 from positions.present import charts
 from positions.reference import codebook
 from positions.present import export
 from positions.present import widgets as export_widgets
 from positions.present import figures
 from positions.reference import registry
-from positions.data import analytical, store
+from positions.data import store
 from positions.present import view
 from positions.present import login, review_forms
 from positions.present import rows as rows_mod
@@ -56,12 +56,12 @@ st.html("<style>[data-testid='stCaptionContainer'], [data-testid='stCaptionConta
 
 @st.cache_resource(show_spinner="Loading statements…", max_entries=4)
 def load_frame(path: str, version: str) -> pd.DataFrame:
-    """The statements, prepared for the engine once per store version (shared, never mutated): a
-    database through the store; a CSV file through its analytical copy (validated when written,
-    rebuilt when the file changes)."""
+    """The accepted statements, once per store version (shared, never mutated), from the store's
+    analytical copy (CSV or database; validated when written, refreshed when the store changes);
+    a CSV as of one committed version of the files in its folder (store.consistent)."""
     if store.is_db_url(path):
-        return engine.prepare(store.load_frame(path))
-    return engine.prepare(store.consistent(path, lambda: analytical.load(path, accepted_only=True)))
+        return fast.page_frame(path)
+    return store.consistent(path, lambda: fast.page_frame(path))
 
 
 @st.cache_resource(show_spinner=False)
@@ -71,16 +71,18 @@ def load_reference():
 
 # The filtered statements and their official positions, once per store version and filter state
 # (figures.filter_state: view, as-of day, stances and chart toggles are not part of the key).
-@st.cache_resource(show_spinner=False, max_entries=8)
+# One filter state (both issues): at a million statements each filtered copy is hundreds of MB,
+# and each official position set holds its filtered rows too (peak memory, docs/performance.md).
+@st.cache_resource(show_spinner=False, max_entries=1)
 def filtered_rows(path: str, mtime: float, filters: str) -> pd.DataFrame:
     """The statements passing the sidebar filters (shared, never mutated)."""
     return figures.filtered(load_frame(path, mtime), view.parse_query_string(filters), load_reference()[1])
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def official(path: str, mtime: float, filters: str, issue: str) -> engine.Official:
-    """One issue's official positions over `filtered_rows` (engine.official)."""
-    return engine.official(filtered_rows(path, mtime, filters), issue)
+    """One issue's official positions over `filtered_rows` (the engine's, through its fast path)."""
+    return fast.official(filtered_rows(path, mtime, filters), issue)
 
 
 def filters_of(path: str, mtime: float, state: view.ViewState) -> str:
@@ -97,8 +99,8 @@ def view_figures(path: str, mtime: float, query: str) -> list[figures.NamedFigur
                                     officials=partial(official, path, mtime, key))
 
 
-# Few entries: each holds its view's statements (hundreds of MB at a million statements).
-@st.cache_resource(show_spinner=False, max_entries=4, ttl=3600)
+# One entry: it holds its view's statements (hundreds of MB at a million statements; peak memory).
+@st.cache_resource(show_spinner=False, max_entries=1, ttl=3600)
 def view_export(path: str, mtime: float, query: str, base_url: str | None = None) -> export.Export:
     """The view's statements, labels and figures for the download buttons, once per view
     (an hour at most, so the source line's "generated" date stays current)."""

@@ -1,6 +1,11 @@
-"""engine.official (numpy) against fast.official (DuckDB) on the analytical copy of N synthetic statements.
+"""engine.official against the page's fast path on the analytical copy of N synthetic statements.
 
-    /work/main/.venv/bin/python benchmarks/fast_path.py [--rows 1000000]   # writes benchmarks/results/fast-path-<N>.json
+    /work/main/.venv/bin/python benchmarks/fast_path.py [--rows 1000000] [--tag under-load]
+    # writes benchmarks/results/fast-path-<N>[-<tag>].json
+
+Three ways to the same `Official`: `engine` (numpy, its winner order computed per call), `fast`
+(fast.official as the page calls it: the copy's stored order, numpy events below
+fast.DUCKDB_ROWS counted statements) and `duckdb` (the stored order, events by one DuckDB query).
 
 Per issue and filter (none, minimum confidence 0.6, reviewed only): median wall and CPU seconds of
 `official(rows, issue)` followed by `.as_of(last day)` (what a filter change costs the page),
@@ -19,7 +24,6 @@ sys.path.insert(0, str(ROOT))
 
 from positions.analysis import engine, fast  # noqa: E402
 from positions.cli.bench import dataset, machine  # noqa: E402
-from positions.data import analytical  # noqa: E402
 
 REPEATS = 3
 
@@ -36,20 +40,21 @@ def timed(fn) -> tuple[float, float]:
 
 def main() -> int:
     rows_n = int(sys.argv[sys.argv.index("--rows") + 1]) if "--rows" in sys.argv else 1_000_000
-    df = engine.prepare(analytical.load(dataset(rows_n), accepted_only=True))
+    tag = f"-{sys.argv[sys.argv.index('--tag') + 1]}" if "--tag" in sys.argv else ""
+    df = fast.page_frame(dataset(rows_n))
     last = df["effective_date"].max()
     filters = {"none": df, "min_conf 0.6": df[df["confidence"] >= 0.6],
                "reviewed only": df[df["origin"].isin(["reviewed", "manual"])]}
     out = []
     for issue in ("cross_border_strikes", "trainer_deployment"):
         for name, rows in filters.items():
-            a, b = engine.official(rows, issue), fast.official(rows, issue)
-            same = a.events.astype(str).equals(b.events.astype(str))
+            ref = engine.official(rows, issue).events.astype(str)
+            ways = {"engine": engine.official, "fast": fast.official, "duckdb": fast.duckdb_official}
+            same = all(way(rows, issue).events.astype(str).equals(ref) for way in ways.values())
             out.append({"issue": issue, "filter": name, "rows": len(rows), "same_events": same,
-                        "engine_s": timed(lambda: engine.official(rows, issue).as_of(last)),
-                        "fast_s": timed(lambda: fast.official(rows, issue).as_of(last))})
+                        **{f"{k}_s": timed(lambda way=way: way(rows, issue).as_of(last)) for k, way in ways.items()}})
     res = {"machine": machine(), "rows": rows_n, "note": "(wall s, CPU s), median of 3", "runs": out}
-    path = ROOT / "benchmarks" / "results" / f"fast-path-{rows_n}.json"
+    path = ROOT / "benchmarks" / "results" / f"fast-path-{rows_n}{tag}.json"
     path.write_text(json.dumps(res, indent=1) + "\n", encoding="utf-8")
     print(json.dumps(res, indent=1))
     return 0

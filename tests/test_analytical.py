@@ -1,5 +1,7 @@
 """positions.data.analytical: the Parquet copy is validated once, rebuilt incrementally, never stale."""
 import os
+import shutil
+import tempfile
 
 import pandas as pd
 import pytest
@@ -94,3 +96,76 @@ def test_synthetic_generator_is_realistic_at_small_scale(reg):
     assert 0.8 * len(df) < len(merged) < len(df)
     one_state = df[(df["affiliation"] == df["affiliation"].mode()[0]) & (df["issue"] == "cross_border_strikes")]
     assert one_state["stance"].nunique() >= 2
+
+
+# ---- the database store (SQLite here; PostgreSQL in one slow test) -------------------------
+
+
+def db_store(url: str, csv_store) -> "object":
+    """A database at `url` holding the synthetic CSV's statements (imported, every change logged)."""
+    from positions.data import db, transfer
+
+    engine = db.open_store(url, seed=False)
+    transfer.import_csv(engine, csv_store, "tester")
+    return engine
+
+
+def validating_reader(url: str) -> pd.DataFrame:
+    """What the page read from a database before the copy: every row through Statement, merged, prepared."""
+    return engine.prepare(store.load_frame(url))
+
+
+def test_analytical_copy_of_a_sqlite_store_equals_the_validating_reader(csv_store, tmp_path, monkeypatch):
+    from positions.data import db
+
+    monkeypatch.delenv("POSITIONS_ANALYTICAL_DIR", raising=False)
+    url = db.sqlite_url(tmp_path / "team.sqlite")
+    db_store(url, csv_store).dispose()
+    manifest = analytical.build(url)
+    assert manifest["rows"] == 600 and manifest["version"] == store.data_version(url)
+    assert analytical.copy_dir(url).parent == tmp_path / ".analytical"
+    assert "team" in analytical.copy_dir(url).name
+    got = analytical.load(url)
+    pd.testing.assert_frame_equal(by_id(got), by_id(validating_reader(url)), check_dtype=False)
+    assert analytical.is_fresh(url) and analytical.build(url) == manifest
+
+
+def test_analytical_db_copy_follows_the_change_log_incrementally(csv_store, tmp_path, reg):
+    """An edit and a new statement through the change log make the copy stale; the rebuild validates
+    those two rows only and equals a build from scratch and the validating reader."""
+    from positions.data import changelog, db
+    from positions.model import Statement
+
+    url = db.sqlite_url(tmp_path / "team.sqlite")
+    eng = db_store(url, csv_store)
+    analytical.build(url)
+    first = db.load_statements(url)[5]
+    stored = changelog.get(eng, first.id)
+    flipped = "oppose" if first.stance.value != "oppose" else "support"
+    changelog.edit(eng, Statement(**{**store.cells(first), "stance": flipped}), stored.version, "tester")
+    new = store.cells(db.load_statements(url)[9])
+    new["id"] = "invented-new-1"
+    new["evidence"] = "We will keep every option on the table, the minister said of the plan."
+    changelog.create(eng, Statement(**new), "tester")
+    eng.dispose()
+    assert not analytical.is_fresh(url)
+    manifest = analytical.build(url)
+    assert manifest["validated_rows"] == 2 and manifest["regrouped"] >= 2 and manifest["rows"] == 601
+    incremental = analytical.load(url)
+    assert incremental.set_index("id").loc[first.id, "stance"] == flipped
+    analytical.build(url, force=True)
+    pd.testing.assert_frame_equal(by_id(incremental), by_id(analytical.load(url)), check_dtype=False)
+    pd.testing.assert_frame_equal(by_id(incremental), by_id(validating_reader(url)), check_dtype=False)
+
+
+@pytest.mark.slow
+def test_analytical_copy_of_a_postgresql_store(csv_store, pg_url):
+    """The same copy from a real PostgreSQL server (tests/pg_server.py starts one)."""
+    db_store(pg_url, csv_store).dispose()
+    manifest = analytical.build(pg_url)
+    assert manifest["rows"] == 600 and str(analytical.copy_dir(pg_url)).startswith(tempfile.gettempdir())
+    try:
+        got = analytical.load(pg_url)
+        pd.testing.assert_frame_equal(by_id(got), by_id(validating_reader(pg_url)), check_dtype=False)
+    finally:
+        shutil.rmtree(analytical.copy_dir(pg_url), ignore_errors=True)

@@ -1,7 +1,7 @@
 """The page derives official positions once per store version, filter state and issue (Streamlit's
 cache, keyed by figures.filter_state): moving the as-of slider, switching views or chart toggles
-reuses them; a new filter computes them again. Counted by wrapping engine.official on the
-bundled data."""
+reuses them; a new filter computes them again. Counted by wrapping fast.official (the engine's
+fast path, which the page calls) on the bundled data."""
 from __future__ import annotations
 
 from datetime import date
@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from positions.analysis import engine
+from positions.analysis import fast
 from positions.data import store
 from positions.present import figures, view
 from tests.conftest import ROOT
@@ -22,12 +22,12 @@ MIN_CONF = 0.15
 def _calls(monkeypatch):
     monkeypatch.setenv("POSITIONS_DATA", str(store.DEFAULT_PATH))
     seen: list[str] = []
-    real = engine.official
+    real = fast.official
 
-    def counting(rows, issue):
+    def counting(rows, issue, *args):
         seen.append(issue)
-        return real(rows, issue)
-    monkeypatch.setattr(engine, "official", counting)
+        return real(rows, issue, *args)
+    monkeypatch.setattr(fast, "official", counting)
     return seen
 
 

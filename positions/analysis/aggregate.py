@@ -126,14 +126,21 @@ def official_steps(statements: pd.DataFrame, end: date) -> pd.DataFrame:
     return steps
 
 
+SEARCHED = ("actor", "role", "affiliation", "evidence", "source_title")
+
+
 def search(rows: pd.DataFrame, q: str) -> pd.DataFrame:
     """Rows whose speaker, role, affiliation, quote or source title contain every word of `q`."""
     words = [w for w in q.lower().split() if w]
     if not words:
         return rows
-    hay = (rows["actor"] + " " + rows["role"] + " " + rows["affiliation"].astype(str) + " " + rows["evidence"] + " "
-           + rows["source_title"]).str.lower()
-    mask = np.ones(len(rows), dtype=bool)
+    # A word has no space, so it is in the fields joined by spaces iff it is in one of them: each
+    # column is searched alone (no joined copy of every row's text), and only rows still in the running.
+    keep = np.arange(len(rows))
     for w in words:
-        mask &= hay.str.contains(w, regex=False).to_numpy()
-    return rows[mask]
+        found = np.zeros(len(keep), dtype=bool)
+        for col in SEARCHED:
+            text = rows[col].iloc[keep[~found]].astype(str).str.lower()
+            found[np.flatnonzero(~found)[text.str.contains(w, regex=False).to_numpy(dtype=bool)]] = True
+        keep = keep[found]
+    return rows.iloc[keep]

@@ -1,13 +1,22 @@
-"""The engine's official positions with the change events computed in DuckDB, for large tables.
+"""The page's fast path: its statements from the analytical copy, official positions from there.
 
-`official(rows, issue)` returns the same `engine.Official` as `engine.official` (events, as-of
-positions, changes, supporters). The per-filter work that grows with the table (the rule's
-running best per state and day, and the days the stance changes) is one SQL query with window
-functions over the rule's numeric columns; full rows are taken only for the winners, as the
-engine does. The winner order depends only on each statement's own fields, so the analytical
-copy stores it once for all rows (`order_key`) and any filtered subset keeps it; frames without
-it get the engine's `winner_order`. tests/test_fast.py checks equality with the engine (and its
-slow oracle) on random tables: empty filters, ties, undated rows, coarse dates.
+`page_frame(source)` is the page's one read (a CSV or a database: the store's Parquet copy).
+`official(rows, issue)` is what the views call for official positions: on rows of the copy it
+reuses the copy's precomputed winner order (`order_key`) and, past DUCKDB_ROWS counted
+statements, computes the change events in DuckDB (`duckdb_official`); on any other frame it is
+`engine.official`. Either way it returns the same `engine.Official` (events, as-of positions,
+daily series, changes, supporters).
+`official_changes(rows, issue)` gives the who-since view its change events with the statements
+that set them, taking only those rows (not a de-duplicated copy of the whole table).
+
+`duckdb_official(rows, issue)` returns the same `engine.Official` as `engine.official`. The
+per-filter work that grows with the table (the rule's running best per state and day, and the
+days the stance changes) is one SQL query with window functions over the rule's numeric
+columns; full rows are taken only for the winners, as the engine does. The winner order depends
+only on each statement's own fields, so the analytical copy stores it once for all rows
+(`order_key`) and any filtered subset keeps it; frames without it get the engine's
+`winner_order`. tests/test_fast.py checks equality with the engine (and its slow oracle) on
+random tables: empty filters, ties, undated rows, coarse dates.
 """
 from __future__ import annotations
 
@@ -20,6 +29,7 @@ from positions.analysis import engine
 from positions.model import STANCE_ORDER
 
 THREADS = 2
+DUCKDB_ROWS = 2_000_000  # counted statements from which DuckDB computes the events (no gain measured at 740k)
 RULE_COLUMNS = ("day", "dated", "tier", "rank", "caution", "rep")
 
 _EVENTS_SQL = """
@@ -37,10 +47,12 @@ SELECT state, day, caution, pos FROM marked WHERE prev IS NULL OR prev <> cautio
 
 
 def _narrow(rows: pd.DataFrame, mask: np.ndarray, states: np.ndarray) -> pd.DataFrame:
-    """The rule's columns of the rows in `mask`, sorted by state and day (as engine.official does)."""
+    """The rule's columns of the rows in `mask` (and `order_key` on the copy), sorted by state and
+    day (as engine.official does)."""
     pos = np.flatnonzero(mask)
     pos = pos[np.lexsort((rows["day"].to_numpy()[pos], states[pos]))]
-    cols = {c: rows[c].to_numpy()[pos] for c in RULE_COLUMNS}
+    names = RULE_COLUMNS + (("order_key",) if "order_key" in rows.columns else ())
+    cols = {c: rows[c].to_numpy()[pos] for c in names}
     return pd.DataFrame({"state": states[pos], **cols, "weak": rows["weak_code"].to_numpy()[pos]},
                         index=rows.index[pos])
 
@@ -68,16 +80,62 @@ def events(counted: pd.DataFrame, rows: pd.DataFrame, names: np.ndarray) -> pd.D
                          "set_by_id": rows["id"].to_numpy()[rows.index.get_indexer(labels)]}, columns=cols)
 
 
-def official(rows: pd.DataFrame, issue: str) -> engine.Official:
-    """engine.official(rows, issue) with the change events from DuckDB (rows: prepared, may be filtered)."""
+def page_frame(source) -> pd.DataFrame:
+    """The statements the page shows (the accepted ones) of `source`, a CSV path or a database URL,
+    prepared for the engine and read from the store's analytical copy, which is built or refreshed
+    first when the store changed: no parsing, validation or merging on a cold start. Shared by
+    every session: never mutate it."""
+    from positions.data import analytical
+
+    return analytical.load(source, accepted_only=True)
+
+
+def official(rows: pd.DataFrame, issue: str, duckdb_rows: int = DUCKDB_ROWS) -> engine.Official:
+    """`engine.official(rows, issue)`, faster on rows of the analytical copy (see the module docstring)."""
     rows = engine.prepare(rows)
+    if "order_key" not in rows.columns:
+        return engine.official(rows, issue)
+    counted, signals, names = _counted(rows, issue)
+    counted = counted.rename(columns={"order_key": "key"})
+    # order_key ranks all rows of the copy; the events need only the order, which any subset keeps
+    # (numpy's events want it as 0..n-1).
+    found = events(counted, rows, names) if len(counted) >= duckdb_rows else engine._events(
+        counted.assign(key=np.argsort(np.argsort(counted["key"].to_numpy()))), rows, names)
+    return engine.Official(issue, rows, names, counted, signals, found)
+
+
+def _counted(rows: pd.DataFrame, issue: str) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
+    """The rule's columns of the statements that may set a position and of the signals, and the state names."""
     on_issue = (rows["issue"] == issue).to_numpy()
     states = rows["affiliation"].cat.codes.to_numpy()
     names = np.asarray(rows["affiliation"].cat.categories.astype(str), dtype=object)
     counted = _narrow(rows, on_issue & rows["counts"].to_numpy(), states)
-    if "order_key" in rows.columns:  # the analytical copy: the order over all rows serves any subset
-        counted["key"] = rows["order_key"].to_numpy()[rows.index.get_indexer(counted.index)]
+    signals = _narrow(rows, on_issue & rows["signal"].to_numpy(), states)
+    return counted, signals, names
+
+
+def duckdb_official(rows: pd.DataFrame, issue: str) -> engine.Official:
+    """engine.official(rows, issue) with the change events from DuckDB (rows: prepared, may be filtered)."""
+    rows = engine.prepare(rows)
+    counted, signals, names = _counted(rows, issue)
+    if "order_key" in counted.columns:  # the analytical copy: the order over all rows serves any subset
+        counted = counted.rename(columns={"order_key": "key"})
     else:
         counted["key"] = engine.winner_order(counted, rows.attrs.get("hold_days", 0))
-    signals = _narrow(rows, on_issue & rows["signal"].to_numpy(), states)
     return engine.Official(issue, rows, names, counted, signals, events(counted, rows, names))
+
+
+def official_changes(rows: pd.DataFrame, issue: str, off: engine.Official | None = None) -> pd.DataFrame:
+    """One row per (state, day its official position changed): stance, effective_date (the day of
+    the change) and the columns of the statement that set it (the first row with its id).
+    `off`: the official positions over these rows, when the caller has them (cached)."""
+    off = off if off is not None else official(rows, issue)
+    ev = off.events
+    cols = [c for c in off.rows.columns if c not in ("affiliation", "stance", "effective_date")]
+    if ev.empty:
+        return pd.DataFrame(columns=["affiliation", "stance", "effective_date", *cols])
+    setting = off.rows[off.rows["id"].isin(ev["set_by_id"].unique()).to_numpy()]
+    statements = setting.drop_duplicates("id").set_index("id")[[c for c in cols if c != "id"]]
+    out = ev.join(statements, on="set_by_id").rename(columns={"since": "effective_date"})
+    out["id"] = out["set_by_id"]
+    return out.reset_index(drop=True)

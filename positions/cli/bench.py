@@ -52,10 +52,11 @@ def _cpu_model() -> str:
 
 
 def dataset(rows: int, seed: int = 7) -> Path:
-    """benchmarks/out/synthetic-<rows>.csv, generated when missing."""
+    """benchmarks/out/synthetic-<rows>-v<generator version>.csv, generated when missing (a file
+    from an older generator is never reused)."""
     from positions.data import synthetic
 
-    path = OUT / f"synthetic-{rows}.csv"
+    path = OUT / f"synthetic-{rows}-v{synthetic.VERSION}.csv"
     if not path.exists():
         synthetic.write(synthetic.generate(rows, seed), path)
     return path

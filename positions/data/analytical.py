@@ -1,13 +1,16 @@
 """The analytical copy: validated, merged and ranked statements as Parquet, read fast by the page and CLI.
 
-The store (data/statements.csv) stays the source of truth. Statements are validated when they are
-written; the copy remembers which rows it has validated (a fingerprint of each row's cells), so a
-rebuild after an edit or an import validates only new or changed rows and re-merges only the
-(speaker, issue, stance) groups they touch (outlet merging, `dedup`, is local to such a group).
-Every read checks the copy against the store's content (size and mtime, then a content hash) and
-the reference files (registry, codebook, outlets), so it is never stale.
+The store (a statements CSV, or the SQLite/PostgreSQL database of positions.data.db) stays the
+source of truth. Statements are validated when they are written; the copy remembers which rows it
+has validated (a fingerprint of each row's cells), so a rebuild after an edit or an import
+validates only new or changed rows and re-merges only the (speaker, issue, stance) groups they
+touch (outlet merging, `dedup`, is local to such a group).
+Every read checks the copy against the store's content (a CSV: size and mtime, then a content hash;
+a database: `db.data_version`, which moves with every change-log entry) and the reference files
+(registry, codebook, outlets), so it is never stale.
 
 Files, in `<store folder>/.analytical/<store name>/` (or $POSITIONS_ANALYTICAL_DIR/<store name>/):
+a database's copy is in `.analytical/` beside a SQLite file, else in the temporary folder.
 `validated.parquet` (every row, typed, with its fingerprint), `statements.parquet` (one row per
 statement after merging, with `analysis.engine.prepare`'s columns and `order_key`, the engine's
 winner order over all rows, in AS_OF_ORDER) and `manifest.json` (what it was built from).
@@ -39,7 +42,11 @@ LIST_COLUMNS = ("sources", "duplicate_ids", "basis_ids")
 
 
 def copy_dir(source: str | Path) -> Path:
-    """Where the analytical copy of `source` lives."""
+    """Where the analytical copy of `source` (a CSV path or a database URL) lives."""
+    if store.is_db_url(source):
+        from positions.data import analytical_db
+
+        return analytical_db.copy_dir(str(source))
     source = Path(source).resolve()
     base = os.environ.get("POSITIONS_ANALYTICAL_DIR")
     if base:
@@ -81,14 +88,43 @@ def _manifest(folder: Path) -> dict:
 
 def is_fresh(source: str | Path, manifest: dict | None = None) -> bool:
     """True when the copy was built from exactly this store content and reference files."""
-    source = Path(source)
     manifest = _manifest(copy_dir(source)) if manifest is None else manifest
     if not manifest or manifest.get("reference") != reference_hash():
         return False
+    if store.is_db_url(source):
+        return manifest.get("version") == store.data_version(str(source))
+    source = Path(source)
     st = source.stat()
     if manifest.get("size") == st.st_size and manifest.get("mtime_ns") == st.st_mtime_ns:
         return True
     return manifest.get("size") == st.st_size and manifest.get("content") == _file_hash(source)
+
+
+def _identity(source: str | Path) -> dict:
+    """What the manifest records to recognise this store content again (taken before reading it:
+    a write during the build makes the copy stale, never wrongly fresh)."""
+    if store.is_db_url(source):
+        version = store.data_version(str(source))
+        return {"source": _redacted(source), "version": version, "content": version}
+    source = Path(source)
+    st = source.stat()
+    return {"source": str(source.resolve()), "size": st.st_size, "mtime_ns": st.st_mtime_ns,
+            "content": _file_hash(source)}
+
+
+def _redacted(url) -> str:
+    from positions.data import db
+
+    return db.redact(str(url))
+
+
+def store_cells(source: str | Path) -> tuple[pd.DataFrame, str]:
+    """The store's rows as text cells in store order, and the name its errors use."""
+    if store.is_db_url(source):
+        from positions.data import analytical_db
+
+        return analytical_db.cells(str(source)), f"database {_redacted(source)} statements"
+    return read_cells(source), str(source)
 
 
 def read_cells(source: str | Path) -> pd.DataFrame:
@@ -167,27 +203,26 @@ def group_keys(typed: pd.DataFrame) -> pd.Series:
 
 
 def build(source: str | Path, force: bool = False) -> dict:
-    """Bring the analytical copy of `source` up to date; returns its manifest (with what was redone)."""
-    source = Path(source)
+    """Bring the analytical copy of `source` (a CSV path or a database URL) up to date; returns its
+    manifest (with what was redone)."""
     folder = copy_dir(source)
     old = {} if force else _manifest(folder)
     if old and is_fresh(source, old):
         return old
     t0 = time.perf_counter()
-    st = source.stat()
-    content = _file_hash(source)
+    identity = _identity(source)
     reference = reference_hash()
-    cells = read_cells(source)
+    cells, where = store_cells(source)
     fp = fingerprints(cells)
     reuse = bool(old) and old.get("reference") == reference and (folder / "validated.parquet").exists()
     prev = pq.read_table(folder / "validated.parquet").to_pandas() if reuse else None
-    typed, changed_groups = _validated(cells, fp, prev, str(source))
+    typed, changed_groups = _validated(cells, fp, prev, where)
     merged = _merged(typed, changed_groups, folder if reuse else None)
     folder.mkdir(parents=True, exist_ok=True)
     _write_parquet(typed, folder / "validated.parquet")
     _write_parquet(merged, folder / "statements.parquet")
-    manifest = {"schema": SCHEMA, "source": str(source.resolve()), "size": st.st_size, "mtime_ns": st.st_mtime_ns,
-                "content": content, "reference": reference, "rows": int(len(typed)), "statements": int(len(merged)),
+    manifest = {"schema": SCHEMA, **identity, "reference": reference, "rows": int(len(typed)),
+                "statements": int(len(merged)),
                 "validated_rows": int(len(cells) if prev is None else (~np.isin(fp, prev["_fp"].to_numpy())).sum()),
                 "regrouped": None if changed_groups is None else int(len(changed_groups)),
                 "build_s": round(time.perf_counter() - t0, 2)}
@@ -256,21 +291,56 @@ def _write_parquet(df: pd.DataFrame, path: Path) -> None:
     os.replace(tmp, path)
 
 
+# As Python strings: the quote (a filter copies pointers, not text) and the id (the engine makes
+# Python lists of ids, `basis_ids`: iterating Arrow strings one by one costs 10x more).
+OBJECT_TEXT = ("evidence", "id")
+# Few distinct values (types, precisions; speakers, roles and notes repeat across thousands of
+# statements): dictionary codes instead of one string per row, so a filter copies 4-byte codes,
+# not text. Categories in sorted order, so sorting by them sorts by the text.
+SMALL_TEXT = ("date_precision", "attribution", "source_type", "weak_source", "actor", "actor_id", "role", "note")
+
+
 def load_parquet(path: Path, columns: list[str] | None = None, filters=None) -> pd.DataFrame:
     """A copy's Parquet file as a DataFrame: Arrow-backed strings, categories, list columns kept as Arrow.
 
-    Each column is one contiguous Arrow array: taking rows (every filter) is several times faster
-    than on the file's row groups."""
-    table = pq.read_table(path, columns=columns, filters=filters)
-    for i, name in enumerate(table.column_names):  # column by column: the old chunks go as we go
-        table = table.set_column(i, name, pa.chunked_array([table.column(i).combine_chunks()]))
-    lists = {f.type: pd.ArrowDtype(f.type) for f in table.schema if pa.types.is_list(f.type)}
-    # self_destruct frees each Arrow column once converted: the peak is one copy, not two.
-    df = table.to_pandas(types_mapper=lists.get, self_destruct=True, split_blocks=True)
-    del table
-    if "evidence" in df.columns:  # the longest text: Python strings are taken by pointer, Arrow's copied
-        df["evidence"] = df["evidence"].astype(object)
-    return df
+    `filters`: [(column, "==", value)] rows to keep. Read one column at a time, row group by row
+    group, each filtered at once, then taken whole (one contiguous Arrow array: later row selections
+    are several times faster than on the file's row groups) and converted: the peak is the frame
+    plus about one column, not two frames."""
+    file = pq.ParquetFile(path)
+    names = columns or file.schema_arrow.names
+    keep = None
+    for name, _, value in filters or ():
+        match = pc.equal(file.read(columns=[name]).column(0), value)
+        keep = match if keep is None else pc.and_(keep, match)
+    out = {}
+    for name in names:
+        out[name] = _to_pandas(name, _read_column(file, name, keep))
+    return pd.DataFrame(out, columns=names)
+
+
+def _read_column(file: pq.ParquetFile, name: str, keep) -> pa.ChunkedArray:
+    """One column, row group by row group, each filtered at once (the transient is one row group)."""
+    chunks, start = [], 0
+    for i in range(file.num_row_groups):
+        part = file.read_row_group(i, columns=[name]).column(0)
+        if keep is not None:
+            part = part.filter(keep.slice(start, len(part)))
+        start += file.metadata.row_group(i).num_rows
+        chunks.extend(part.chunks)
+    return pa.chunked_array(chunks, type=file.schema_arrow.field(name).type)
+
+
+def _to_pandas(name: str, column: pa.ChunkedArray) -> pd.Series:
+    if name in OBJECT_TEXT:  # Python strings, made straight from the chunks
+        return pd.Series(column.to_numpy(zero_copy_only=False), dtype=object, name=name)
+    array = column.combine_chunks()
+    if pa.types.is_list(array.type):
+        return pd.Series(pd.arrays.ArrowExtensionArray(array), name=name)
+    series = pa.chunked_array([array]).to_pandas()
+    if name in SMALL_TEXT:
+        series = pd.Series(pd.Categorical(series), index=series.index)
+    return series.rename(name)
 
 
 def load(source: str | Path = store.DEFAULT_PATH, columns: list[str] | None = None,

@@ -5,8 +5,10 @@
 
 Realistic in shape at 1k / 100k / 1M rows: the registry's office holders (hundreds of actors,
 each speaking only while in office), states named as a whole, and opposition figures (actor_type
-other) speak on both issues from 2022-02-24 to 2025-12-31; each state's stance drifts as a random
-walk per issue (walk-backs included); some dates are weeks, months, quarters or years, some rows
+other) speak on both issues from 2022-02-24 to 2025-12-31. Each state has a policy line per issue
+that moves a few times in those years, one step at a time (walk-backs included), however many
+rows are asked for: its government speaks to the line; opposition figures and relayed claims
+(which never set a position) often say something else. Some dates are weeks, months, quarters or years, some rows
 are undated, summaries, relayed claims or past positions; about one statement in ten is reported
 by two to four outlets (the same quote and date, different source), which `dedup` merges.
 Deterministic for a seed. Quotes and URLs are obviously synthetic. Writes the CSV store, or the
@@ -27,7 +29,8 @@ from positions.model import CSV_COLUMNS, Issue
 from positions.paths import DATA_DIR
 from positions.reference import registry as registry_mod
 
-STANCES = ["oppose", "undecided", "conditional", "support"]  # a walk step moves one place
+VERSION = 2  # bump when the same seed makes different rows (benchmark files are named by it)
+STANCES = ["oppose", "undecided", "conditional", "support"]  # a policy line moves one place at a time
 # 3000 invented words: two different statements share few of them, as real quotes do.
 VOCABULARY = np.array([a + b + c for a in ("al", "ber", "cor", "dun", "em", "fal", "gir", "hol", "ist", "jor", "kel",
                                            "lum", "mor", "nat", "ost", "pra", "quin", "ros", "sal", "tor")
@@ -38,6 +41,8 @@ OUTLETS = ["wire.example.org", "daily.example.com", "gov.example.net", "mirror.e
            "statemedia.example.ru"]
 START, END = date(2022, 2, 24), date(2025, 12, 31)
 DUPLICATE_SHARE = 0.1  # statements reported by more than one outlet
+LINE_CHANGES, MAX_CHANGES = 3, 8  # a state's line on an issue moves about 3 times in the period
+OFF_LINE = 0.4  # share of opposition statements and relayed claims that say something else
 FORMATS = ("csv", "parquet")
 
 
@@ -59,14 +64,29 @@ def speakers(reg) -> pd.DataFrame:
     return out
 
 
-def _walk(state_idx: np.ndarray, issue_idx: np.ndarray, lean: np.ndarray, steps: np.ndarray) -> np.ndarray:
-    """Each row's stance index: its (state, issue)'s lean after this row's step, clipped to 0..3."""
-    lean = lean.copy()
-    out = np.empty(len(steps), dtype=np.int64)
-    for k, (s, i, d) in enumerate(zip(state_idx.tolist(), issue_idx.tolist(), steps.tolist())):
-        cur = min(max(lean[s, i] + d, 0), 3)
-        lean[s, i] = cur
-        out[k] = cur
+def _lines(rng, n_states: int, n_issues: int, span: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each (state, issue)'s policy line: change days (sorted, day numbers from START, padded with
+    span + 1) and the stance index from each change on (column 0: the starting stance)."""
+    k = 1 + rng.poisson(LINE_CHANGES - 1, size=(n_states, n_issues)).clip(max=MAX_CHANGES - 1)
+    days = np.sort(rng.integers(1, span + 1, size=(n_states, n_issues, MAX_CHANGES)), axis=2)
+    days[np.arange(MAX_CHANGES)[None, None, :] >= k[..., None]] = span + 1
+    days = np.sort(days, axis=2)
+    stance = np.empty((n_states, n_issues, MAX_CHANGES + 1), dtype=np.int64)
+    stance[..., 0] = rng.integers(0, 4, size=(n_states, n_issues))
+    for j in range(MAX_CHANGES):  # one step up or down; at an end, the only way it can go
+        step = rng.choice([-1, 1], size=(n_states, n_issues))
+        prev = stance[..., j]
+        step = np.where(prev + step < 0, 1, np.where(prev + step > 3, -1, step))
+        stance[..., j + 1] = prev + step
+    return days, stance
+
+
+def _on_line(days_of: np.ndarray, stance_of: np.ndarray, state_idx, issue_idx, day_num) -> np.ndarray:
+    """The line's stance index on each row's day."""
+    out = np.empty(len(day_num), dtype=np.int64)
+    for s, i in set(zip(state_idx.tolist(), issue_idx.tolist())):
+        rows = np.flatnonzero((state_idx == s) & (issue_idx == i))
+        out[rows] = stance_of[s, i][np.searchsorted(days_of[s, i], day_num[rows], side="right")]
     return out
 
 
@@ -103,14 +123,17 @@ def generate(n: int, seed: int = 7, reg=None) -> pd.DataFrame:
     m = int(np.searchsorted(np.cumsum(reports), n)) + 1
     reports = reports[:m]
     reports[-1] -= int(reports.sum()) - n
-    weights = rng.pareto(1.2, len(states)) + 0.2
+    weights = rng.lognormal(0.0, 1.0, len(states))  # a few states speak far more, none most of the time
     state_idx = rng.choice(len(states), size=m, p=weights / weights.sum())
     span = (END - START).days
     days = pd.Timestamp(START).to_datetime64() + np.sort(rng.integers(0, span + 1, size=m)).astype("timedelta64[D]")
     issue_idx = rng.integers(0, len(issues), size=m)
-    lean = rng.integers(0, 4, size=(len(states), len(issues)))
-    stance = np.array(STANCES)[_walk(state_idx, issue_idx, lean, rng.choice([-1, 0, 0, 0, 0, 0, 1], size=m))]
+    day_num = (days - pd.Timestamp(START).to_datetime64()).astype("timedelta64[D]").astype(np.int64)
+    line = _on_line(*_lines(rng, len(states), len(issues), span), state_idx, issue_idx, day_num)
     speaker = who.loc[_pick_speakers(rng, who, state_idx, days, states)].reset_index(drop=True)
+    attribution = rng.choice(["direct", "summary", "relayed", "past"], size=m, p=[0.8, 0.1, 0.06, 0.04])
+    off = ((speaker["actor_type"].to_numpy() == "other") | (attribution == "relayed")) & (rng.random(m) < OFF_LINE)
+    stance = np.array(STANCES)[np.where(off, rng.integers(0, 4, size=m), line)]
     words = VOCABULARY[rng.integers(0, len(VOCABULARY), size=(m, 12))]
     text = pd.Series([" ".join(w) for w in words.tolist()])
     base = pd.DataFrame({
@@ -119,7 +142,7 @@ def generate(n: int, seed: int = 7, reg=None) -> pd.DataFrame:
         "issue": np.array(issues)[issue_idx], "stance": stance, "day": days,
         "precision": rng.choice(["day", "week", "month", "quarter", "year"], size=m, p=[0.86, 0.04, 0.06, 0.02, 0.02]),
         "undated": rng.random(m) < 0.1,
-        "attribution": rng.choice(["direct", "summary", "relayed", "past"], size=m, p=[0.8, 0.1, 0.06, 0.04]),
+        "attribution": attribution,
         "confidence": np.maximum(np.round(rng.beta(5, 1.5, size=m), 2), 0.3),
         "origin": rng.choice(["tagged", "reviewed", "manual"], size=m, p=[0.6, 0.3, 0.1]),
         "status": rng.choice(["accepted", "suggested", "rejected"], size=m, p=[0.85, 0.1, 0.05]),

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 import pandas as pd
 import plotly.graph_objects as go
 
-from positions.analysis import aggregate, engine
+from positions.analysis import aggregate, engine, fast
 from positions.present import charts
 from positions.reference.codebook import STANCE_ORDER, Codebook
 from positions.model import Issue
@@ -41,10 +41,10 @@ class NamedFigure:
 
 
 def data_range(df: pd.DataFrame) -> tuple[date, date]:
-    dated = engine.prepare(df).dropna(subset=["effective_date"])
+    dated = engine.prepare(df)["effective_date"].dropna()  # one column: no copy of every row
     if dated.empty:
         return date(2024, 1, 1), date.today()
-    return dated["effective_date"].min().date(), max(dated["effective_date"].max().date(), date.today())
+    return dated.min().date(), max(dated.max().date(), date.today())
 
 
 def as_of_date(df: pd.DataFrame, state: ViewState) -> date:
@@ -106,7 +106,7 @@ def figures_for_view(df: pd.DataFrame, state: ViewState, cb: Codebook, reg: Regi
     builder = {"who": _who, "supporters": _supporters, "matrix": _matrix, "actor": _actor, "map": _map,
                "changes": _changes, "evidence": _evidence}[state.view]
     rows = filtered(df, state, reg) if rows is None else rows
-    off = officials or (lambda issue: engine.official(rows, issue))
+    off = officials or (lambda issue: fast.official(rows, issue))
     return [_dated(named, who_since.data_to(df), as_of_date(df, state))
             for named in builder(df, rows, state, cb, reg, off)]
 
@@ -211,7 +211,7 @@ def matrix_cells(rows: pd.DataFrame, state: ViewState, reg: Registry, on: date,
     """Long table row_label, code, issue, stance, since, hover for the matrix; rows grouped by the stance
     on the view's issue (support first, no position last), then by the day the state took it."""
     issues = [i.value for i in Issue]
-    offs = {i: official(i) if official else engine.official(rows, i) for i in issues}
+    offs = {i: official(i) if official else fast.official(rows, i) for i in issues}
     pos = {i: off.as_of(on) for i, off in offs.items()}
     signals = {i: {r["affiliation"]: r for r in off.latest_signals(on).to_dict("records")} for i, off in offs.items()}
     codes = set().union(*(set(p["affiliation"]) for p in pos.values()))
@@ -312,7 +312,7 @@ def map_frames(rows: pd.DataFrame, state: ViewState, reg: Registry, start: date,
                labels: dict[str, str] | None = None, official: engine.Official | None = None) -> list[tuple[str, dict]]:
     """[(month label, {iso3, stance, hover} lists)] for each month end up to as_of (the last is as_of)."""
     ends = aggregate.month_ends(start, as_of)[-MAP_MAX_FRAMES:]
-    off = official if official is not None else engine.official(rows, state.issue)
+    off = official if official is not None else fast.official(rows, state.issue)
     daily = off.daily(ends[0], as_of)
     latest = {r["affiliation"]: r for r in off.as_of(as_of).to_dict("records")}
     if state.groups:

@@ -2,7 +2,8 @@
 
 The first four functions are the only place this view (and the headline, the matrix's
 "since" dates and the data date) reads positions from the analysis layer: a small adapter
-over positions.analysis.engine (one rule, one precedence table).
+over positions.analysis.engine (one rule, one precedence table), through its fast path
+(positions.analysis.fast: the same results, cheaper on the analytical copy).
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
-from positions.analysis import engine
+from positions.analysis import engine, fast
 from positions.reference.registry import Registry
 
 # --------------------------------------------------------------------------- adapter (engine seam)
@@ -22,21 +23,13 @@ def official_changes(rows: pd.DataFrame, issue: str, official: engine.Official |
     """One row per (state, day its official position changed): stance, effective_date (= the day of
     the change, engine `since`) and the statement that set it (actor, role, evidence, source_url, ...).
     `official`: the engine's positions over these rows, when the caller already has them (cached)."""
-    off = official if official is not None else engine.official(rows, issue)
-    events = off.events
-    cols = [c for c in off.rows.columns if c not in ("affiliation", "stance", "effective_date")]
-    if events.empty:
-        return pd.DataFrame(columns=["affiliation", "stance", "effective_date", *cols])
-    statements = off.rows.drop_duplicates("id").set_index("id")[[c for c in cols if c != "id"]]
-    out = events.join(statements, on="set_by_id").rename(columns={"since": "effective_date"})
-    out["id"] = out["set_by_id"]
-    return out.reset_index(drop=True)
+    return fast.official_changes(rows, issue, official)
 
 
 def positions_on(rows: pd.DataFrame, issue: str, on: date, official: engine.Official | None = None) -> pd.DataFrame:
     """Each state's official position on `issue` as of `on` (engine `as_of`: one row per state, the
     statement it rests on, `since`, `source_flag`, latest signal); effective_date = since."""
-    pos = (official if official is not None else engine.official(rows, issue)).as_of(on)
+    pos = (official if official is not None else fast.official(rows, issue)).as_of(on)
     return pos.assign(effective_date=pd.to_datetime(pos["since"]))
 
 
