@@ -3,6 +3,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from positions.analysis import engine, fast
@@ -72,9 +73,7 @@ def test_fast_equals_engine_on_bundled_data(issue):
         assert positions(got, on) == positions(ref, on)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(df=tables(), frm=st.integers(-5, 60), span=st.integers(0, 60), min_conf=st.sampled_from(MIN_CONF))
-def test_fast_daily_series_and_changes_equal_the_engine(df, frm, span, min_conf):
+def daily_series_and_changes_equal_the_engine(df, frm, span, min_conf):
     """The supporters chart's daily series and the changes view's table, from the fast path's
     change events, equal the engine's (the views read only these)."""
     rows = prepared(df)
@@ -88,10 +87,16 @@ def test_fast_daily_series_and_changes_equal_the_engine(df, frm, span, min_conf)
     assert ref.supporters(end, True) == got.supporters(end, True)
 
 
+(test_fast_daily_series_and_changes_equal_the_engine,
+ test_fast_daily_series_and_changes_equal_the_engine_thoroughly) = examples(
+    8, 40, df=tables(), frm=st.integers(-5, 60), span=st.integers(0, 60),
+    min_conf=st.sampled_from(MIN_CONF))(daily_series_and_changes_equal_the_engine)
+
+
 WORDS = st.sampled_from(["mini", "ster", "Minister", "we", "ATACMS", "range", "x", "é", "Ü"])
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None)  # pure pandas on tiny frames: 60 examples take ~1 s
 @given(texts=st.lists(st.tuples(*[st.lists(WORDS, max_size=4).map(" ".join)] * 4), min_size=0, max_size=12),
        query=st.lists(WORDS, max_size=3).map(" ".join))
 def test_search_equals_every_word_in_the_joined_fields(texts, query):
@@ -144,9 +149,7 @@ def reference_changes(rows: pd.DataFrame, issue: str) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(df=tables(), min_conf=st.sampled_from(MIN_CONF), copy=st.booleans(), dup=st.booleans())
-def test_fast_official_changes_equal_the_adapter_on_the_engine(df, min_conf, copy, dup):
+def official_changes_equal_the_adapter_on_the_engine(df, min_conf, copy, dup):
     """The who-since view's change events with their statements: equal, column for column, on the
     copy's rows or any frame, with repeated ids (the first row of an id describes it)."""
     rows = prepared(df)
@@ -156,6 +159,12 @@ def test_fast_official_changes_equal_the_adapter_on_the_engine(df, min_conf, cop
         rows = rows.assign(order_key=engine.winner_order(rows, rows.attrs["hold_days"]))
     rows = subset(rows, min_conf)
     pd.testing.assert_frame_equal(fast.official_changes(rows, ISSUE), reference_changes(rows, ISSUE))
+
+
+(test_fast_official_changes_equal_the_adapter_on_the_engine,
+ test_fast_official_changes_equal_the_adapter_on_the_engine_thoroughly) = examples(
+    8, 40, df=tables(), min_conf=st.sampled_from(MIN_CONF), copy=st.booleans(),
+    dup=st.booleans())(official_changes_equal_the_adapter_on_the_engine)
 
 
 @pytest.mark.parametrize("sort", ["speaker", "newest", "confidence"])
