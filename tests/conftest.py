@@ -110,7 +110,7 @@ def frame(*rows: dict) -> pd.DataFrame:
 def local_http(handler_class):
     """A threaded HTTP server with `handler_class` on a free 127.0.0.1 port; yields its base URL."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler_class)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"

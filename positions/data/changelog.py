@@ -87,6 +87,19 @@ def insert_statement(conn: Connection, statement: Statement, who: str, action: s
     log(conn, who, action, "statement", statement.id, None, record_of(statement, seq), note, at)
 
 
+def insert_new(conn: Connection, new: list[tuple[Statement, int]], who: str, action: str, note: str) -> None:
+    """Add many statements whose ids the caller checked are not stored yet, each at its `seq`, and log
+    each one: two multi-row inserts instead of one round trip per row (a 1,000-row import)."""
+    if not new:
+        return
+    at = now()
+    conn.execute(insert(statements), [{**store.cells(s), "seq": seq, "version": 1, "updated_at": at,
+                                       "updated_by": who} for s, seq in new])
+    conn.execute(insert(changes), [{"at": at, "who": who, "action": action, "target": "statement",
+                                    "target_id": s.id, "before": to_json(None),
+                                    "after": to_json(record_of(s, seq)), "note": note} for s, seq in new])
+
+
 def create(engine: Engine, statement: Statement, who: str, note: str = "") -> None:
     """Add a statement by hand (logged as create)."""
     with engine.begin() as conn:

@@ -43,17 +43,19 @@ def import_csv(engine: Engine, path: str | Path, who: str, replace: bool = False
     with engine.begin() as conn:
         current = {r.id: r for r in conn.execute(select(statements)).all()}
         seq = (conn.execute(select(func.max(statements.c.seq))).scalar() or 0)
+        new = []
         for s in incoming:
             row = current.get(s.id)
             if row is None:
                 seq += 1
-                changelog.insert_statement(conn, s, who, "create", f"imported from {Path(path).name}", seq)
-                added += 1
+                new.append((s, seq))
             elif {c: getattr(row, c) for c in store.cells(s)} != store.cells(s):
                 changelog.update_in(conn, s.id, s, row.version, who, "edit", f"imported from {Path(path).name}")
                 changed += 1
             else:
                 unchanged += 1
+        changelog.insert_new(conn, new, who, "create", f"imported from {Path(path).name}")
+        added = len(new)
         if replace:
             for sid, row in current.items():
                 if sid not in seen:
