@@ -33,14 +33,14 @@ def text_width(text: str, size: float = 12) -> float:
 
 
 def legend_rows(labels: list[str], width: float, size: float = 12) -> int:
-    """Rows a horizontal legend of `labels` takes in `width` px (each entry: symbol + text + gap)."""
-    rows, used = 1, 0.0
-    for lab in labels:
-        w = 40 + text_width(lab, size) + 10
-        if used and used + w > width:
-            rows, used = rows + 1, 0.0
-        used += w
-    return rows
+    """Rows a horizontal legend of `labels` takes in `width` px (each entry: symbol + text + gap).
+    Plotly puts the entries on one row when they all fit; otherwise it lays them out in a grid whose
+    columns are as wide as the widest entry, so one long label takes several short ones' room."""
+    widths = [40 + text_width(lab, size) + 10 for lab in labels]
+    if not widths or sum(widths) <= width:
+        return 1
+    per_row = max(1, int(width // max(widths)))
+    return -(-len(widths) // per_row)
 
 
 def _luminance(hex_colour: str) -> float:

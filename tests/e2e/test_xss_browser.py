@@ -41,6 +41,8 @@ def test_xss_payloads_stay_inert(xss_url, new_page, query):
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto(f"{xss_url}/?{urllib.parse.urlencode(query)}")
+    # "notRunning" is also the state before the first run starts: wait for the page's own content first.
+    page.locator('[data-testid="stMain"] [data-testid="stElementContainer"]').first.wait_for(timeout=60_000)
     page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(timeout=60_000)
     page.wait_for_timeout(1500)
     assert dialogs == []
@@ -49,6 +51,8 @@ def test_xss_payloads_stay_inert(xss_url, new_page, query):
     assert page.evaluate("() => [...document.scripts].every(s => !s.textContent.includes('__xss'))")
     if query.get("q") == "Macron":  # the payload-laden quotes were drawn (as text) in the evidence table
         quote = next(r.evidence for r in store.load_statements(SEED_CSV) if r.actor == "Emmanuel Macron")
-        assert " ".join(quote.split()[:3]) in page.content()
+        words = " ".join(quote.split()[:3])
+        page.wait_for_function("w => document.documentElement.outerHTML.includes(w)", arg=words, timeout=30_000)
+        assert words in page.content()
         assert page.locator('[data-testid="stPlotlyChart"]').count() >= 1
     assert "Traceback" not in page.inner_text("body")

@@ -122,7 +122,7 @@ def frame(fig: go.Figure, title: str, footer: str, width: int, plot_h: int) -> t
     top = PAD + TITLE_PX + (SUBTITLE_PX if sub else 0) + (AXIS_PX if x_top else 0) + \
         (EVENT_ROW * event_rows + 8 if event_rows else 0) + 6
     labels = _legend_labels(fig)
-    n_legend = legend_rows(labels, width - 20) if labels else 0
+    n_legend = legend_rows(labels, plot_w) if labels else 0   # plotly wraps the legend at the plot width
     foot_lines = [f for note in footnotes for f in _wrap(note, (width - 40) / (2 if len(footnotes) > 6 else 1), 11)]
     src_lines = _wrap(footer, width - 30, 11)
     axis_b = AXIS_PX if has_x and not x_top else 8
