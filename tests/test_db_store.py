@@ -17,7 +17,7 @@ from tests.conftest import ROOT, SEED_CSV, invoke, make_statement
 BUNDLED = ROOT / "data" / "statements.csv"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])  # a real server: full suite
 def url(request, tmp_path):
     """An empty database URL on each back end."""
     if request.param == "sqlite":

@@ -69,6 +69,7 @@ def _read_pair(folder: Path):
     return (store.load_statements(folder / "statements.csv"), store.load_statements(folder / "suggestions.csv"))
 
 
+@pytest.mark.slow   # a writer process racing the reads
 def test_reads_see_whole_versions_while_a_writer_replaces_the_files(folder):
     """Every read of statements + suggestions during many commits is one committed version: the two
     files together hold each of the 40 statements exactly once, and no read fails."""
@@ -90,6 +91,7 @@ def test_reads_see_whole_versions_while_a_writer_replaces_the_files(folder):
     assert splits <= {3, 35}, splits  # whole versions only, never a mix
 
 
+@pytest.mark.slow   # a writer process racing the reads
 def test_reads_single_file_never_call_a_replaced_file_truncated(folder):
     """The statements file alone, read while it and its manifest are replaced: never refused."""
     writer = _writer(folder, 80)
@@ -131,6 +133,7 @@ def test_reads_every_commit_changes_the_version(folder):
     assert journal.version(folder) not in (before, b"")
 
 
+@pytest.mark.slow   # a writer process racing the reads
 def test_reads_without_write_access_stay_optimistic_and_see_whole_versions(folder, monkeypatch):
     """A page running as a user who cannot write the folder takes no lock, and still reads whole versions."""
     real_access = os.access
@@ -149,6 +152,7 @@ def test_reads_without_write_access_stay_optimistic_and_see_whole_versions(folde
     assert writer.returncode == 0 and reads >= 3, reads
 
 
+@pytest.mark.slow   # a writer process racing the reads
 def test_reads_the_page_loader_sees_whole_versions(folder):
     """The dashboard's CSV path (the analytical copy, rebuilt when the file changes) read through
     store.consistent while the writer runs: each load holds one version's statements."""
