@@ -222,7 +222,7 @@ class Official:
         before = self.stances_on(frm).set_index("affiliation")["stance"]
         after = self.as_of(to)
         after = after[after["since"] > pd.Timestamp(frm)]
-        out = after.assign(from_stance=after["affiliation"].map(before).fillna(""))
+        out = after.assign(from_stance=after["affiliation"].map(before).astype(object).fillna(""))
         out = out[out["from_stance"] != out["stance"]].rename(columns={"stance": "to_stance"})
         old = out["from_stance"].map(STANCE_CODE).astype("float64")
         new = out["to_stance"].map(STANCE_CODE).astype("float64")
