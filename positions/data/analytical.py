@@ -167,13 +167,8 @@ def validate_cells(cells: pd.DataFrame, where: str) -> pd.DataFrame:
     """Text cells -> typed statements frame (store.to_frame); the first bad row raises StoreError."""
     out = []
     for k, row in enumerate(cells.astype(object).to_dict("records")):
-        if row["confidence"] == "":
-            row["confidence"] = 1.0
-        for name in ("origin", "status", "attribution"):
-            if row.get(name) == "":
-                row.pop(name)
         try:
-            out.append(Statement(**row))
+            out.append(store.statement_from_cells(row))
         except InvalidField as e:
             raise StoreError(f"{where}: data row {int(cells.index[k]) + 1}: column {e.field}: {e}") from None
     return frame_of(out)

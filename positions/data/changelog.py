@@ -81,10 +81,7 @@ def insert_statement(conn: Connection, statement: Statement, who: str, action: s
                          "evidence); edit that one instead")
     if seq is None:
         seq = (conn.execute(select(func.max(statements.c.seq))).scalar() or 0) + 1
-    at = now()
-    conn.execute(insert(statements).values(**store.cells(statement), seq=seq, version=1, updated_at=at,
-                                           updated_by=who))
-    log(conn, who, action, "statement", statement.id, None, record_of(statement, seq), note, at)
+    insert_new(conn, [(statement, seq)], who, action, note)
 
 
 def insert_new(conn: Connection, new: list[tuple[Statement, int]], who: str, action: str, note: str) -> None:

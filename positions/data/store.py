@@ -93,20 +93,26 @@ def consistent(path: str | Path, read):
     return journal.read_consistently(Path(path).absolute().parent, read)
 
 
+def statement_from_cells(cells: dict) -> Statement:
+    """One statement from its text cells: an empty confidence means 1.0, an empty origin or status
+    takes the model's default. InvalidField names the bad column."""
+    values = dict(cells)
+    if values.get("confidence") == "":
+        values["confidence"] = 1.0
+    for k in ("origin", "status"):
+        if values.get(k) == "":
+            values.pop(k)
+    return Statement(**values)
+
+
 def statements_from_rows(rows, where: str) -> list[Statement]:
     """(line, {column: text cell}) pairs -> Statements, the one parser of the CSV and the database."""
     out: list[Statement] = []
     for line, row in rows:
         if None in row:
             raise StoreError(f"{where}:{line}: more values than columns")
-        values = {k: (v if v is not None else "") for k, v in row.items()}
-        if "confidence" in values and values["confidence"] == "":
-            values["confidence"] = 1.0
-        for k in ("origin", "status"):
-            if values.get(k) == "":
-                values.pop(k)
         try:
-            out.append(Statement(**values))
+            out.append(statement_from_cells({k: (v if v is not None else "") for k, v in row.items()}))
         except InvalidField as e:
             raise StoreError(f"{where}:{line}: column {e.field}: {e}") from None
     return out

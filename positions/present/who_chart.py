@@ -92,7 +92,8 @@ def who_chart(rows: list[Row], cb: Codebook, issue: str, start: date, as_of: dat
     _add_ranges(fig, rows, cb, x0, x1, bar)
     notes = _notes(rows, headers, compact, bar * row_px / 2)
     legend_labels = [t.name for t in fig.data]
-    n_legend = legend_rows(legend_labels, width - 20)
+    left, right = (10, 10) if compact else (_left(rows), _right(rows))
+    n_legend = legend_rows(legend_labels, width - left - right)   # plotly wraps the legend at the plot width
     bottom = 20 + LEGEND_ROW * n_legend
     top = TOP_COMPACT if compact else TOP
     main = esc(title or f"Who backs {cb.issue_label(issue).lower()}, and since when")
@@ -107,7 +108,7 @@ def who_chart(rows: list[Row], cb: Codebook, issue: str, start: date, as_of: dat
                "x": 0.01, "xanchor": "left", "yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 8},
                "font": {"size": 14 if compact else 16}},
         height=height, annotations=notes, hovermode="closest", clickmode="event+select",
-        margin={"l": 10 if compact else _left(rows), "r": 10 if compact else _right(rows), "t": top, "b": bottom,
+        margin={"l": left, "r": right, "t": top, "b": bottom,
                 "autoexpand": False},
         legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -10 / plot_h, "yanchor": "top",
                 "traceorder": "normal", "font": {"size": LABEL_SIZE}},
