@@ -46,7 +46,8 @@ def citation_tables(rows: pd.DataFrame, reg: Registry,
     month-precision date), its date precision and range, attribution, outlet type, and
     `position_flag`: its state's official position on the view's day rests only on state media/mirrors."""
     position_flags = position_flags or {}
-    keys = list(dict.fromkeys(_source_key(r) for _, r in rows.iterrows()))
+    source_keys = [_source_key(r) for _, r in rows.iterrows()]
+    keys = list(dict.fromkeys(source_keys))
     refs = {k: f"S{i}" for i, k in enumerate(keys, start=1)}
     statements = []
     for _, r in rows.iterrows():
@@ -72,9 +73,12 @@ def citation_tables(rows: pd.DataFrame, reg: Registry,
                "origin", "status", "date_precision", "date_start", "date_end", "attribution", "source_type",
                "position_flag", "citation", "also_reported_by"]
     statements_df = pd.DataFrame(statements, columns=st_cols)
+    positions_of: dict[str, list[int]] = {}
+    for i, key in enumerate(source_keys):
+        positions_of.setdefault(key, []).append(i)
     sources = []
     for key in keys:
-        part = rows[rows.apply(_source_key, axis=1) == key]
+        part = rows.iloc[positions_of[key]]
         first = part.iloc[0]
         sources.append({"source_ref": refs[key], "source_title": first["source_title"], "source_url": first["source_url"],
                         "published": _iso(first["published"]), "statements": len(part),
