@@ -152,6 +152,16 @@ def _seed_frame():
     return store.load_frame(SEED_CSV)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashes():
+    """Accounts made and checked in tests use argon2's cheapest profile (the default profile's
+    64 MiB hashes cost 0.1-0.3 s each); tests/test_login.py checks the default profile itself."""
+    from positions.data.users import HASH_PROFILE_ENV
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(HASH_PROFILE_ENV, "CHEAPEST")
+        yield
+
+
 @pytest.fixture(name="kaleido_server", scope="session")
 def _kaleido_server():
     """The one kaleido server (headless Chromium) the whole test session shares for chart images."""

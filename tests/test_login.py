@@ -18,14 +18,31 @@ def engine(tmp_path):
     e.dispose()
 
 
-def test_users_password_is_stored_as_a_salted_argon2_hash(engine):
+def test_users_password_is_stored_as_a_salted_argon2_hash(engine, monkeypatch):
+    monkeypatch.delenv(users.HASH_PROFILE_ENV)  # the profile a real deployment gets
     users.add(engine, "ana", "editor", PASSWORD)
     users.add(engine, "ben", "viewer", PASSWORD)
     with engine.connect() as conn:
         hashes = dict(conn.execute(select(db.users.c.name, db.users.c.password_hash)).all())
-    assert all(h.startswith("$argon2id$") and PASSWORD not in h for h in hashes.values())
+    assert all(h.startswith("$argon2id$v=19$m=65536,t=3,p=4$") and PASSWORD not in h for h in hashes.values())
     assert hashes["ana"] != hashes["ben"]
     assert users.login(engine, "ana", PASSWORD) == users.User("ana", "editor")
+
+
+def test_users_hash_profile_change_keeps_logins_and_upgrades_the_hash(engine, monkeypatch):
+    users.add(engine, "ana", "editor", PASSWORD)   # made with the tests' cheap profile
+    monkeypatch.setenv(users.HASH_PROFILE_ENV, "RFC_9106_LOW_MEMORY")
+    assert users.login(engine, "ana", PASSWORD).name == "ana"
+    with engine.connect() as conn:
+        stored = conn.execute(select(db.users.c.password_hash)).scalar_one()
+    assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+
+
+def test_users_unknown_hash_profile_is_refused_with_the_variable_named(engine, monkeypatch):
+    monkeypatch.setenv(users.HASH_PROFILE_ENV, "FASTEST")
+    with pytest.raises(InputError, match=r"POSITIONS_ARGON2_PROFILE='FASTEST' is not an argon2 profile; use one of .*RFC_9106_LOW_MEMORY"):
+        users.add(engine, "ana", "editor", PASSWORD)
+    assert users.listing(engine) == []
 
 
 def test_users_wrong_password_and_unknown_name_get_the_same_answer(engine):
@@ -166,13 +183,28 @@ def test_users_one_address_trying_many_names_is_rate_limited(engine):
     assert users.login(engine, "ana", PASSWORD, ip="198.51.100.2").name == "ana"
 
 
-def test_users_unknown_name_costs_a_full_hash_check():
-    """The stand-in hash verified for unknown names has the hasher's own parameters (same work)."""
-    from argon2 import PasswordHasher
-    from argon2.exceptions import VerifyMismatchError
-    assert not PasswordHasher().check_needs_rehash(users._DUMMY_HASH)
-    with pytest.raises(VerifyMismatchError):
-        PasswordHasher().verify(users._DUMMY_HASH, PASSWORD)
+def test_users_unknown_name_costs_a_full_hash_check(engine, monkeypatch):
+    """An unknown name and a wrong password each cost one argon2 computation of the same profile."""
+    users.add(engine, "ana", "editor", PASSWORD)
+    hasher = users.password_hasher()
+    work = []
+
+    class Counting(type(hasher)):
+        def hash(self, password, **kw):
+            work.append(("hash", self.memory_cost, self.time_cost))
+            return super().hash(password, **kw)
+
+        def verify(self, stored, password):
+            work.append(("verify", self.memory_cost, self.time_cost))
+            return super().verify(stored, password)
+
+    monkeypatch.setattr(users, "password_hasher", lambda: Counting(
+        hasher.time_cost, hasher.memory_cost, hasher.parallelism, hasher.hash_len, hasher.salt_len))
+    for name, password in (("nobody", PASSWORD), ("ana", "a-wrong-long-password")):
+        work.clear()
+        with pytest.raises(users.LoginRefused, match="wrong user name or password"):
+            users.login(engine, name, password)
+        assert [(m, t) for _, m, t in work] == [(hasher.memory_cost, hasher.time_cost)], name
 
 
 def test_db_url_from_streamlit_secrets_selects_the_store(team_db, tmp_path, monkeypatch):

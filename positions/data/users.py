@@ -2,11 +2,12 @@
 logins rate-limited per name (counted in the database, so every app process sees them)."""
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from datetime import timedelta
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Engine
@@ -21,6 +22,21 @@ MAX_FAILURES_PER_IP = 20  # ... or from one address (many names tried) ...
 WINDOW = timedelta(minutes=15)  # ... within this window lock them until the window passes
 MIN_PASSWORD = 10
 NAME_RE = re.compile(r"^[A-Za-z0-9._@+-]{2,100}$")
+HASH_PROFILE_ENV = "POSITIONS_ARGON2_PROFILE"
+DEFAULT_HASH_PROFILE = "RFC_9106_LOW_MEMORY"  # argon2-cffi's own default: 64 MiB, 3 passes, 4 lanes
+
+
+def password_hasher() -> PasswordHasher:
+    """The argon2 hasher of the profile named by $POSITIONS_ARGON2_PROFILE (one of argon2-cffi's
+    `argon2.profiles`, e.g. RFC_9106_HIGH_MEMORY on a large host; default RFC_9106_LOW_MEMORY;
+    CHEAPEST is for test suites only).
+    Stored hashes keep their own parameters, so changing the profile locks nobody out."""
+    name = os.environ.get(HASH_PROFILE_ENV, "") or DEFAULT_HASH_PROFILE
+    profile = getattr(profiles, name, None)
+    if not name.isupper() or profile is None:
+        known = ", ".join(n for n in dir(profiles) if n.isupper())
+        raise InputError(f"${HASH_PROFILE_ENV}={name!r} is not an argon2 profile; use one of {known}")
+    return PasswordHasher.from_parameters(profile)
 
 
 class LoginRefused(PositionsError):
@@ -52,7 +68,7 @@ def add(engine: Engine, name: str, role: str, password: str, by: str = "cli") ->
     check_role(role)
     if len(password) < MIN_PASSWORD:
         raise InputError(f"password for {name!r} is too short: use at least {MIN_PASSWORD} characters")
-    digest = PasswordHasher().hash(password)
+    digest = password_hasher().hash(password)
     with engine.begin() as conn:
         exists = conn.execute(select(users.c.role).where(users.c.name == name)).first()
         if exists:
@@ -86,10 +102,6 @@ def recent_failures(engine: Engine, name: str = "", ip: str = "") -> int:
             column == value, login_attempts.c.ok.is_(False), login_attempts.c.at > now() - WINDOW)).scalar_one()
 
 
-# Verified when the name is unknown, so both refusals take the same time (no probing for names).
-_DUMMY_HASH = "$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHRzb21lc2FsdA$0Xg6wVYbe4cZyq8n3hV2Yy7mlyjl7j3kzO1W3bC1g8Y"
-
-
 def login(engine: Engine, name: str, password: str, ip: str = "") -> User:
     """The user if name and password match; LoginRefused otherwise (the same message, after the
     same work, for an unknown name and a wrong password), and after MAX_FAILURES failures for a
@@ -102,13 +114,19 @@ def login(engine: Engine, name: str, password: str, ip: str = "") -> User:
         raise LoginRefused(f"too many failed logins from this address; {wait}")
     with engine.connect() as conn:
         row = conn.execute(select(users).where(users.c.name == name)).first()
-    try:
-        ok = PasswordHasher().verify(row.password_hash if row is not None else _DUMMY_HASH, password)
-    except (VerificationError, InvalidHashError):
-        ok = False
-    ok = ok and row is not None
+    hasher = password_hasher()
+    ok = False
+    if row is None:
+        hasher.hash(password)  # the same work as a check, so both refusals take the same time (no probing for names)
+    else:
+        try:
+            ok = hasher.verify(row.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            ok = False
     with engine.begin() as conn:
         conn.execute(insert(login_attempts).values(name=name, ip=ip, at=now(), ok=ok))
+        if ok and hasher.check_needs_rehash(row.password_hash):  # the profile changed: store the new parameters
+            conn.execute(update(users).where(users.c.name == name).values(password_hash=hasher.hash(password)))
     if not ok:
         raise LoginRefused("wrong user name or password")
     return User(row.name, row.role)
