@@ -13,6 +13,7 @@ from positions.present.charts import TOPOJSON_DIR
 from positions.present.export.formats import HEIGHT, IMAGE_FORMATS, SCALE, WIDTH
 from positions.present.export.frame import SUBTITLE_PX, TITLE_PX, frame
 from positions.present.export.context import Export
+from positions.present.export.still import lighten
 
 # --------------------------------------------------------------------------- kaleido
 
@@ -117,19 +118,20 @@ def ensure_kaleido() -> KaleidoServer:
         return _server
 
 
-def _job(fig: go.Figure, fmt: str, width: int, height: int, scale: float):
+def _job(fig: go.Figure | dict, fmt: str, width: int, height: int, scale: float):
     if fmt not in IMAGE_FORMATS:
         raise InputError(f"image format {fmt!r} is unknown; use one of {', '.join(IMAGE_FORMATS)}")
-    return fig.to_dict(), fmt, width, height, scale if fmt == "png" else 1
+    return fig.to_dict() if isinstance(fig, go.Figure) else fig, fmt, width, height, scale if fmt == "png" else 1
 
 
-def render(fig: go.Figure, fmt: str, width: int = WIDTH, height: int = HEIGHT, scale: float = SCALE) -> bytes:
-    """Figure -> image bytes through the shared kaleido server (PNG at `scale`x, SVG, PDF)."""
+def render(fig: go.Figure | dict, fmt: str, width: int = WIDTH, height: int = HEIGHT, scale: float = SCALE) -> bytes:
+    """Figure (or its plotly JSON as a dict) -> image bytes through the shared kaleido server
+    (PNG at `scale`x, SVG, PDF)."""
     job = _job(fig, fmt, width, height, scale)
     return ensure_kaleido().calc(*job)
 
 
-def render_many(figs: list[go.Figure], fmt: str, width: int = WIDTH, height: int = HEIGHT,
+def render_many(figs: list[go.Figure | dict], fmt: str, width: int = WIDTH, height: int = HEIGHT,
                 scale: float = SCALE) -> list[bytes]:
     jobs = [_job(f, fmt, width, height, scale) for f in figs]
     return ensure_kaleido().calc_many(jobs) if jobs else []
@@ -140,8 +142,8 @@ def render_many(figs: list[go.Figure], fmt: str, width: int = WIDTH, height: int
 def export_figure(named: NamedFigure, period: str, source: str, width: int = WIDTH,
                   height: int = HEIGHT, title: bool = True) -> tuple[go.Figure, int]:
     """A copy of the page figure laid out for a still image (positions.present.export.frame) with
-    the period and source line underneath; returns the figure and the image height.
-    `title=False` drops the title (a slide carries it)."""
+    the period and source line underneath, lightened for plotly.js (positions.present.export.still);
+    returns the figure and the image height. `title=False` drops the title (a slide carries it)."""
     fig = go.Figure(named.figure)
     # A still image cannot play: drop animation frames, sliders and buttons (the shown state stays).
     fig.frames, fig.layout.sliders, fig.layout.updatemenus = (), (), ()
@@ -154,7 +156,18 @@ def export_figure(named: NamedFigure, period: str, source: str, width: int = WID
         fig.layout.title.text, fig.layout.title.subtitle.text = "", ""
         fig.layout.margin.t -= shift
         full -= shift
-    return fig, full
+    return lighten(fig), full
+
+
+def still(ex: Export, named: NamedFigure, width: int = WIDTH, height: int = HEIGHT,
+          title: bool = True) -> tuple[dict, int]:
+    """`export_figure` of one chart of the view `ex` as plotly JSON, and the image height: built on
+    the first export and kept on `ex` (one per view), so PNG, SVG and PDF of a chart share it."""
+    key = (named.key, width, height, title)
+    if key not in ex.stills:
+        fig, full = export_figure(named, ex.period, ex.source, width, height, title)
+        ex.stills[key] = (fig.to_dict(), full)   # never mutated: kaleido only serialises it
+    return ex.stills[key]
 
 
 def image_size(named: NamedFigure, width: int = WIDTH, height: int = HEIGHT) -> tuple[int, int]:
@@ -177,6 +190,7 @@ def chart_bytes(ex: Export, key: str | None, fmt: str) -> bytes:
     named = ex.figures[0] if key is None else next((f for f in ex.figures if f.key == key), None)
     if named is None:
         raise InputError(f"--chart {key!r} is not in this view; use one of {', '.join(f.key for f in ex.figures)}")
-    return chart_image(named, fmt, ex.period, ex.source)
+    fig, full = still(ex, named)
+    return render(fig, fmt, WIDTH, full)
 
 

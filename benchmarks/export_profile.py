@@ -1,0 +1,98 @@
+"""Where a warm chart export spends its time: the export frame in Python vs kaleido's rendering.
+
+Takes the code path of `bench dashboard`'s export child (`positions.cli.bench_child export`):
+the default view of the analytical copy, its first chart as PNG, kaleido already started.
+Each export is split into its steps (the framed copy of the page figure, `to_dict`, the
+kaleido render) and the figure is described (traces, points, annotations, shapes, JSON size),
+so a change to what the chart draws can be weighed against what the renderer costs.
+
+Run from the project root:
+    /work/main/.venv/bin/python benchmarks/export_profile.py benchmarks/out/synthetic-100000-v2.csv [--repeats 7]
+Add --cprofile to print the 25 costliest functions of the Python part.
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import os
+import pstats
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from positions.analysis import aggregate  # noqa: E402
+from positions.data import analytical  # noqa: E402
+from positions.present import export as export_mod  # noqa: E402
+from positions.present import view  # noqa: E402
+from positions.present.export import images  # noqa: E402
+from positions.present.export.formats import SCALE, WIDTH  # noqa: E402
+from positions.reference import codebook, registry  # noqa: E402
+
+
+def describe(fig) -> dict:
+    """What plotly.js has to draw: traces, points, text labels, shapes and the JSON sent to kaleido."""
+    points = sum(len(t.x) if getattr(t, "x", None) is not None else 0 for t in fig.data)
+    patterned = sum(1 for t in fig.data if getattr(t, "marker", None) is not None
+                    and getattr(t.marker, "pattern", None) is not None and t.marker.pattern.shape)
+    return {"traces": len(fig.data), "trace_types": sorted({t.type for t in fig.data}), "points": points,
+            "patterned_traces": patterned, "annotations": len(fig.layout.annotations or ()),
+            "shapes": len(fig.layout.shapes or ()), "json_kb": round(len(fig.to_json()) / 1024, 1),
+            "y_categories": len(fig.layout.yaxis.categoryarray or ())}
+
+
+def step_times(ex, key: str, repeats: int) -> dict:
+    """Median seconds per step of one warm PNG export (same steps as images.chart_image)."""
+    named = next(f for f in ex.figures if f.key == key)
+    server = images.ensure_kaleido()
+    steps: dict[str, list[float]] = {"export_figure": [], "to_dict": [], "kaleido": [], "chart_bytes": []}
+    for _ in range(repeats):
+        t = time.perf_counter()
+        fig, height = images.export_figure(named, ex.period, ex.source)
+        steps["export_figure"].append(time.perf_counter() - t)
+        t = time.perf_counter()
+        job = images._job(fig, "png", WIDTH, height, SCALE)
+        steps["to_dict"].append(time.perf_counter() - t)
+        t = time.perf_counter()
+        server.calc(*job)
+        steps["kaleido"].append(time.perf_counter() - t)
+        t = time.perf_counter()
+        export_mod.chart_bytes(ex, key, "png")
+        steps["chart_bytes"].append(time.perf_counter() - t)
+    return {name: round(statistics.median(ts), 4) for name, ts in steps.items()} | {"image_height": height}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("data")
+    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--cprofile", action="store_true")
+    args = parser.parse_args()
+    df = aggregate.prepare(analytical.load(args.data))
+    cb, reg = codebook.load(), registry.load()
+    t = time.perf_counter()
+    ex = export_mod.build_export(df, view.DEFAULT, cb, reg)
+    build = time.perf_counter() - t
+    key = ex.figures[0].key
+    export_mod.chart_bytes(ex, key, "png")  # starts kaleido: the cold render
+    fig, _ = images.export_figure(ex.figures[0], ex.period, ex.source)
+    out = {"data": args.data, "chart": key, "load_average": os.getloadavg()[0], "build_export_s": round(build, 3),
+           "page_figure": describe(ex.figures[0].figure), "export_figure": describe(fig),
+           "steps_s": step_times(ex, key, args.repeats)}
+    print(json.dumps(out, indent=1))
+    if args.cprofile:
+        prof = cProfile.Profile()
+        prof.enable()
+        for _ in range(args.repeats):
+            f, h = images.export_figure(ex.figures[0], ex.period, ex.source)
+            images._job(f, "png", WIDTH, h, SCALE)
+        prof.disable()
+        pstats.Stats(prof).sort_stats("cumulative").print_stats(25)
+
+
+if __name__ == "__main__":
+    main()
