@@ -7,7 +7,11 @@ kaleido render) and the figure is described (traces, points, annotations, shapes
 so a change to what the chart draws can be weighed against what the renderer costs.
 
 Run from the project root:
-    /work/main/.venv/bin/python benchmarks/export_profile.py benchmarks/out/synthetic-100000-v2.csv [--repeats 7]
+    /work/main/.venv/bin/python benchmarks/export_profile.py benchmarks/out/synthetic-100000-v2.csv [--repeats 7] \
+        [--json benchmarks/results/export-profile-100k-under-load.json]
+Steps: `export_figure` (frame a copy of the page figure and lighten it: paid once per view, then
+cached on the Export), `to_dict`, `kaleido` (the render alone) and `chart_bytes` (what
+`bench dashboard` times: a warm export of a view already exported once).
 Add --cprofile to print the 25 costliest functions of the Python part.
 """
 from __future__ import annotations
@@ -21,6 +25,8 @@ import statistics
 import sys
 import time
 from pathlib import Path
+
+import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -43,6 +49,33 @@ def describe(fig) -> dict:
             "patterned_traces": patterned, "annotations": len(fig.layout.annotations or ()),
             "shapes": len(fig.layout.shapes or ()), "json_kb": round(len(fig.to_json()) / 1024, 1),
             "y_categories": len(fig.layout.yaxis.categoryarray or ())}
+
+
+def cpu_s() -> float:
+    """CPU seconds of this process and its children so far (kaleido's Chromium is one): a cost
+    that, unlike wall time, hardly depends on what else the shared machine runs."""
+    me = psutil.Process()
+    procs = [me] + me.children(recursive=True)
+    total = 0.0
+    for p in procs:
+        try:
+            t = p.cpu_times()
+            total += t.user + t.system
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
+def warm_cpu(ex, key: str, repeats: int) -> float:
+    """Median CPU seconds (Python + Chromium) of one warm `chart_bytes` PNG, renders 1 s apart so
+    that work a render leaves behind (a tab reload) is counted with it."""
+    cpus = []
+    for _ in range(repeats):
+        c = cpu_s()
+        export_mod.chart_bytes(ex, key, "png")
+        time.sleep(1.0)
+        cpus.append(cpu_s() - c)
+    return round(statistics.median(cpus), 3)
 
 
 def step_times(ex, key: str, repeats: int) -> dict:
@@ -71,7 +104,9 @@ def main() -> None:
     parser.add_argument("data")
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--cprofile", action="store_true")
+    parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
+    load_at_start = round(os.getloadavg()[0], 2)
     df = aggregate.prepare(analytical.load(args.data))
     cb, reg = codebook.load(), registry.load()
     t = time.perf_counter()
@@ -80,10 +115,14 @@ def main() -> None:
     key = ex.figures[0].key
     export_mod.chart_bytes(ex, key, "png")  # starts kaleido: the cold render
     fig, _ = images.export_figure(ex.figures[0], ex.period, ex.source)
-    out = {"data": args.data, "chart": key, "load_average": os.getloadavg()[0], "build_export_s": round(build, 3),
-           "page_figure": describe(ex.figures[0].figure), "export_figure": describe(fig),
-           "steps_s": step_times(ex, key, args.repeats)}
+    out = {"data": args.data, "chart": key, "load_average_at_start": load_at_start,
+           "build_export_s": round(build, 3), "page_figure": describe(ex.figures[0].figure),
+           "export_figure": describe(fig), "steps_s": step_times(ex, key, args.repeats),
+           "chart_bytes_cpu_s": warm_cpu(ex, key, args.repeats),
+           "load_average_at_end": round(os.getloadavg()[0], 2)}
     print(json.dumps(out, indent=1))
+    if args.json:
+        Path(args.json).write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
     if args.cprofile:
         prof = cProfile.Profile()
         prof.enable()
