@@ -157,8 +157,8 @@ def render_many(figs: list[go.Figure | dict], fmt: str, width: int = WIDTH, heig
 def export_figure(named: NamedFigure, period: str, source: str, width: int = WIDTH,
                   height: int = HEIGHT, title: bool = True) -> tuple[go.Figure, int]:
     """A copy of the page figure laid out for a still image (positions.present.export.frame) with
-    the period and source line underneath, lightened for plotly.js (positions.present.export.still);
-    returns the figure and the image height. `title=False` drops the title (a slide carries it)."""
+    the period and source line underneath; returns the figure and the image height.
+    `title=False` drops the title (a slide carries it). Images draw it lightened (`still_spec`)."""
     fig = go.Figure(named.figure)
     # A still image cannot play: drop animation frames, sliders and buttons (the shown state stays).
     fig.frames, fig.layout.sliders, fig.layout.updatemenus = (), (), ()
@@ -171,17 +171,24 @@ def export_figure(named: NamedFigure, period: str, source: str, width: int = WID
         fig.layout.title.text, fig.layout.title.subtitle.text = "", ""
         fig.layout.margin.t -= shift
         full -= shift
-    return lighten(fig), full
+    return fig, full
+
+
+def still_spec(named: NamedFigure, period: str, source: str, width: int = WIDTH, height: int = HEIGHT,
+               title: bool = True) -> tuple[dict, int]:
+    """What an image of the chart renders: `export_figure` as plotly JSON, lightened for plotly.js
+    (positions.present.export.still), and the image height."""
+    fig, full = export_figure(named, period, source, width, height, title)
+    return lighten(fig.to_dict()), full
 
 
 def still(ex: Export, named: NamedFigure, width: int = WIDTH, height: int = HEIGHT,
           title: bool = True) -> tuple[dict, int]:
-    """`export_figure` of one chart of the view `ex` as plotly JSON, and the image height: built on
-    the first export and kept on `ex` (one per view), so PNG, SVG and PDF of a chart share it."""
+    """`still_spec` of one chart of the view `ex`: built on the first export and kept on `ex`
+    (one per view), so PNG, SVG and PDF of a chart and repeated downloads share it."""
     key = (named.key, width, height, title)
     if key not in ex.stills:
-        fig, full = export_figure(named, ex.period, ex.source, width, height, title)
-        ex.stills[key] = (fig.to_dict(), full)   # never mutated: kaleido only serialises it
+        ex.stills[key] = still_spec(named, ex.period, ex.source, width, height, title)   # never mutated after
     return ex.stills[key]
 
 
@@ -193,8 +200,8 @@ def image_size(named: NamedFigure, width: int = WIDTH, height: int = HEIGHT) -> 
 def chart_image(named: NamedFigure, fmt: str, period: str, source: str,
                 width: int = WIDTH, height: int = HEIGHT) -> bytes:
     """PNG (2x scale), SVG or PDF bytes of one chart, with its period and source line."""
-    fig, full = export_figure(named, period, source, width, height)
-    return render(fig, fmt, width, full)
+    spec, full = still_spec(named, period, source, width, height)
+    return render(spec, fmt, width, full)
 
 
 def chart_bytes(ex: Export, key: str | None, fmt: str) -> bytes:

@@ -5,51 +5,52 @@ per-row labels right of the plot cost more than the bars, because plotly.js lays
 annotation on its own (its text measured, its box drawn). The same labels as one text trace,
 at the same place and in the same font, are drawn in one pass. Hover texts are dropped: an
 image never shows them, and they are most of the figure's JSON.
+
+Works on the figure's plotly JSON (`Figure.to_dict()`): plain dict edits, no plotly validation.
 """
 from __future__ import annotations
 
-import plotly.graph_objects as go
-
 HOVER_ONLY = ("customdata", "hovertemplate", "hovertext")
-GAP_MARKER = 8   # plotly.js sets text off a marker by size / 1.6 + 1 px: 6 px
+GAP_MARKER = 8   # plotly.js sets text off a marker by size / 1.6 + 1 px: 6 px, the labels' xshift
 
 
-def drop_hover(fig: go.Figure) -> go.Figure:
+def drop_hover(spec: dict) -> dict:
     """Remove what only a hover shows (an image has no pointer); the marks are unchanged."""
-    for trace in fig.data:
+    for trace in spec.get("data", ()):
         for prop in HOVER_ONLY:
-            if prop in trace and trace[prop] is not None:
-                trace[prop] = None
-    return fig
+            trace.pop(prop, None)
+    return spec
 
 
-def _right_labels(fig: go.Figure) -> list:
-    """Row labels placed just right of the plot (who_chart's "since" labels)."""
-    return [a for a in fig.layout.annotations or ()
-            if a.xref == "paper" and a.x == 1 and a.xanchor == "left" and a.yref == "y" and not a.yshift]
+def _right_label(a: dict) -> bool:
+    """A row label placed just right of the plot (who_chart's "since" labels)."""
+    return (a.get("xref") == "paper" and a.get("x") == 1 and a.get("xanchor") == "left" and a.get("yref") == "y"
+            and not a.get("yshift"))
 
 
-def labels_as_text(fig: go.Figure) -> go.Figure:
-    """Row labels right of a plot with a fixed x range drawn as one text trace instead of one
-    annotation each. The trace's points sit on the range's end (plotly.js hides text points past
-    it); an invisible marker of GAP_MARKER px keeps the text 6 px right of the plot, as the
-    annotations' `xshift` did."""
-    labels = _right_labels(fig)
-    rng = fig.layout.xaxis.range
+def labels_as_text(spec: dict) -> dict:
+    """Row labels right of a plot with a fixed x range drawn as one text trace per font instead of
+    one annotation each. The points sit on the range's end (plotly.js hides text points past it);
+    an invisible GAP_MARKER px marker keeps the text 6 px right of the plot, as before."""
+    layout = spec.get("layout", {})
+    notes = layout.get("annotations") or []
+    labels = [a for a in notes if _right_label(a)]
+    rng = layout.get("xaxis", {}).get("range")
     if not labels or not rng:
-        return fig
-    by_font = {}
-    for a in labels:   # one trace per font (colour and size); who_chart uses one
-        by_font.setdefault((a.font.size, a.font.color, a.font.family), []).append(a)
-    fig.layout.annotations = [a for a in fig.layout.annotations if all(a is not b for b in labels)]
-    for (size, colour, family), part in by_font.items():
-        fig.add_trace(go.Scatter(
-            x=[rng[1]] * len(part), y=[a.y for a in part], text=[a.text for a in part],
-            mode="markers+text", marker={"size": GAP_MARKER, "opacity": 0}, textposition="middle right", cliponaxis=False, showlegend=False, hoverinfo="skip",
-            name="row labels", textfont={"size": size, "color": colour, "family": family}))
-    return fig
+        return spec
+    layout["annotations"] = [a for a in notes if not _right_label(a)]
+    by_font: dict[str, list[dict]] = {}
+    for a in labels:   # who_chart uses one font for all of them
+        by_font.setdefault(repr(sorted((a.get("font") or {}).items())), []).append(a)
+    for part in by_font.values():
+        spec.setdefault("data", []).append({
+            "type": "scatter", "x": [rng[1]] * len(part), "y": [a["y"] for a in part],
+            "text": [a.get("text", "") for a in part], "mode": "markers+text",
+            "marker": {"size": GAP_MARKER, "opacity": 0}, "textposition": "middle right", "cliponaxis": False,
+            "showlegend": False, "hoverinfo": "skip", "name": "row labels", "textfont": dict(part[0].get("font") or {})})
+    return spec
 
 
-def lighten(fig: go.Figure) -> go.Figure:
-    """The figure as a still image needs it (same data, labels, legend, title and source line)."""
-    return labels_as_text(drop_hover(fig))
+def lighten(spec: dict) -> dict:
+    """The figure's JSON as a still image needs it (same data, labels, legend, title and source line)."""
+    return labels_as_text(drop_hover(spec))
