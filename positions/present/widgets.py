@@ -33,7 +33,7 @@ def chart_downloads(named: NamedFigure, ex: export.Export) -> None:
     row = st.container(horizontal=True, gap="small")
     for fmt in export.IMAGE_FORMATS:
         row.download_button(
-            fmt.upper(), data=lambda fmt=fmt: export.chart_image(named, fmt, ex.period, ex.source),
+            fmt.upper(), data=lambda fmt=fmt: export.chart_bytes(ex, named.key, fmt),
             file_name=f"{ex.stem}-{named.key}.{fmt}", mime=export.MIME[fmt], on_click="ignore",
             key=f"download_{named.key}_{fmt}", help=f"Download this chart as {fmt.upper()}"
             + (" (2x resolution)" if fmt == "png" else "") + ", with its date and source line")

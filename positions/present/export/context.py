@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 from typing import Callable
@@ -79,6 +79,8 @@ class Export:
     url: str = ""               # the link that reopens the view
     # () -> {state: "single source: state media" ...} on the view's day; run when a data file is built.
     position_flags: Callable[[], dict] = dict
+    # Export figures as plotly JSON by (chart key, width, height, title), built on first use (images.still).
+    stills: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def query(self) -> str:

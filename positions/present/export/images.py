@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import sys
 import threading
 
 import plotly.graph_objects as go
@@ -13,21 +14,36 @@ from positions.present.charts import TOPOJSON_DIR
 from positions.present.export.formats import HEIGHT, IMAGE_FORMATS, SCALE, WIDTH
 from positions.present.export.frame import SUBTITLE_PX, TITLE_PX, frame
 from positions.present.export.context import Export
+from positions.present.export.still import lighten
 
 # --------------------------------------------------------------------------- kaleido
+
+RELOAD_EVERY = 20   # renders a kaleido tab serves before it is reloaded (a fresh page, memory freed)
+
 
 def _fast_kaleido_class():
     import kaleido
 
     class FastKaleido(kaleido.Kaleido):
-        """Kaleido that reloads a used tab in the background instead of before returning the image.
+        """Kaleido that reuses a tab for the next render instead of reloading it after every one.
 
-        Stock kaleido reloads the page (plotly.js) after every render and only then hands back
-        the bytes: ~0.2 s per image. Here the next render waits for the reload only if it comes
-        sooner (~0.07 s warm). Overrides a private hook; if kaleido drops it, this is a no-op.
+        Stock kaleido reloads the page (plotly.js, 4.6 MB of script) after every render before it
+        hands the tab back: ~0.2 s of CPU per image, which on 2 cores slows the next render too.
+        Each render builds and purges its own plot, so a tab can serve RELOAD_EVERY renders; it is
+        reloaded (in the background) after that many, and after a render that failed or timed out
+        (its page may hold a half-drawn plot). Overrides a private hook; if kaleido drops it,
+        this is a no-op.
         """
 
         async def _return_kaleido_tab(self, tab):
+            served = self.__dict__.setdefault("_positions_served", {})
+            served[tab] = served.get(tab, 0) + 1
+            # Called from kaleido's `finally`: an exception in flight means the render failed.
+            if sys.exc_info()[0] is None and served[tab] < RELOAD_EVERY:
+                await self.tabs_ready.put(tab)
+                return
+            served[tab] = 0
+            self.reloads = getattr(self, "reloads", 0) + 1
             pending = self.__dict__.setdefault("_positions_pending", set())
             task = asyncio.create_task(super()._return_kaleido_tab(tab))
             pending.add(task)
@@ -117,19 +133,20 @@ def ensure_kaleido() -> KaleidoServer:
         return _server
 
 
-def _job(fig: go.Figure, fmt: str, width: int, height: int, scale: float):
+def _job(fig: go.Figure | dict, fmt: str, width: int, height: int, scale: float):
     if fmt not in IMAGE_FORMATS:
         raise InputError(f"image format {fmt!r} is unknown; use one of {', '.join(IMAGE_FORMATS)}")
-    return fig.to_dict(), fmt, width, height, scale if fmt == "png" else 1
+    return fig.to_dict() if isinstance(fig, go.Figure) else fig, fmt, width, height, scale if fmt == "png" else 1
 
 
-def render(fig: go.Figure, fmt: str, width: int = WIDTH, height: int = HEIGHT, scale: float = SCALE) -> bytes:
-    """Figure -> image bytes through the shared kaleido server (PNG at `scale`x, SVG, PDF)."""
+def render(fig: go.Figure | dict, fmt: str, width: int = WIDTH, height: int = HEIGHT, scale: float = SCALE) -> bytes:
+    """Figure (or its plotly JSON as a dict) -> image bytes through the shared kaleido server
+    (PNG at `scale`x, SVG, PDF)."""
     job = _job(fig, fmt, width, height, scale)
     return ensure_kaleido().calc(*job)
 
 
-def render_many(figs: list[go.Figure], fmt: str, width: int = WIDTH, height: int = HEIGHT,
+def render_many(figs: list[go.Figure | dict], fmt: str, width: int = WIDTH, height: int = HEIGHT,
                 scale: float = SCALE) -> list[bytes]:
     jobs = [_job(f, fmt, width, height, scale) for f in figs]
     return ensure_kaleido().calc_many(jobs) if jobs else []
@@ -141,7 +158,7 @@ def export_figure(named: NamedFigure, period: str, source: str, width: int = WID
                   height: int = HEIGHT, title: bool = True) -> tuple[go.Figure, int]:
     """A copy of the page figure laid out for a still image (positions.present.export.frame) with
     the period and source line underneath; returns the figure and the image height.
-    `title=False` drops the title (a slide carries it)."""
+    `title=False` drops the title (a slide carries it). Images draw it lightened (`still_spec`)."""
     fig = go.Figure(named.figure)
     # A still image cannot play: drop animation frames, sliders and buttons (the shown state stays).
     fig.frames, fig.layout.sliders, fig.layout.updatemenus = (), (), ()
@@ -157,6 +174,24 @@ def export_figure(named: NamedFigure, period: str, source: str, width: int = WID
     return fig, full
 
 
+def still_spec(named: NamedFigure, period: str, source: str, width: int = WIDTH, height: int = HEIGHT,
+               title: bool = True) -> tuple[dict, int]:
+    """What an image of the chart renders: `export_figure` as plotly JSON, lightened for plotly.js
+    (positions.present.export.still), and the image height."""
+    fig, full = export_figure(named, period, source, width, height, title)
+    return lighten(fig.to_dict()), full
+
+
+def still(ex: Export, named: NamedFigure, width: int = WIDTH, height: int = HEIGHT,
+          title: bool = True) -> tuple[dict, int]:
+    """`still_spec` of one chart of the view `ex`: built on the first export and kept on `ex`
+    (one per view), so PNG, SVG and PDF of a chart and repeated downloads share it."""
+    key = (named.key, width, height, title)
+    if key not in ex.stills:
+        ex.stills[key] = still_spec(named, ex.period, ex.source, width, height, title)   # never mutated after
+    return ex.stills[key]
+
+
 def image_size(named: NamedFigure, width: int = WIDTH, height: int = HEIGHT) -> tuple[int, int]:
     """Layout size of a chart's export (the height follows from the frame's bands)."""
     return width, export_figure(named, "", "", width, height)[1]
@@ -165,8 +200,8 @@ def image_size(named: NamedFigure, width: int = WIDTH, height: int = HEIGHT) -> 
 def chart_image(named: NamedFigure, fmt: str, period: str, source: str,
                 width: int = WIDTH, height: int = HEIGHT) -> bytes:
     """PNG (2x scale), SVG or PDF bytes of one chart, with its period and source line."""
-    fig, full = export_figure(named, period, source, width, height)
-    return render(fig, fmt, width, full)
+    spec, full = still_spec(named, period, source, width, height)
+    return render(spec, fmt, width, full)
 
 
 def chart_bytes(ex: Export, key: str | None, fmt: str) -> bytes:
@@ -177,6 +212,7 @@ def chart_bytes(ex: Export, key: str | None, fmt: str) -> bytes:
     named = ex.figures[0] if key is None else next((f for f in ex.figures if f.key == key), None)
     if named is None:
         raise InputError(f"--chart {key!r} is not in this view; use one of {', '.join(f.key for f in ex.figures)}")
-    return chart_image(named, fmt, ex.period, ex.source)
+    fig, full = still(ex, named)
+    return render(fig, fmt, WIDTH, full)
 
 

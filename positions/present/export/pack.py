@@ -14,7 +14,7 @@ import pandas as pd
 from positions.present import figures as figures_mod
 from positions.errors import InputError
 from positions.present.export.formats import PACK_HEIGHT, PACK_WIDTH
-from positions.present.export.images import export_figure
+from positions.present.export.images import still
 from positions.present.export.tables import _iso, citation, shown_date, speaker_label
 from positions.present.export.context import Export, filters_text
 from positions.present.export.images import render_many
@@ -109,7 +109,7 @@ def _render_missing(ex: Export, images: dict[str, bytes], report) -> None:
     report(0.0, f"Rendering {len(missing)} chart{'s' if len(missing) != 1 else ''}")
     by_size: dict[int, list] = {}
     for f in missing:
-        fig, h = export_figure(f, ex.period, ex.source, PACK_WIDTH, PACK_HEIGHT, title=False)
+        fig, h = still(ex, f, PACK_WIDTH, PACK_HEIGHT, title=False)
         by_size.setdefault(h, []).append((f.key, fig))
     for h, group in by_size.items():   # concurrent renders, one batch per size
         pngs = render_many([fig for _, fig in group], "png", PACK_WIDTH, h)
