@@ -104,12 +104,15 @@ def fit(examples: list[Example], n_features: int = N_FEATURES, seed: int = SEED,
     present = sorted(set(ys.tolist()))
     if len(present) > 1:
         Xs = learned.vectorize([r[0] for r in rows], n_features).to_scipy()
-        lr = LogisticRegression(C=c_stance, solver="lbfgs", random_state=seed, max_iter=3000).fit(Xs, ys)
+        # Fitted on the columns in use only (an unused column's weight is 0 at the optimum anyway):
+        # lbfgs over all 4 x 2^18 weights took ~40 s, over the used ones ~2 s.
+        used = np.unique(Xs.indices)
+        lr = LogisticRegression(C=c_stance, solver="lbfgs", random_state=seed, max_iter=3000).fit(Xs[:, used], ys)
         if len(lr.classes_) == 2:     # binary: softmax of (0, z) is the sigmoid of z
-            coef[lr.classes_[1]], icpt[lr.classes_[1]], icpt[lr.classes_[0]] = lr.coef_[0], lr.intercept_[0], 0.0
+            coef[lr.classes_[1], used], icpt[lr.classes_[1]], icpt[lr.classes_[0]] = lr.coef_[0], lr.intercept_[0], 0.0
         else:
             for row, cls in enumerate(lr.classes_):
-                coef[cls] = lr.coef_[row]
+                coef[cls, used] = lr.coef_[row]
                 icpt[cls] = lr.intercept_[row]
     elif present:
         icpt[present[0]] = 10.0
