@@ -4,7 +4,7 @@ by its cause, on documents no model being scored saw (train out of fold + valida
     /work/main/.venv/bin/python benchmarks/recall_analysis.py [--out benchmarks/recall_analysis.txt]
 
 Models as `positions train` fits them for its threshold choice: one per fold of train (scored on that fold)
-and one on all train (scored on validation); the threshold is chosen over those documents as `train` does.
+and one on all train (scored on validation); the thresholds are chosen over those documents as `train` does.
 
 Buckets of a missed gold triple (affiliation, issue, stance), first that applies:
   d merged       a record (affiliation, issue) exists but matched another gold stance of that pair
@@ -54,7 +54,7 @@ def _gated_overlap(prep, sents, stmts) -> bool:
     return any(a < s.end and s.start < b for s in sents for a, b in spans)
 
 
-def analyse_doc(model, prep, th: float, miss: Counter, fps: Counter, layer_of_miss: Counter) -> None:
+def analyse_doc(model, prep, th: dict, miss: Counter, fps: Counter, layer_of_miss: Counter) -> None:
     """Add one document's missed triples and false positives to the counters."""
     from positions.tagger import candidates as cand_mod
 
@@ -99,7 +99,7 @@ def analyse_doc(model, prep, th: float, miss: Counter, fps: Counter, layer_of_mi
                                         (x.sent.unnamed_at >= 0 and (not x.cand.spans or x.cand.spans[0][0] < x.sent.unnamed_at)))]
         if not kept:
             miss["b0 dropped (subordinate/reported/unnamed)"] += 1
-        elif max(x.p_issue for x in kept) < th:
+        elif max(x.p_issue for x in kept) < th[issue]:
             miss["b1 p_issue < threshold"] += 1
         else:
             miss["b2 p_issue x p_stance < threshold"] += 1
@@ -141,9 +141,9 @@ def run(tagger, train_docs, val_docs) -> list[str]:
     train_prep = [training.prepare(tagger, d) for d in train_docs]
     val_prep = [training.prepare(tagger, d) for d in val_docs]
     sets = training.unseen_sets(train_prep, val_prep)
-    th = training.choose_threshold(sets)
+    th = training.choose_thresholds(sets)
     lines = [f"# recall decomposition: train out of fold ({len(train_docs)} documents, {training.FOLDS} folds) + "
-             f"validation ({len(val_docs)}); threshold {th} chosen as `positions train` does; no test document", ""]
+             f"validation ({len(val_docs)}); thresholds {th} chosen as `positions train` does; no test document", ""]
     total = {"cv": scoring.Tally(), "validation": scoring.Tally()}
     miss, fps, lom = Counter(), Counter(), Counter()
     for k, (model, prepared) in enumerate(sets):

@@ -23,10 +23,11 @@ EXTRA = 0.7
 OVERRIDE = 0.6
 
 
-def model_records(scored: list[learned.Scored], text: str, published, threshold: float, rule_records,
+def model_records(scored: list[learned.Scored], text: str, published, threshold: float | dict, rule_records,
                   source_url: str = "", source_title: str = "", offset: int = 0, confidence=None) -> list[Statement]:
     """Per (affiliation, issue) the best-scoring stance if its score reaches the threshold, and each
-    other stance of the pair whose best score reaches EXTRA (both above the threshold)."""
+    other stance of the pair whose best score reaches EXTRA (both above the threshold; `threshold`: one
+    for both issues or issue -> threshold)."""
     best: dict[tuple, learned.Scored] = {}
     for s in scored:
         if s.sent.unnamed_at >= 0 and (not s.cand.spans or s.cand.spans[0][0] < s.sent.unnamed_at):
@@ -36,7 +37,7 @@ def model_records(scored: list[learned.Scored], text: str, published, threshold:
             # "X is under pressure to": a wish or a report about X, not X's position.
             continue
         key = (s.cand.affiliation, s.issue, s.stance)
-        if s.score >= threshold and (key not in best or s.score > best[key].score):
+        if s.score >= (threshold[s.issue] if isinstance(threshold, dict) else threshold) and (key not in best or s.score > best[key].score):
             best[key] = s
     top: dict[tuple, float] = {}
     for (aff, issue, _), s in best.items():
@@ -110,7 +111,7 @@ def tag_with_model(tagger, text, published, rule_recs, source_url="", source_tit
     pairs, toks = learned.featurize(tagger, text, published, rule_recs if model.card.get("rule_features", True) else [],
                                     spans)
     scored = learned.score(model, pairs, toks)
-    mr = model_records(scored, text, published, model.threshold, rule_recs, source_url, source_title, offset,
+    mr = model_records(scored, text, published, model.thresholds(), rule_recs, source_url, source_title, offset,
                        confidence=model.confidence)
     return mr if tagger.mode == "model" else merge_rules_first(mr, rule_recs, model)
 
