@@ -151,16 +151,20 @@ def test_merge_keeps_rules_and_adds_model_records_for_new_pairs(rules_tagger):
 
 def test_model_keeps_a_second_stance_of_a_pair_only_when_sure(rules_tagger):
     text = ("Norway will send instructors to Ukraine, its defence minister said. "
-            "Norway would only send them once a ceasefire holds, he added.")
+            "Norway had long refused to send them, he added.")
     sents = [s for s in candidates.generate(rules_tagger, text, PUB) if s.candidates]
     first, second = sents[0], sents[1]
     no = [c for c in first.candidates if c.affiliation == "NO"][0]
     no2 = [c for c in second.candidates if c.affiliation == "NO"][0]
     for p_second, kept in ((hybrid.EXTRA - 0.05, False), (hybrid.EXTRA + 0.05, True)):
         scored = [learned.Scored(no, first, "trainer_deployment", "support", 1.0, 0.95),
-                  learned.Scored(no2, second, "trainer_deployment", "conditional", 1.0, p_second)]
+                  learned.Scored(no2, second, "trainer_deployment", "oppose", 1.0, p_second)]
         got = {r.stance for r in hybrid.model_records(scored, text, PUB, 0.5, [])}
-        assert got == ({"support", "conditional"} if kept else {"support"})
+        assert got == ({"support", "oppose"} if kept else {"support"})
+    # Support next to support with a limit is one position, the limit (as in the rules).
+    scored = [learned.Scored(no, first, "trainer_deployment", "support", 1.0, 0.95),
+              learned.Scored(no2, second, "trainer_deployment", "conditional", 1.0, 0.9)]
+    assert {r.stance for r in hybrid.model_records(scored, text, PUB, 0.5, [])} == {"conditional"}
 
 
 @pytest.mark.parametrize("case_id, gap, present", [
