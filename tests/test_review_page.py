@@ -51,7 +51,10 @@ def test_review_page_shows_suggestions_with_highlighted_evidence(editor, team_db
     evidence = pending(team_db)["Olaf Scholz"].statement.evidence
     assert evidence.endswith(SCHOLZ_QUOTE)
     assert any(f":orange-background[{escape(evidence)}]" in m.value for m in at.markdown)
-    assert "**Olaf Scholz**" in shown and "confidence 0.85" in shown and "Date: 2024-03-14" in shown
+    # The confidence is the shipped model card's calibrated value for the rule record (it moves on retraining).
+    conf = pending(team_db)["Olaf Scholz"].statement.confidence
+    assert 0.5 <= conf < 1.0
+    assert "**Olaf Scholz**" in shown and f"confidence {conf:.2f}" in shown and "Date: 2024-03-14" in shown
     doc = inbox.document(team_db, pending(team_db)["Olaf Scholz"].document_id)
     assert doc["text"] == ARTICLE and doc["title"] == "An invented wire report" and doc["kind"] == "paste"
     assert all(not m.proto.allow_html for m in at.markdown)

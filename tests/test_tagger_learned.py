@@ -133,14 +133,38 @@ def test_merge_keeps_rules_and_adds_model_records_for_new_pairs(rules_tagger):
     assert {(r.affiliation, r.issue.value) for r in rules} == {("DE", "trainer_deployment")}
     other = hybrid.model_records([], text, PUB, 0.5, rules)
     assert other == []
-    fake = [learned.Scored(c, s, "trainer_deployment", "support", 0.9, 0.9)
-            for s in candidates.generate(rules_tagger, text, PUB) for c in s.candidates]
-    mine = hybrid.model_records(fake, text, PUB, 0.5, rules)
-    merged = hybrid.merge_rules_first(mine, rules)
-    # The rules' oppose stays, the model's contradicting support for DE is not added; its UA record
+    sents = candidates.generate(rules_tagger, text, PUB)
+    unsure = [learned.Scored(c, s, "trainer_deployment", "support", 0.9, hybrid.OVERRIDE - 0.1)
+              for s in sents for c in s.candidates]
+    merged = hybrid.merge_rules_first(hybrid.model_records(unsure, text, PUB, 0.4, rules), rules)
+    # The rules' oppose stays, the model's unsure contradicting support for DE is not added; its UA record
     # (a pair the rules have none for) is.
     assert {(r.affiliation, r.stance.value) for r in merged} == {("DE", "oppose"), ("UA", "support")}
     assert all(r.evidence in text for r in merged)
+    # A confident contradicting stance (p_stance >= OVERRIDE) replaces the rule record of the pair.
+    sure = [learned.Scored(c, s, "trainer_deployment", "support", 0.9, hybrid.OVERRIDE + 0.2)
+            for s in sents for c in s.candidates]
+    merged = hybrid.merge_rules_first(hybrid.model_records(sure, text, PUB, 0.4, rules), rules)
+    assert {(r.affiliation, r.stance.value) for r in merged} == {("DE", "support"), ("UA", "support")}
+    assert all("layer:model" in r.cues for r in merged)
+
+
+def test_model_keeps_a_second_stance_of_a_pair_only_when_sure(rules_tagger):
+    text = ("Norway will send instructors to Ukraine, its defence minister said. "
+            "Norway had long refused to send them, he added.")
+    sents = [s for s in candidates.generate(rules_tagger, text, PUB) if s.candidates]
+    first, second = sents[0], sents[1]
+    no = [c for c in first.candidates if c.affiliation == "NO"][0]
+    no2 = [c for c in second.candidates if c.affiliation == "NO"][0]
+    for p_second, kept in ((hybrid.EXTRA - 0.05, False), (hybrid.EXTRA + 0.05, True)):
+        scored = [learned.Scored(no, first, "trainer_deployment", "support", 1.0, 0.95),
+                  learned.Scored(no2, second, "trainer_deployment", "oppose", 1.0, p_second)]
+        got = {r.stance for r in hybrid.model_records(scored, text, PUB, 0.5, [])}
+        assert got == ({"support", "oppose"} if kept else {"support"})
+    # Support next to support with a limit is one position, the limit (as in the rules).
+    scored = [learned.Scored(no, first, "trainer_deployment", "support", 1.0, 0.95),
+              learned.Scored(no2, second, "trainer_deployment", "conditional", 1.0, 0.9)]
+    assert {r.stance for r in hybrid.model_records(scored, text, PUB, 0.5, [])} == {"conditional"}
 
 
 @pytest.mark.parametrize("case_id, gap, present", [

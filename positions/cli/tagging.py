@@ -102,7 +102,7 @@ def train(corpus_dir, out, seed, encoding):
     model.save(path)
     val = model.card["validation_scores_of_train_only_model"]
     click.echo(f"wrote {path} ({path.stat().st_size // 1024} KiB) and {path.with_suffix('.json').name}: "
-               f"threshold {model.threshold}; validation " +
+               f"thresholds {model.thresholds()}; validation " +
                ", ".join(f"{k} F1 {v['f1']} (P {v['precision']})" for k, v in val.items()))
 
 

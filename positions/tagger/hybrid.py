@@ -1,8 +1,9 @@
 """Rules and the learned layer together: which records each layer keeps, and how they merge.
 
 Layers (`mode`): "rules" (the rule pipeline alone), "model" (the classifiers alone, which see the
-rule records as features), "both" (every rule record, plus the classifiers' records for the
-(affiliation, issue) pairs the rules have none for: the rules stay where they are precise). Every
+rule records as features), "both" (the rule records, plus the classifiers' records for the
+(affiliation, issue) pairs the rules have none for: the rules stay where they are precise, except
+where the stance model confidently reads another stance than the rules for the same pair). Every
 record says which layer found it in its cues (`layer:rules` / `layer:model`).
 """
 from __future__ import annotations
@@ -14,11 +15,19 @@ from positions.model import Statement
 from positions.tagger import dates, learned
 
 MODES = ("rules", "model", "both")
+# Chosen on train out of fold + validation (benchmarks/recall_analysis.py; no test document):
+# a second stance of the same actor and issue (a walk-back, "support" next to "conditional") is kept
+# when its score reaches EXTRA; the model's stance replaces the rules' for the same pair when its
+# p_stance reaches OVERRIDE (where they disagreed, the model was right about 60 of 71 times, the rules 37).
+EXTRA = 0.7
+OVERRIDE = 0.6
 
 
-def model_records(scored: list[learned.Scored], text: str, published, threshold: float, rule_records,
+def model_records(scored: list[learned.Scored], text: str, published, threshold: float | dict, rule_records,
                   source_url: str = "", source_title: str = "", offset: int = 0, confidence=None) -> list[Statement]:
-    """One record per (affiliation, issue): its best stance if its score reaches the threshold."""
+    """Per (affiliation, issue) the best-scoring stance if its score reaches the threshold, and each
+    other stance of the pair whose best score reaches EXTRA (both above the threshold; `threshold`: one
+    for both issues or issue -> threshold)."""
     best: dict[tuple, learned.Scored] = {}
     for s in scored:
         if s.sent.unnamed_at >= 0 and (not s.cand.spans or s.cand.spans[0][0] < s.sent.unnamed_at):
@@ -27,13 +36,19 @@ def model_records(scored: list[learned.Scored], text: str, published, threshold:
             # "..., after X hinted at it": X owns only that clause (the rules read it); "hoped X would",
             # "X is under pressure to": a wish or a report about X, not X's position.
             continue
-        key = (s.cand.affiliation, s.issue)
-        if s.score >= threshold and (key not in best or s.score > best[key].score):
+        key = (s.cand.affiliation, s.issue, s.stance)
+        if s.score >= (threshold[s.issue] if isinstance(threshold, dict) else threshold) and (key not in best or s.score > best[key].score):
             best[key] = s
+    top: dict[tuple, float] = {}
+    for (aff, issue, _), s in best.items():
+        top[aff, issue] = max(top.get((aff, issue), 0.0), s.score)
+    best = {k: s for k, s in best.items() if s.score >= top[k[:2]] or s.score >= EXTRA}
+    # As the rules do: support next to support with a limit is one position, the limit.
+    best = {k: s for k, s in best.items() if not (k[2] == "support" and (*k[:2], "conditional") in best)}
     dated = {(r.affiliation, _v(r.issue), _v(r.stance)): dates.with_precision(r.statement_date, _v(r.date_precision))
              for r in rule_records if r.statement_date}
     out = []
-    for (aff, issue), s in best.items():
+    for (aff, issue, _), s in sorted(best.items(), key=lambda kv: -kv[1].score):
         res = s.cand.res
         day = _not_after(dated.get((aff, issue, s.stance)) or s.sent.day, published)
         out.append(Statement(
@@ -48,13 +63,48 @@ def model_records(scored: list[learned.Scored], text: str, published, threshold:
 
 
 def merge_rules_first(model_recs, rule_records, model=None):
-    """The rule records, plus the model's records for (affiliation, issue) pairs the rules have none for.
-    With `model`, the rule records' confidence goes through the model card's map for the rule layer."""
-    taken = {(r.affiliation, _v(r.issue)) for r in rule_records}
-    out = [replace(r, cues=("layer:rules", *r.cues),
-                   confidence=round(model.confidence(r.confidence, "rules"), 2) if model else r.confidence)
-           for r in rule_records]
-    return out + [r for r in model_recs if (r.affiliation, _v(r.issue)) not in taken]
+    """The rule records, plus the model's records for (affiliation, issue) pairs the rules have none for
+    and its second stances of a pair (score >= EXTRA); where the model's best record of a pair the rules
+    took reads another stance with p_stance >= OVERRIDE, it replaces the rule record. With `model`, the
+    rule records' confidence goes through the model card's map for the rule layer."""
+    lead: dict[tuple, Statement] = {}
+    for r in model_recs:     # model_records lists the records best score first
+        lead.setdefault((r.affiliation, _v(r.issue)), r)
+    out, taken, have = [], set(), set()
+    for r in rule_records:
+        key = (r.affiliation, _v(r.issue))
+        m = lead.get(key)
+        taken.add(key)
+        if m is not None and _v(m.stance) != _v(r.stance) and cue_value(m, "p_stance") >= OVERRIDE:
+            if _triple(m) in have:
+                continue     # the same model record already replaced another rule record of the pair
+            r = m
+        else:
+            r = replace(r, cues=("layer:rules", *r.cues),
+                        confidence=round(model.confidence(r.confidence, "rules"), 2) if model else r.confidence)
+        have.add(_triple(r))
+        out.append(r)
+    for r in model_recs:
+        key = (r.affiliation, _v(r.issue))
+        if _triple(r) in have or (key in taken and cue_value(r, "p_issue") * cue_value(r, "p_stance") < EXTRA):
+            continue
+        if _v(r.stance) == "support" and (*key, "conditional") in have:
+            continue     # the rules' limit is the position
+        have.add(_triple(r))
+        out.append(r)
+    return out
+
+
+def cue_value(rec: Statement, name: str) -> float:
+    """A number the model layer wrote into a record's cues ("p_stance=0.83"); 0.0 when absent."""
+    for c in rec.cues:
+        if c.startswith(name + "="):
+            return float(c[len(name) + 1:])
+    return 0.0
+
+
+def _triple(r) -> tuple:
+    return r.affiliation, _v(r.issue), _v(r.stance)
 
 
 def tag_with_model(tagger, text, published, rule_recs, source_url="", source_title="", offset=0,
@@ -65,7 +115,7 @@ def tag_with_model(tagger, text, published, rule_recs, source_url="", source_tit
     pairs, toks = learned.featurize(tagger, text, published, rule_recs if model.card.get("rule_features", True) else [],
                                     spans)
     scored = learned.score(model, pairs, toks)
-    mr = model_records(scored, text, published, model.threshold, rule_recs, source_url, source_title, offset,
+    mr = model_records(scored, text, published, model.thresholds(), rule_recs, source_url, source_title, offset,
                        confidence=model.confidence)
     return mr if tagger.mode == "model" else merge_rules_first(mr, rule_recs, model)
 

@@ -93,8 +93,18 @@ class Model:
     issue: dict
     stance: Linear
     n_features: int
-    threshold: float = 0.5
+    threshold: float = 0.5      # the lowest of the issues' thresholds (the floor of `score`)
     card: dict = field(default_factory=dict)
+    issue_thresholds: dict = field(default_factory=dict)    # issue -> threshold; `threshold` where absent
+
+    def thresholds(self) -> dict:
+        """The decision threshold of each issue."""
+        return {i: float(self.issue_thresholds.get(i, self.threshold)) for i in self.issue}
+
+    def set_thresholds(self, th: float | dict) -> None:
+        """One threshold for every issue, or one per issue."""
+        self.issue_thresholds = dict(th) if isinstance(th, dict) else {}
+        self.threshold = min(th.values()) if isinstance(th, dict) else th
 
     def confidence(self, score: float, layer: str = "model") -> float:
         """Calibrated confidence of a layer's raw score (isotonic maps fitted on documents the fitted
@@ -116,6 +126,7 @@ class Model:
         with open(path, "wb") as fh:     # np.savez adds no timestamps: same weights, same bytes
             np.savez_compressed(fh, **arrays)
         card = dict(self.card, format=FORMAT, n_features=self.n_features, threshold=self.threshold,
+                    issue_thresholds=self.thresholds(),
                     issues=list(self.issue), stances=list(STANCES),
                     weights_sha256=hashlib.sha256(path.read_bytes()).hexdigest())
         path.with_suffix(".json").write_text(json.dumps(card, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -140,7 +151,8 @@ class Model:
             return Linear(tuple(classes), coef, arrays[f"{name}_intercept"].astype(np.float32))
 
         issue = {i: linear(f"issue_{i}", (0, 1)) for i in card["issues"]}
-        return cls(issue, linear("stance", card["stances"]), n, float(card["threshold"]), card)
+        return cls(issue, linear("stance", card["stances"]), n, float(card["threshold"]), card,
+                   {k: float(v) for k, v in (card.get("issue_thresholds") or {}).items()})
 
 
 @dataclass
