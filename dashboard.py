@@ -134,7 +134,7 @@ def side_table(path: str, mtime: float, query: str) -> pd.DataFrame:
     rows = filtered_rows(path, mtime, key)
     extra = {}
     if state.view == "evidence":
-        rows = figures.evidence_rows(rows, state, figures.as_of_date(df, state)).head(TABLE_ROWS)
+        rows = fast.with_text(figures.evidence_rows(rows, state, figures.as_of_date(df, state)).head(TABLE_ROWS))
     else:
         frm, to = figures.compare_dates(df, state)
         rows = official(path, mtime, key, state.issue).changes(frm, to)

@@ -32,7 +32,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from positions.data import csvread, store
+from positions.data import analytical_text, csvread, store
 from positions.errors import InvalidField, StoreError
 from positions.model import CSV_COLUMNS, Statement
 from positions.paths import DATA_DIR
@@ -203,6 +203,7 @@ def build(source: str | Path, force: bool = False) -> dict:
     folder = copy_dir(source)
     old = {} if force else _manifest(folder)
     if old and is_fresh(source, old):
+        analytical_text.ensure(folder)
         return old
     t0 = time.perf_counter()
     identity = _identity(source)
@@ -221,6 +222,7 @@ def build(source: str | Path, force: bool = False) -> dict:
                 "validated_rows": int(len(cells) if prev is None else (~np.isin(fp, prev["_fp"].to_numpy())).sum()),
                 "regrouped": None if changed_groups is None else int(len(changed_groups)),
                 "build_s": round(time.perf_counter() - t0, 2)}
+    analytical_text.ensure(folder)
     store.atomic_write_bytes(folder / "manifest.json", json.dumps(manifest, indent=1).encode("utf-8"))
     return manifest
 
@@ -295,10 +297,11 @@ OBJECT_TEXT = ("evidence", "id")
 SMALL_TEXT = ("date_precision", "attribution", "source_type", "weak_source", "actor", "actor_id", "role", "note")
 
 
-def load_parquet(path: Path, columns: list[str] | None = None, filters=None) -> pd.DataFrame:
+def load_parquet(path: Path, columns: list[str] | None = None, filters=None, row: str | None = None) -> pd.DataFrame:
     """A copy's Parquet file as a DataFrame: Arrow-backed strings, categories, list columns kept as Arrow.
 
-    `filters`: [(column, "==", value)] rows to keep. Read one column at a time, row group by row
+    `filters`: [(column, "==", value)] rows to keep; `row`: also a column of that name holding
+    each row's position in the file. Read one column at a time, row group by row
     group, each filtered at once, then taken whole (one contiguous Arrow array: later row selections
     are several times faster than on the file's row groups) and converted: the peak is the frame
     plus about one column, not two frames."""
@@ -311,6 +314,11 @@ def load_parquet(path: Path, columns: list[str] | None = None, filters=None) -> 
     out = {}
     for name in names:
         out[name] = _to_pandas(name, _read_column(file, name, keep))
+    if row:
+        n = file.metadata.num_rows
+        out[row] = np.flatnonzero(keep.to_numpy(zero_copy_only=False)) if keep is not None else np.arange(n)
+        names = [*names, row]
+    pa.default_memory_pool().release_unused()  # the per-column transients, back to the system now
     return pd.DataFrame(out, columns=names)
 
 
@@ -339,16 +347,34 @@ def _to_pandas(name: str, column: pa.ChunkedArray) -> pd.Series:
 
 
 def load(source: str | Path = store.DEFAULT_PATH, columns: list[str] | None = None,
-         accepted_only: bool = False) -> pd.DataFrame:
+         accepted_only: bool = False, without_text: bool = False) -> pd.DataFrame:
     """The statements of `source`, merged and prepared for the engine (rebuilding the copy first when
     the store or the reference files changed); only accepted ones with `accepted_only` (the page
-    shows no others). The frame is shared: never mutate it."""
+    shows no others). `without_text`: see `read_copy`. The frame is shared: never mutate it."""
     manifest = build(source)
+    df = read_copy(copy_dir(source), columns, accepted_only, without_text)
+    # The token names this content.
+    df.attrs["token"] = ("analytical", manifest["content"], manifest["reference"])
+    return df
+
+
+def read_copy(folder: Path, columns: list[str] | None = None, accepted_only: bool = False,
+              without_text: bool = False) -> pd.DataFrame:
+    """The statements of the copy in `folder` as they are (`load` brings it up to date first).
+    `without_text`: not the long text columns (analytical_text.TEXT_COLUMNS) but each row's position
+    in the copy (`_row`) and the text file they are read from for the rows a view shows
+    (attrs["text_file"], `analysis.fast.with_text`)."""
     filters = [("status", "==", "accepted")] if accepted_only else None
-    df = load_parquet(copy_dir(source) / "statements.parquet", columns, filters)
+    text_file = None
+    if without_text:
+        names = columns or pq.ParquetFile(folder / "statements.parquet").schema_arrow.names
+        columns = [c for c in names if c not in analytical_text.TEXT_COLUMNS]
+        text_file = analytical_text.ensure(folder)
+    df = load_parquet(folder / "statements.parquet", columns, filters, analytical_text.ROW if without_text else None)
+    if text_file is not None:
+        df.attrs["text_file"] = str(text_file)
     df.attrs["engine"] = True
     df.attrs["hold_days"] = _hold_days()
-    # Also ready for analysis.aggregate (sorted, categories); the token names this content.
+    # Also ready for analysis.aggregate (sorted, categories).
     df.attrs["prepared"] = True
-    df.attrs["token"] = ("analytical", manifest["content"], manifest["reference"])
     return df

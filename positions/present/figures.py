@@ -287,7 +287,7 @@ def _actor(df, rows, state, cb, reg, off):
     else:
         steps = aggregate.official_steps(stmts, as_of)
     total = len(stmts)
-    stmts = stmts.tail(ACTOR_MAX_POINTS)
+    stmts = fast.with_text(stmts.tail(ACTOR_MAX_POINTS), like=rows)
     stmts = stmts.assign(relayed_by=relayed_by(stmts, reg))
     label = reg.name_of(actor) if is_place else (reg.people[actor].name if actor in reg.people else actor)
     fig = actor_chart.actor_timeline_chart(
@@ -386,7 +386,7 @@ def _evidence(df, rows, state, cb, reg, off):
     ev = evidence_rows(rows, state, as_of)
     if ev.empty:
         return []
-    fig = charts.evidence_table(ev.head(EVIDENCE_ROWS), cb, names_of(reg), len(ev),
+    fig = charts.evidence_table(fast.with_text(ev.head(EVIDENCE_ROWS)), cb, names_of(reg), len(ev),
                                 subtitle=f"Sorted by {state.sort}; * = undated, published that day; a month or year = a date known only to that period")
     named = _named("evidence", fig,
                   "Every statement on this issue that passes the filters, with the verbatim quote and its source. "

@@ -6,7 +6,7 @@ from datetime import date
 
 import pandas as pd
 
-from positions.analysis import aggregate
+from positions.analysis import aggregate, fast
 from positions.present import who_since
 from positions.present.view import ViewState
 from positions.reference.codebook import Codebook
@@ -61,7 +61,7 @@ def evidence_rows(rows: pd.DataFrame, state: ViewState, as_of: date) -> pd.DataF
     if state.stances:
         mask &= rows["stance"].isin(state.stances)
     out = rows[mask]
-    out = aggregate.search(out, state.q)
+    out = fast.search(out, state.q)
     if state.sort in ("newest", "oldest") and out.attrs.get("engine"):
         return out[::-1] if state.sort == "newest" else out  # prepared rows are already oldest first
     by, asc = SORT_KEYS[state.sort]

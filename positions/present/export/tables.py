@@ -6,6 +6,7 @@ import json
 
 import pandas as pd
 
+from positions.analysis import fast
 from positions.reference.registry import Registry
 from positions.present.view import to_query
 from positions.present.export.formats import FORMULA_PREFIXES
@@ -46,6 +47,7 @@ def citation_tables(rows: pd.DataFrame, reg: Registry,
     month-precision date), its date precision and range, attribution, outlet type, and
     `position_flag`: its state's official position on the view's day rests only on state media/mirrors."""
     position_flags = position_flags or {}
+    rows = fast.with_text(rows)   # the page's rows leave the long text in the copy until now
     keys = list(dict.fromkeys(_source_key(r) for _, r in rows.iterrows()))
     refs = {k: f"S{i}" for i, k in enumerate(keys, start=1)}
     statements = []
