@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
-from functools import partial
+from functools import cache, partial
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -99,14 +100,24 @@ def view_figures(path: str, mtime: float, query: str) -> list[figures.NamedFigur
                                     officials=partial(official, path, mtime, key))
 
 
-# One entry: it holds its view's statements (hundreds of MB at a million statements; peak memory).
-@st.cache_resource(show_spinner=False, max_entries=1, ttl=3600)
-def view_export(path: str, mtime: float, query: str, base_url: str | None = None) -> export.Export:
-    """The view's statements, labels and figures for the download buttons, once per view
-    (an hour at most, so the source line's "generated" date stays current)."""
-    cb, reg = load_reference()
-    return export.build_export(load_frame(path, mtime), view.parse_query_string(query), cb, reg,
-                          figures=view_figures(path, mtime, query), base_url=base_url)
+@st.cache_resource(show_spinner=False, max_entries=4)
+def view_statements(path: str, mtime: float, query: str) -> np.ndarray:
+    """Where the statements behind the view (its data files) are in `filtered_rows`: counted on every
+    run, copied with their quotes and sources only when a download asks for them."""
+    state = view.parse_query_string(query)
+    rows = filtered_rows(path, mtime, filters_of(path, mtime, state))
+    return rows_mod.view_positions(rows, state, figures.as_of_date(load_frame(path, mtime), state))
+
+
+def downloads(path: str, mtime: float, query: str, base_url: str | None = None) -> export_widgets.Downloads:
+    """The view's download buttons; its export (statements with their citations) is built on a click."""
+    df, (cb, reg) = load_frame(path, mtime), load_reference()
+    state = view.parse_query_string(query)
+    rows = filtered_rows(path, mtime, filters_of(path, mtime, state))
+    pos, figs = view_statements(path, mtime, query), view_figures(path, mtime, query)
+    make = cache(lambda: export.build_export(df, state, cb, reg, figures=figs, base_url=base_url,
+                                             rows=rows.iloc[pos].reset_index(drop=True)))
+    return export_widgets.Downloads(make, export.stem_of(df, state), export.period_label(df, state), len(pos), query)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -134,7 +145,8 @@ def side_table(path: str, mtime: float, query: str) -> pd.DataFrame:
     rows = filtered_rows(path, mtime, key)
     extra = {}
     if state.view == "evidence":
-        rows = fast.with_text(figures.evidence_rows(rows, state, figures.as_of_date(df, state)).head(TABLE_ROWS))
+        pos = rows_mod.evidence_positions(rows, state, figures.as_of_date(df, state))
+        rows = fast.with_text(rows.iloc[pos[:TABLE_ROWS]])
     else:
         frm, to = figures.compare_dates(df, state)
         rows = official(path, mtime, key, state.issue).changes(frm, to)
@@ -329,6 +341,7 @@ def open_timeline(choices: frozenset) -> None:
         st.session_state["view"] = "actor"
 
 
+dl = downloads(DATA_PATH, mtime, query_string, base)
 for named in shown:
     config = {"topojsonURL": charts.TOPOJSON_URL, "displaylogo": False,
               "toImageButtonOptions": {"filename": named.key},
@@ -342,7 +355,7 @@ for named in shown:
     if named.summary:
         with st.expander("This chart in words"):
             st.text(named.summary)
-    export_widgets.chart_downloads(named, view_export(DATA_PATH, mtime, query_string, base))
+    export_widgets.chart_downloads(named, dl)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -375,4 +388,4 @@ elif chosen == "changes" and shown:
     st.subheader("The statements that moved them")
     link_table(side_table(DATA_PATH, mtime, query_string))
 
-export_widgets.downloads_section(view_export(DATA_PATH, mtime, query_string, base))
+export_widgets.downloads_section(dl)
