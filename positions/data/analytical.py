@@ -319,7 +319,7 @@ def load_parquet(path: Path, columns: list[str] | None = None, filters=None, row
         out[row] = np.flatnonzero(keep.to_numpy(zero_copy_only=False)) if keep is not None else np.arange(n)
         names = [*names, row]
     pa.default_memory_pool().release_unused()  # the per-column transients, back to the system now
-    return pd.DataFrame(out, columns=names)
+    return pd.DataFrame(out, columns=names, copy=False)  # no consolidating copy of the numeric columns (peak)
 
 
 def _read_column(file: pq.ParquetFile, name: str, keep) -> pa.ChunkedArray:
