@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
-from functools import cache, partial
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -116,15 +116,22 @@ def view_statements(path: str, mtime: float, query: str) -> np.ndarray:
     return rows_mod.view_positions(rows, state, figures.as_of_date(load_frame(path, mtime), state))
 
 
-def downloads(path: str, mtime: float, query: str, base_url: str | None = None) -> export_widgets.Downloads:
-    """The view's download buttons; its export (statements with their citations) is built on a click."""
+def view_export(path: str, mtime: float, query: str, base_url: str | None = None) -> export.Export:
+    """The view's statements (with their quotes and sources), labels and figures, built when a download
+    button is clicked, from the page's caches."""
     df, (cb, reg) = load_frame(path, mtime), load_reference()
     state = view.parse_query_string(query)
     rows = filtered_rows(path, mtime, filters_of(path, mtime, state))
-    pos, figs = view_statements(path, mtime, query), view_figures(path, mtime, query)
-    make = cache(lambda: export.build_export(df, state, cb, reg, figures=figs, base_url=base_url,
-                                             rows=rows.iloc[pos].reset_index(drop=True)))
-    return export_widgets.Downloads(make, export.stem_of(df, state), export.period_label(df, state), len(pos), query)
+    return export.build_export(df, state, cb, reg, figures=view_figures(path, mtime, query), base_url=base_url,
+                               rows=rows.iloc[view_statements(path, mtime, query)].reset_index(drop=True))
+
+
+def downloads(path: str, mtime: float, query: str, base_url: str | None = None) -> export_widgets.Downloads:
+    """The view's download buttons. Their callables hold the view's keys, not its rows: the server keeps
+    a page's callables for a while, and each filtered copy is hundreds of MB at a million statements."""
+    df, state = load_frame(path, mtime), view.parse_query_string(query)
+    return export_widgets.Downloads(partial(view_export, path, mtime, query, base_url), export.stem_of(df, state),
+                                    export.period_label(df, state), len(view_statements(path, mtime, query)), query)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

@@ -4,6 +4,7 @@ selected by position (counted and paged without copying every row)."""
 from datetime import timedelta
 
 import pandas as pd
+import pytest
 from hypothesis import strategies as st
 
 from positions.analysis import aggregate, fast
@@ -79,3 +80,36 @@ def evidence_by_position_equals_the_copy(tmp_path_factory, df, state, offset, mi
  test_evidence_by_position_equals_the_copy_thoroughly) = examples(
     10, 40, df=worded_tables(), state=STATES, offset=st.integers(-5, 90),
     min_conf=st.sampled_from(MIN_CONF))(evidence_by_position_equals_the_copy)
+
+
+def page_export(lean: pd.DataFrame, state: ViewState, cb, reg, today):
+    """The page's export of a view: the statements behind it taken by position from its filtered lean
+    rows when a download asks (dashboard.downloads), their text read then."""
+    from positions.present import export, figures
+
+    rows = figures.filtered(lean, state, reg)
+    pos = rows_mod.view_positions(rows, state, figures.as_of_date(lean, state))
+    return export.build_export(lean, state, cb, reg, today=today, rows=rows.iloc[pos].reset_index(drop=True))
+
+
+@pytest.mark.parametrize("query", ["", "view=evidence&q=minister&min_conf=0.7", "view=actor&actor=FR&sort=oldest",
+                                   "view=changes&groups=EU&as_of=2024-06-30"])
+def test_page_export_on_the_lean_frame_equals_the_full_copy(tmp_path, cb, reg, query):
+    """The data files (CSV, JSON with citations) and key quotes of a view are the same whether the
+    page built them on a click from its lean frame or the CLI from the full copy."""
+    from datetime import date
+
+    from positions.data import synthetic
+    from positions.data import analytical
+    from positions.present import export, view
+
+    path = tmp_path / "statements.csv"
+    synthetic.write(synthetic.generate(800, seed=11, reg=reg), path)
+    state, today = view.parse_query_string(query), date(2026, 1, 5)
+    got = page_export(fast.page_frame(path), state, cb, reg, today)
+    want = export.build_export(analytical.load(path, accepted_only=True), state, cb, reg, today=today)
+    assert len(want.rows) > 0 and got.source == want.source and got.stem == want.stem
+    assert export.data_csv(got) == export.data_csv(want)
+    assert export.data_json(got) == export.data_json(want)
+    quotes = export.key_quotes(got.rows, issue=state.issue)
+    assert list(quotes["evidence"]) == list(export.key_quotes(want.rows, issue=state.issue)["evidence"])
