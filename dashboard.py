@@ -12,7 +12,6 @@ from functools import partial
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import streamlit as st
 
 from positions.analysis import engine, fast
@@ -24,7 +23,7 @@ from positions.present import figures
 from positions.reference import registry
 from positions.data import store
 from positions.present import view
-from positions.present import login, review_forms
+from positions.present import login, memory, review_forms
 from positions.present import rows as rows_mod
 from positions.present import who_since
 from positions.errors import InvalidField, PositionsError
@@ -49,11 +48,7 @@ EMPTY = {
 TABLE_ROWS = 1000
 HINT = "Try the other issue, fewer groups or stances, or a lower minimum confidence."
 
-# Arrow's buffers (reading the analytical copy) from the system allocator unless the operator chose
-# one: it hands freed memory back at once, where the default keeps it (a 60-80 MB lower peak at a
-# million statements, the same speed; docs/performance.md).
-if not os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
-    pa.set_memory_pool(pa.system_memory_pool())
+memory.tune()  # allocators that hand freed filter copies back (peak memory at scale)
 
 st.set_page_config(page_title="positions: who backs strikes and trainers", layout="wide")
 login.require_reader(review_forms.engine)  # reading is open unless positions.public_read = false

@@ -113,3 +113,20 @@ def test_page_export_on_the_lean_frame_equals_the_full_copy(tmp_path, cb, reg, q
     assert export.data_json(got) == export.data_json(want)
     quotes = export.key_quotes(got.rows, issue=state.issue)
     assert list(quotes["evidence"]) == list(export.key_quotes(want.rows, issue=state.issue)["evidence"])
+
+
+def test_page_memory_tune_sets_the_arrow_pool_unless_the_operator_chose_one(tmp_path):
+    """The page's process reads Arrow buffers from the system allocator; an operator's
+    ARROW_DEFAULT_MEMORY_POOL wins."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import pyarrow as pa; from positions.present import memory; memory.tune(); "
+            "print(pa.default_memory_pool().backend_name)")
+    env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "system"
+    env["ARROW_DEFAULT_MEMORY_POOL"] = "jemalloc"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "jemalloc"
