@@ -1,6 +1,9 @@
 """The page's fast path: its statements from the analytical copy, official positions from there.
 
-`page_frame(source)` is the page's one read (a CSV or a database: the store's Parquet copy).
+`page_frame(source)` is the page's one read (a CSV or a database: the store's Parquet copy),
+without the long text (quotes, sources, titles); `with_text(rows)` reads it for the rows a view
+shows, and `search(rows, q)` searches it (data/analytical_text.py: a memory-mapped file beside
+the copy). On such rows `official` returns a `PageOfficial`, whose positions carry their text.
 `official(rows, issue)` is what the views call for official positions: on rows of the copy it
 reuses the copy's precomputed winner order (`order_key`) and, past DUCKDB_ROWS counted
 statements, computes the change events in DuckDB (`duckdb_official`); on any other frame it is
