@@ -5,6 +5,8 @@ from datetime import timedelta
 import numpy as np
 import pandas as pd
 import pytest
+import pyarrow as pa
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from positions.analysis import aggregate, fast
@@ -132,3 +134,16 @@ def test_fast_with_text_without_its_file_says_so(tmp_path, reg):
     with pytest.raises(ValueError, match="text file"):
         fast.with_text(orphan)
     assert list(fast.with_text(orphan, like=lean)["evidence"]) == list(fast.with_text(lean.head(3))["evidence"])
+
+
+@settings(max_examples=80, deadline=None)
+@given(values=st.lists(st.one_of(st.none(), st.sampled_from(["", "Speaker 1", "speaker 1", "Ärzte", "zeta", "İ", "ß"]),
+                                 st.text(max_size=4)), max_size=30), keep=st.lists(st.booleans(), max_size=30))
+def test_analytical_sorted_categories_equal_pandas_categorical_of_the_strings(values, keep):
+    """Repeated text read from the file's dictionaries (filtered: unused entries) gives the categories
+    pd.Categorical makes of the same strings: the values present, sorted, nulls as missing."""
+    strings = pa.array(values, pa.large_string())
+    mask = pa.array((keep + [True] * len(values))[:len(values)], pa.bool_())
+    want = pd.Categorical(pa.chunked_array([strings.filter(mask)]).to_pandas())
+    for array in (strings, strings.dictionary_encode()):
+        pd.testing.assert_series_equal(pd.Series(analytical._sorted_categories(array.filter(mask))), pd.Series(want))
