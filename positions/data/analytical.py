@@ -351,19 +351,20 @@ def _to_pandas(name: str, column: pa.ChunkedArray) -> pd.Series:
 
 def _sorted_categories(array: pa.Array) -> pd.Categorical:
     """Text as pd.Categorical of its strings makes it (the values present, sorted), from the file's
-    dictionary when it was read as one: no Python string per row."""
+    dictionary when it was read as one: no Python string per row, and the codes remapped in numpy."""
     if not pa.types.is_dictionary(array.type):
         array = array.dictionary_encode()
     codes = pc.fill_null(array.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
     values = array.dictionary.cast(pa.large_string())
-    valid = values.is_valid().to_numpy(zero_copy_only=False)
-    if not valid.all():   # a null in the dictionary is a missing value, not a category
-        remap = np.where(valid, np.cumsum(valid) - 1, -1)
-        codes = np.where(codes >= 0, remap[np.maximum(codes, 0)], -1)
-        values = values.filter(pa.array(valid))
-    cat = pd.Categorical.from_codes(codes, categories=pd.Index(pa.chunked_array([values]).to_pandas()))
-    cat = cat.remove_unused_categories()
-    return cat.reorder_categories(cat.categories.sort_values())
+    names = pd.Index(pa.chunked_array([values]).to_pandas())
+    used = np.zeros(len(names), dtype=bool)
+    used[codes[codes >= 0]] = True
+    used &= values.is_valid().to_numpy(zero_copy_only=False)   # a null entry is a missing value
+    kept = np.flatnonzero(used)
+    order = kept[names[kept].argsort()]
+    remap = np.full(len(names) + 1, -1, dtype=np.int64)   # the last slot maps code -1 to -1
+    remap[order] = np.arange(len(order))
+    return pd.Categorical.from_codes(remap[codes], categories=names[order])
 
 
 def load(source: str | Path = store.DEFAULT_PATH, columns: list[str] | None = None,
