@@ -26,7 +26,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -70,6 +69,8 @@ def events(counted: pd.DataFrame, rows: pd.DataFrame, names: np.ndarray) -> pd.D
     cols = ["affiliation", "since", "stance", "set_by_id"]
     if counted.empty:
         return pd.DataFrame(columns=cols)
+    import duckdb  # only past DUCKDB_ROWS: not on the page's start at a million statements
+
     table = pa.table({"state": counted["state"].to_numpy(np.int64), "day": counted["day"].to_numpy(np.int64),
                       "key": counted["key"].to_numpy(np.int64), "caution": counted["caution"].to_numpy(np.int64),
                       "pos": np.arange(len(counted), dtype=np.int64)})
