@@ -108,19 +108,27 @@ def test_fast_with_text_reads_across_record_batches(tmp_path, reg, monkeypatch):
 
 
 def test_fast_text_file_follows_the_copy(tmp_path, reg):
-    """A rebuilt copy gets a new text file (the old one is removed), so a frame never reads the text
-    of another version of the copy."""
+    """A rebuilt copy gets a new text file, so a frame never reads another version's text; the
+    previous version's file stays (a page may still show it), older ones are removed."""
+    import os
     from positions.data import synthetic
 
     path = tmp_path / "statements.csv"
     df = synthetic.generate(200, seed=6, reg=reg)
     synthetic.write(df, path)
-    first = fast.page_frame(path).attrs["text_file"]
+    first, first_full = fast.page_frame(path), analytical.load(path, accepted_only=True)
     synthetic.write(df.iloc[::-1], path)
     second = fast.page_frame(path)
-    assert second.attrs["text_file"] != first
-    assert [p.name for p in analytical.copy_dir(path).glob("text-*.arrow")] == [second.attrs["text_file"].split("/")[-1]]
+    assert second.attrs["text_file"] != first.attrs["text_file"]
     same_columns(fast.with_text(second), analytical.load(path, accepted_only=True))
+    # the previous version's page still reads its own text
+    same_columns(fast.with_text(first.iloc[::7]), first_full.iloc[::7])
+    os.utime(second.attrs["text_file"], (1e9 + 10, 1e9 + 10))  # mtimes in order on a coarse clock
+    os.utime(first.attrs["text_file"], (1e9, 1e9))
+    synthetic.write(df.iloc[::2], path)
+    third = fast.page_frame(path)
+    kept = {p.name for p in analytical.copy_dir(path).glob("text-*.arrow")}
+    assert kept == {os.path.basename(second.attrs["text_file"]), os.path.basename(third.attrs["text_file"])}
 
 
 def test_fast_with_text_without_its_file_says_so(tmp_path, reg):

@@ -390,8 +390,14 @@ def read_copy(folder: Path, columns: list[str] | None = None, accepted_only: boo
     if without_text:
         names = columns or pq.ParquetFile(folder / "statements.parquet").schema_arrow.names
         columns = [c for c in names if c not in analytical_text.TEXT_COLUMNS]
-        text_file = analytical_text.ensure(folder)
-    df = load_parquet(folder / "statements.parquet", columns, filters, analytical_text.ROW if without_text else None)
+    for _ in range(3):
+        text_file = analytical_text.ensure(folder) if without_text else None
+        df = load_parquet(folder / "statements.parquet", columns, filters, analytical_text.ROW if without_text else None)
+        # A rebuild between the two reads would pair these rows with another version's text.
+        if text_file is None or analytical_text.text_path(folder) == text_file:
+            break
+    else:
+        raise StoreError(f"{folder}: the analytical copy changed during three reads; try again")
     if text_file is not None:
         df.attrs["text_file"] = str(text_file)
     df.attrs["engine"] = True

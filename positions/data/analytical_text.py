@@ -59,9 +59,10 @@ def ensure(folder: Path) -> Path:
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
-    for old in folder.glob("text-*.arrow"):   # a map still open on an old file keeps its pages
-        if old != path:
-            old.unlink(missing_ok=True)
+    # Keep the previous version's file too: a page still showing that version reads its text.
+    older = sorted((p for p in folder.glob("text-*.arrow") if p != path), key=lambda p: p.stat().st_mtime)
+    for old in older[:-1]:
+        old.unlink(missing_ok=True)
     return path
 
 
