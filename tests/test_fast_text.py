@@ -4,13 +4,13 @@ from datetime import timedelta
 
 import numpy as np
 import pandas as pd
-import pytest
 import pyarrow as pa
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from positions.analysis import aggregate, fast
-from positions.data import analytical, analytical_text
+from positions.data import analytical, analytical_read, analytical_text
 from positions.present import rows as rows_mod
 from positions.present.view import ViewState
 from tests.test_engine import ISSUE, START, examples, tables
@@ -111,6 +111,7 @@ def test_fast_text_file_follows_the_copy(tmp_path, reg):
     """A rebuilt copy gets a new text file, so a frame never reads another version's text; the
     previous version's file stays (a page may still show it), older ones are removed."""
     import os
+
     from positions.data import synthetic
 
     path = tmp_path / "statements.csv"
@@ -154,4 +155,4 @@ def test_analytical_sorted_categories_equal_pandas_categorical_of_the_strings(va
     mask = pa.array((keep + [True] * len(values))[:len(values)], pa.bool_())
     want = pd.Categorical(pa.chunked_array([strings.filter(mask)]).to_pandas())
     for array in (strings, strings.dictionary_encode()):
-        pd.testing.assert_series_equal(pd.Series(analytical._sorted_categories(array.filter(mask))), pd.Series(want))
+        pd.testing.assert_series_equal(pd.Series(analytical_read.sorted_categories(array.filter(mask))), pd.Series(want))

@@ -99,8 +99,7 @@ def test_page_export_on_the_lean_frame_equals_the_full_copy(tmp_path, cb, reg, q
     page built them on a click from its lean frame or the CLI from the full copy."""
     from datetime import date
 
-    from positions.data import synthetic
-    from positions.data import analytical
+    from positions.data import analytical, synthetic
     from positions.present import export, view
 
     path = tmp_path / "statements.csv"

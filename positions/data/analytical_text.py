@@ -24,6 +24,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from positions.data.analytical_read import to_pandas
+
 TEXT_COLUMNS = ("evidence", "source_url", "source_title", "sources", "duplicate_ids")
 LOWERED = ("evidence", "source_title")   # the long fields aggregate.search reads
 ROW = "_row"                             # a page frame's row position in statements.parquet
@@ -39,8 +41,6 @@ def text_path(folder: Path) -> Path:
 
 def ensure(folder: Path) -> Path:
     """Write the text file of the copy in `folder` when it is missing (after a build); its path."""
-    from positions.data.analytical import _to_pandas
-
     path = text_path(folder)
     if path.exists():
         return path
@@ -52,7 +52,7 @@ def ensure(folder: Path) -> Path:
         with pa.ipc.new_file(str(tmp), schema) as writer:
             for batch in file.iter_batches(batch_size=BATCH, columns=list(TEXT_COLUMNS)):
                 # The same expression as aggregate.search, so a substring match gives its answer.
-                low = [pa.array(_to_pandas(c, pa.chunked_array([batch.column(c)])).astype(str).str.lower()
+                low = [pa.array(to_pandas(c, pa.chunked_array([batch.column(c)])).astype(str).str.lower()
                                 .to_numpy(dtype=object, na_value=None), pa.large_string()) for c in LOWERED]
                 writer.write_batch(pa.RecordBatch.from_arrays([batch.column(c) for c in TEXT_COLUMNS] + low,
                                                               schema=schema))
@@ -88,12 +88,10 @@ def take(path: str | Path, rows: np.ndarray, columns: list[str]) -> pa.Table:
 
 def frame_of(path: str | Path, rows: np.ndarray, columns: list[str], index: pd.Index) -> pd.DataFrame:
     """`take` as a DataFrame with `index`, each column typed as in the full copy's frame."""
-    from positions.data.analytical import _to_pandas
-
     table = take(path, rows, columns)
     out = {}
     for c in columns:
-        s = _to_pandas(c, table[c])
+        s = to_pandas(c, table[c])
         s.index = index
         out[c] = s
     return pd.DataFrame(out, index=index)
