@@ -108,13 +108,17 @@ def with_text(rows: pd.DataFrame, like: pd.DataFrame | None = None,
     missing = [c for c in columns if c not in rows.columns]
     if not missing or analytical_text.ROW not in rows.columns:
         return rows
-    path = (like if like is not None else rows).attrs.get("text_file")
-    if not path:
-        raise ValueError("rows of a page frame without their text file: pass the frame they came from as `like`")
-    text = analytical_text.frame_of(path, rows[analytical_text.ROW].to_numpy(), missing, rows.index)
+    text = analytical_text.frame_of(_text_file(rows, like), rows[analytical_text.ROW].to_numpy(), missing, rows.index)
     out = pd.concat([rows, text], axis=1)
     out.attrs = dict(rows.attrs) or dict(like.attrs if like is not None else {})
     return out
+
+
+def _text_file(rows: pd.DataFrame, like: pd.DataFrame | None = None) -> str:
+    path = (like if like is not None else rows).attrs.get("text_file")
+    if not path:
+        raise ValueError("rows of a page frame without their text file: pass the frame they came from as `like`")
+    return path
 
 
 def search(rows: pd.DataFrame, q: str) -> pd.DataFrame:
@@ -126,7 +130,7 @@ def search(rows: pd.DataFrame, q: str) -> pd.DataFrame:
     words = [w for w in q.lower().split() if w]
     if not words or rows.empty:
         return rows
-    lowered = analytical_text.take(rows.attrs["text_file"], rows[analytical_text.ROW].to_numpy(),
+    lowered = analytical_text.take(_text_file(rows), rows[analytical_text.ROW].to_numpy(),
                                    [f"{c}_lower" for c in analytical_text.LOWERED])
     short = [c for c in aggregate.SEARCHED if c not in analytical_text.LOWERED]
     keep = np.ones(len(rows), dtype=bool)
