@@ -10,6 +10,7 @@ import os
 from datetime import timedelta
 from functools import partial
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -22,7 +23,7 @@ from positions.present import figures
 from positions.reference import registry
 from positions.data import store
 from positions.present import view
-from positions.present import login, review_forms
+from positions.present import login, memory, review_forms
 from positions.present import rows as rows_mod
 from positions.present import who_since
 from positions.errors import InvalidField, PositionsError
@@ -46,6 +47,8 @@ EMPTY = {
 }
 TABLE_ROWS = 1000
 HINT = "Try the other issue, fewer groups or stances, or a lower minimum confidence."
+
+memory.tune()  # allocators that hand freed filter copies back (peak memory at scale)
 
 st.set_page_config(page_title="positions: who backs strikes and trainers", layout="wide")
 login.require_reader(review_forms.engine)  # reading is open unless positions.public_read = false
@@ -99,14 +102,31 @@ def view_figures(path: str, mtime: float, query: str) -> list[figures.NamedFigur
                                     officials=partial(official, path, mtime, key))
 
 
-# One entry: it holds its view's statements (hundreds of MB at a million statements; peak memory).
-@st.cache_resource(show_spinner=False, max_entries=1, ttl=3600)
+@st.cache_resource(show_spinner=False, max_entries=4)
+def view_statements(path: str, mtime: float, query: str) -> np.ndarray:
+    """Where the statements behind the view (its data files) are in `filtered_rows`: counted on every
+    run, copied with their quotes and sources only when a download asks for them."""
+    state = view.parse_query_string(query)
+    rows = filtered_rows(path, mtime, filters_of(path, mtime, state))
+    return rows_mod.view_positions(rows, state, figures.as_of_date(load_frame(path, mtime), state))
+
+
 def view_export(path: str, mtime: float, query: str, base_url: str | None = None) -> export.Export:
-    """The view's statements, labels and figures for the download buttons, once per view
-    (an hour at most, so the source line's "generated" date stays current)."""
-    cb, reg = load_reference()
-    return export.build_export(load_frame(path, mtime), view.parse_query_string(query), cb, reg,
-                          figures=view_figures(path, mtime, query), base_url=base_url)
+    """The view's statements (with their quotes and sources), labels and figures, built when a download
+    button is clicked, from the page's caches."""
+    df, (cb, reg) = load_frame(path, mtime), load_reference()
+    state = view.parse_query_string(query)
+    rows = filtered_rows(path, mtime, filters_of(path, mtime, state))
+    return export.build_export(df, state, cb, reg, figures=view_figures(path, mtime, query), base_url=base_url,
+                               rows=rows.iloc[view_statements(path, mtime, query)].reset_index(drop=True))
+
+
+def downloads(path: str, mtime: float, query: str, base_url: str | None = None) -> export_widgets.Downloads:
+    """The view's download buttons. Their callables hold the view's keys, not its rows: the server keeps
+    a page's callables for a while, and each filtered copy is hundreds of MB at a million statements."""
+    df, state = load_frame(path, mtime), view.parse_query_string(query)
+    return export_widgets.Downloads(partial(view_export, path, mtime, query, base_url), export.stem_of(df, state),
+                                    export.period_label(df, state), len(view_statements(path, mtime, query)), query)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -134,7 +154,8 @@ def side_table(path: str, mtime: float, query: str) -> pd.DataFrame:
     rows = filtered_rows(path, mtime, key)
     extra = {}
     if state.view == "evidence":
-        rows = figures.evidence_rows(rows, state, figures.as_of_date(df, state)).head(TABLE_ROWS)
+        pos = rows_mod.evidence_positions(rows, state, figures.as_of_date(df, state))
+        rows = fast.with_text(rows.iloc[pos[:TABLE_ROWS]])
     else:
         frm, to = figures.compare_dates(df, state)
         rows = official(path, mtime, key, state.issue).changes(frm, to)
@@ -329,6 +350,7 @@ def open_timeline(choices: frozenset) -> None:
         st.session_state["view"] = "actor"
 
 
+dl = downloads(DATA_PATH, mtime, query_string, base)
 for named in shown:
     config = {"topojsonURL": charts.TOPOJSON_URL, "displaylogo": False,
               "toImageButtonOptions": {"filename": named.key},
@@ -342,7 +364,7 @@ for named in shown:
     if named.summary:
         with st.expander("This chart in words"):
             st.text(named.summary)
-    export_widgets.chart_downloads(named, view_export(DATA_PATH, mtime, query_string, base))
+    export_widgets.chart_downloads(named, dl)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -375,4 +397,4 @@ elif chosen == "changes" and shown:
     st.subheader("The statements that moved them")
     link_table(side_table(DATA_PATH, mtime, query_string))
 
-export_widgets.downloads_section(view_export(DATA_PATH, mtime, query_string, base))
+export_widgets.downloads_section(dl)

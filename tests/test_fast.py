@@ -131,7 +131,7 @@ def test_page_frame_of_a_csv_and_of_its_sqlite_import_hold_the_accepted_statemen
     cols = ["id", "affiliation", "stance", "effective_date", "rank", "counts", "evidence", "n_sources"]
     want = ref[cols].astype(str).sort_values("id").values.tolist()
     for source in (path, url):
-        got = fast.page_frame(source)
+        got = fast.with_text(fast.page_frame(source))  # the quotes are read per view, for the rows shown
         assert set(got["status"].astype(str)) == {"accepted"}
         assert got[cols].astype(str).sort_values("id").values.tolist() == want
 
@@ -178,7 +178,7 @@ def test_page_frame_categories_change_no_view_result(tmp_path, reg, sort):
     path = tmp_path / "statements.csv"
     synthetic.write(synthetic.generate(500, seed=8, reg=reg), path)
     got = fast.page_frame(path)
-    assert isinstance(got["actor"].dtype, pd.CategoricalDtype) and got["evidence"].dtype == object
+    assert isinstance(got["actor"].dtype, pd.CategoricalDtype) and fast.with_text(got)["evidence"].dtype == object
     plain = got.astype({c: str for c in ("actor", "actor_id", "role", "note", "attribution", "date_precision")})
     plain.attrs = got.attrs
     state = ViewState(issue=ISSUE, sort=sort, q="synthetic")

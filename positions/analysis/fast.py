@@ -1,6 +1,9 @@
 """The page's fast path: its statements from the analytical copy, official positions from there.
 
-`page_frame(source)` is the page's one read (a CSV or a database: the store's Parquet copy).
+`page_frame(source)` is the page's one read (a CSV or a database: the store's Parquet copy),
+without the long text (quotes, sources, titles); `with_text(rows)` reads it for the rows a view
+shows, and `search(rows, q)` searches it (data/analytical_text.py: a memory-mapped file beside
+the copy). On such rows `official` returns a `PageOfficial`, whose positions carry their text.
 `official(rows, issue)` is what the views call for official positions: on rows of the copy it
 reuses the copy's precomputed winner order (`order_key`) and, past DUCKDB_ROWS counted
 statements, computes the change events in DuckDB (`duckdb_official`); on any other frame it is
@@ -20,12 +23,16 @@ random tables: empty filters, ties, undated rows, coarse dates.
 """
 from __future__ import annotations
 
-import duckdb
+from dataclasses import dataclass
+from datetime import date
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from positions.analysis import engine
+from positions.analysis import aggregate, engine
+from positions.data import analytical_text
 from positions.model import STANCE_ORDER
 
 THREADS = 2
@@ -62,6 +69,8 @@ def events(counted: pd.DataFrame, rows: pd.DataFrame, names: np.ndarray) -> pd.D
     cols = ["affiliation", "since", "stance", "set_by_id"]
     if counted.empty:
         return pd.DataFrame(columns=cols)
+    import duckdb  # only past DUCKDB_ROWS: not on the page's start at a million statements
+
     table = pa.table({"state": counted["state"].to_numpy(np.int64), "day": counted["day"].to_numpy(np.int64),
                       "key": counted["key"].to_numpy(np.int64), "caution": counted["caution"].to_numpy(np.int64),
                       "pos": np.arange(len(counted), dtype=np.int64)})
@@ -87,7 +96,66 @@ def page_frame(source) -> pd.DataFrame:
     every session: never mutate it."""
     from positions.data import analytical
 
-    return analytical.load(source, accepted_only=True)
+    return analytical.load(source, accepted_only=True, without_text=True)
+
+
+def with_text(rows: pd.DataFrame, like: pd.DataFrame | None = None,
+              columns: tuple[str, ...] = analytical_text.TEXT_COLUMNS) -> pd.DataFrame:
+    """`rows` with the long text columns (quote, source URL and title, sources) filled in: the one
+    way a view gets them for the rows it shows. Rows of a page frame (`page_frame`, which leaves
+    them out) read them from the copy's text file; `like`: the frame they came from, when `rows` lost
+    its attrs (a merge). Any other frame already has them and is returned as it is."""
+    missing = [c for c in columns if c not in rows.columns]
+    if not missing or analytical_text.ROW not in rows.columns:
+        return rows
+    text = analytical_text.frame_of(_text_file(rows, like), rows[analytical_text.ROW].to_numpy(), missing, rows.index)
+    out = pd.concat([rows, text], axis=1)
+    out.attrs = dict(rows.attrs) or dict(like.attrs if like is not None else {})
+    return out
+
+
+def _text_file(rows: pd.DataFrame, like: pd.DataFrame | None = None) -> str:
+    path = (like if like is not None else rows).attrs.get("text_file")
+    if not path:
+        raise ValueError("rows of a page frame without their text file: pass the frame they came from as `like`")
+    return path
+
+
+def search(rows: pd.DataFrame, q: str) -> pd.DataFrame:
+    """`aggregate.search(rows, q)` (rows containing every word of `q` in speaker, role, affiliation,
+    quote or source title), also on rows of a page frame: the long fields are matched on the
+    lowered copies in the copy's text file, taken for these rows only."""
+    if all(c in rows.columns for c in aggregate.SEARCHED) or analytical_text.ROW not in rows.columns:
+        return aggregate.search(rows, q)
+    words = [w for w in q.lower().split() if w]
+    if not words or rows.empty:
+        return rows
+    lowered = analytical_text.take(_text_file(rows), rows[analytical_text.ROW].to_numpy(),
+                                   [f"{c}_lower" for c in analytical_text.LOWERED])
+    short = [c for c in aggregate.SEARCHED if c not in analytical_text.LOWERED]
+    keep = np.ones(len(rows), dtype=bool)
+    for w in words:
+        found = np.zeros(len(rows), dtype=bool)
+        for col in short:
+            found |= rows[col].astype(str).str.lower().str.contains(w, regex=False).to_numpy(dtype=bool)
+        for col in lowered.columns:
+            found |= pc.fill_null(pc.match_substring(col, w), False).to_numpy(zero_copy_only=False)
+        keep &= found
+    return rows[keep]
+
+
+@dataclass(frozen=True)
+class PageOfficial(engine.Official):
+    """engine.Official over rows of a page frame: the positions' rows come with their text."""
+
+    def as_of(self, on: date) -> pd.DataFrame:
+        pos = super().as_of(on)
+        return _with_text_columns(pos) if pos.empty else with_text(pos, like=self.rows)
+
+
+def _with_text_columns(empty: pd.DataFrame) -> pd.DataFrame:
+    """The engine's empty tables (untyped columns) with the text columns too, as on the full copy."""
+    return empty.assign(**{c: pd.Series(dtype=object) for c in analytical_text.TEXT_COLUMNS if c not in empty})
 
 
 def official(rows: pd.DataFrame, issue: str, duckdb_rows: int = DUCKDB_ROWS) -> engine.Official:
@@ -101,7 +169,8 @@ def official(rows: pd.DataFrame, issue: str, duckdb_rows: int = DUCKDB_ROWS) -> 
     # (numpy's events want it as 0..n-1).
     found = events(counted, rows, names) if len(counted) >= duckdb_rows else engine._events(
         counted.assign(key=np.argsort(np.argsort(counted["key"].to_numpy()))), rows, names)
-    return engine.Official(issue, rows, names, counted, signals, found)
+    return (PageOfficial if analytical_text.ROW in rows.columns else engine.Official)(
+        issue, rows, names, counted, signals, found)
 
 
 def _counted(rows: pd.DataFrame, issue: str) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
@@ -133,9 +202,10 @@ def official_changes(rows: pd.DataFrame, issue: str, off: engine.Official | None
     ev = off.events
     cols = [c for c in off.rows.columns if c not in ("affiliation", "stance", "effective_date")]
     if ev.empty:
-        return pd.DataFrame(columns=["affiliation", "stance", "effective_date", *cols])
+        empty = pd.DataFrame(columns=["affiliation", "stance", "effective_date", *cols])
+        return _with_text_columns(empty) if analytical_text.ROW in off.rows.columns else empty
     setting = off.rows[off.rows["id"].isin(ev["set_by_id"].unique()).to_numpy()]
     statements = setting.drop_duplicates("id").set_index("id")[[c for c in cols if c != "id"]]
     out = ev.join(statements, on="set_by_id").rename(columns={"since": "effective_date"})
     out["id"] = out["set_by_id"]
-    return out.reset_index(drop=True)
+    return with_text(out.reset_index(drop=True), like=off.rows)

@@ -32,7 +32,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from positions.data import csvread, store
+from positions.data import analytical_text, csvread, store
+from positions.data.analytical_read import load_parquet
 from positions.errors import InvalidField, StoreError
 from positions.model import CSV_COLUMNS, Statement
 from positions.paths import DATA_DIR
@@ -203,6 +204,7 @@ def build(source: str | Path, force: bool = False) -> dict:
     folder = copy_dir(source)
     old = {} if force else _manifest(folder)
     if old and is_fresh(source, old):
+        analytical_text.ensure(folder)
         return old
     t0 = time.perf_counter()
     identity = _identity(source)
@@ -221,6 +223,7 @@ def build(source: str | Path, force: bool = False) -> dict:
                 "validated_rows": int(len(cells) if prev is None else (~np.isin(fp, prev["_fp"].to_numpy())).sum()),
                 "regrouped": None if changed_groups is None else int(len(changed_groups)),
                 "build_s": round(time.perf_counter() - t0, 2)}
+    analytical_text.ensure(folder)
     store.atomic_write_bytes(folder / "manifest.json", json.dumps(manifest, indent=1).encode("utf-8"))
     return manifest
 
@@ -286,69 +289,41 @@ def _write_parquet(df: pd.DataFrame, path: Path) -> None:
     os.replace(tmp, path)
 
 
-# As Python strings: the quote (a filter copies pointers, not text) and the id (the engine makes
-# Python lists of ids, `basis_ids`: iterating Arrow strings one by one costs 10x more).
-OBJECT_TEXT = ("evidence", "id")
-# Few distinct values (types, precisions; speakers, roles and notes repeat across thousands of
-# statements): dictionary codes instead of one string per row, so a filter copies 4-byte codes,
-# not text. Categories in sorted order, so sorting by them sorts by the text.
-SMALL_TEXT = ("date_precision", "attribution", "source_type", "weak_source", "actor", "actor_id", "role", "note")
-
-
-def load_parquet(path: Path, columns: list[str] | None = None, filters=None) -> pd.DataFrame:
-    """A copy's Parquet file as a DataFrame: Arrow-backed strings, categories, list columns kept as Arrow.
-
-    `filters`: [(column, "==", value)] rows to keep. Read one column at a time, row group by row
-    group, each filtered at once, then taken whole (one contiguous Arrow array: later row selections
-    are several times faster than on the file's row groups) and converted: the peak is the frame
-    plus about one column, not two frames."""
-    file = pq.ParquetFile(path)
-    names = columns or file.schema_arrow.names
-    keep = None
-    for name, _, value in filters or ():
-        match = pc.equal(file.read(columns=[name]).column(0), value)
-        keep = match if keep is None else pc.and_(keep, match)
-    out = {}
-    for name in names:
-        out[name] = _to_pandas(name, _read_column(file, name, keep))
-    return pd.DataFrame(out, columns=names)
-
-
-def _read_column(file: pq.ParquetFile, name: str, keep) -> pa.ChunkedArray:
-    """One column, row group by row group, each filtered at once (the transient is one row group)."""
-    chunks, start = [], 0
-    for i in range(file.num_row_groups):
-        part = file.read_row_group(i, columns=[name]).column(0)
-        if keep is not None:
-            part = part.filter(keep.slice(start, len(part)))
-        start += file.metadata.row_group(i).num_rows
-        chunks.extend(part.chunks)
-    return pa.chunked_array(chunks, type=file.schema_arrow.field(name).type)
-
-
-def _to_pandas(name: str, column: pa.ChunkedArray) -> pd.Series:
-    if name in OBJECT_TEXT:  # Python strings, made straight from the chunks
-        return pd.Series(column.to_numpy(zero_copy_only=False), dtype=object, name=name)
-    array = column.combine_chunks()
-    if pa.types.is_list(array.type):
-        return pd.Series(pd.arrays.ArrowExtensionArray(array), name=name)
-    series = pa.chunked_array([array]).to_pandas()
-    if name in SMALL_TEXT:
-        series = pd.Series(pd.Categorical(series), index=series.index)
-    return series.rename(name)
-
-
 def load(source: str | Path = store.DEFAULT_PATH, columns: list[str] | None = None,
-         accepted_only: bool = False) -> pd.DataFrame:
+         accepted_only: bool = False, without_text: bool = False) -> pd.DataFrame:
     """The statements of `source`, merged and prepared for the engine (rebuilding the copy first when
     the store or the reference files changed); only accepted ones with `accepted_only` (the page
-    shows no others). The frame is shared: never mutate it."""
+    shows no others). `without_text`: see `read_copy`. The frame is shared: never mutate it."""
     manifest = build(source)
+    df = read_copy(copy_dir(source), columns, accepted_only, without_text)
+    # The token names this content.
+    df.attrs["token"] = ("analytical", manifest["content"], manifest["reference"])
+    return df
+
+
+def read_copy(folder: Path, columns: list[str] | None = None, accepted_only: bool = False,
+              without_text: bool = False) -> pd.DataFrame:
+    """The statements of the copy in `folder` as they are (`load` brings it up to date first).
+    `without_text`: not the long text columns (analytical_text.TEXT_COLUMNS) but each row's position
+    in the copy (`_row`) and the text file they are read from for the rows a view shows
+    (attrs["text_file"], `analysis.fast.with_text`)."""
     filters = [("status", "==", "accepted")] if accepted_only else None
-    df = load_parquet(copy_dir(source) / "statements.parquet", columns, filters)
+    text_file = None
+    if without_text:
+        names = columns or pq.ParquetFile(folder / "statements.parquet").schema_arrow.names
+        columns = [c for c in names if c not in analytical_text.TEXT_COLUMNS]
+    for _ in range(3):
+        text_file = analytical_text.ensure(folder) if without_text else None
+        df = load_parquet(folder / "statements.parquet", columns, filters, analytical_text.ROW if without_text else None)
+        # A rebuild between the two reads would pair these rows with another version's text.
+        if text_file is None or analytical_text.text_path(folder) == text_file:
+            break
+    else:
+        raise StoreError(f"{folder}: the analytical copy changed during three reads; try again")
+    if text_file is not None:
+        df.attrs["text_file"] = str(text_file)
     df.attrs["engine"] = True
     df.attrs["hold_days"] = _hold_days()
-    # Also ready for analysis.aggregate (sorted, categories); the token names this content.
+    # Also ready for analysis.aggregate (sorted, categories).
     df.attrs["prepared"] = True
-    df.attrs["token"] = ("analytical", manifest["content"], manifest["reference"])
     return df

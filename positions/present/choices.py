@@ -30,8 +30,10 @@ def load_events(path: str = str(EVENTS_PATH)) -> tuple[dict, ...]:
 
 def actor_choices(rows: pd.DataFrame, issue: str, reg: Registry) -> dict[str, str]:
     """{actor value: label} for actors with statements on `issue`: states first, then people."""
-    rows = rows[rows["issue"] == issue]
-    states = sorted({a for a in rows["affiliation"] if a in reg.affiliations}, key=reg.name_of)
+    # Three columns of the issue's rows, each affiliation looked up once: no copy of every row.
+    rows = rows.loc[(rows["issue"] == issue).to_numpy(), ["actor_id", "actor", "affiliation"]]
+    known = reg.affiliations
+    states = sorted({str(a) for a in rows["affiliation"].unique() if str(a) in known}, key=reg.name_of)
     people = rows[rows["actor_id"].isin(list(reg.people))].drop_duplicates("actor_id")
     out = {code: f"{reg.name_of(code)} (all speakers)" for code in states}
     for r in people.sort_values("actor").itertuples():

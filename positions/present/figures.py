@@ -21,7 +21,7 @@ from positions.model import Issue
 from positions.reference.registry import Registry
 from positions.present import actor_chart, who_chart, who_since
 from positions.present.flags import FLAG_NOTE, OFFICIAL_RULE, flag_text, flagged_names, signal_text
-from positions.present.rows import evidence_rows, relayed_by  # noqa: F401 - evidence_rows: page and exports
+from positions.present.rows import evidence_positions, evidence_rows, relayed_by  # noqa: F401 - evidence_rows: page and exports
 from positions.present.layout import data_to_text, grey_after
 from positions.present.view import ViewState
 from positions.present.choices import EVENTS_PATH, actor_choices, default_actor, load_events  # noqa: F401 - re-exported: page, tests
@@ -287,7 +287,7 @@ def _actor(df, rows, state, cb, reg, off):
     else:
         steps = aggregate.official_steps(stmts, as_of)
     total = len(stmts)
-    stmts = stmts.tail(ACTOR_MAX_POINTS)
+    stmts = fast.with_text(stmts.tail(ACTOR_MAX_POINTS), like=rows)
     stmts = stmts.assign(relayed_by=relayed_by(stmts, reg))
     label = reg.name_of(actor) if is_place else (reg.people[actor].name if actor in reg.people else actor)
     fig = actor_chart.actor_timeline_chart(
@@ -383,17 +383,19 @@ def _changes(df, rows, state, cb, reg, official):
 
 def _evidence(df, rows, state, cb, reg, off):
     as_of = as_of_date(df, state)
-    ev = evidence_rows(rows, state, as_of)
-    if ev.empty:
+    rows = aggregate.prepare(rows)
+    pos = evidence_positions(rows, state, as_of)   # counted and paged, not copied
+    if not len(pos):
         return []
-    fig = charts.evidence_table(ev.head(EVIDENCE_ROWS), cb, names_of(reg), len(ev),
+    days = rows["effective_date"].iloc[pos]
+    fig = charts.evidence_table(fast.with_text(rows.iloc[pos[:EVIDENCE_ROWS]]), cb, names_of(reg), len(pos),
                                 subtitle=f"Sorted by {state.sort}; * = undated, published that day; a month or year = a date known only to that period")
     named = _named("evidence", fig,
                   "Every statement on this issue that passes the filters, with the verbatim quote and its source. "
                   "Dates marked * are publication dates (the text gave no date).", state)
-    return [_with_summary(named[0], f"{len(ev)} statement(s) on {cb.issue_label(state.issue).lower()} up to "
-                                    f"{as_of:%-d %b %Y}, from {ev['effective_date'].min():%-d %b %Y} to "
-                                    f"{ev['effective_date'].max():%-d %b %Y}.")]
+    return [_with_summary(named[0], f"{len(pos)} statement(s) on {cb.issue_label(state.issue).lower()} up to "
+                                    f"{as_of:%-d %b %Y}, from {days.min():%-d %b %Y} to "
+                                    f"{days.max():%-d %b %Y}.")]
 
 
 __all__ = ["NamedFigure", "figures_for_view", "data_range", "as_of_date", "STANCE_ORDER", "OFFICIAL_RULE", "FLAG_NOTE"]

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
-from positions.analysis import aggregate
+from positions.analysis import aggregate, fast
+from positions.data import analytical_text
 from positions.present import who_since
 from positions.present.view import ViewState
 from positions.reference.codebook import Codebook
@@ -55,17 +57,39 @@ SORT_KEYS = {
 def evidence_rows(rows: pd.DataFrame, state: ViewState, as_of: date) -> pd.DataFrame:
     """Statements on the issue in the date range, stance- and text-filtered, sorted as asked."""
     rows = aggregate.prepare(rows)
-    mask = (rows["issue"] == state.issue) & (rows["effective_date"] <= pd.Timestamp(as_of))
+    return rows.iloc[evidence_positions(rows, state, as_of)]
+
+
+def evidence_positions(rows: pd.DataFrame, state: ViewState, as_of: date) -> np.ndarray:
+    """The positions in `rows` (prepared) of `evidence_rows`, in its order: the selection, search and
+    sort run on the few columns they read, so a view can count or page its rows without copying them."""
+    eff = rows["effective_date"]
+    mask = ((rows["issue"] == state.issue) & (eff <= pd.Timestamp(as_of))).to_numpy(dtype=bool)
     if state.start:
-        mask &= rows["effective_date"] >= pd.Timestamp(state.start)
+        mask = mask & (eff >= pd.Timestamp(state.start)).to_numpy(dtype=bool)
     if state.stances:
-        mask &= rows["stance"].isin(state.stances)
-    out = rows[mask]
-    out = aggregate.search(out, state.q)
-    if state.sort in ("newest", "oldest") and out.attrs.get("engine"):
-        return out[::-1] if state.sort == "newest" else out  # prepared rows are already oldest first
+        mask = mask & rows["stance"].isin(state.stances).to_numpy(dtype=bool)
+    pos = np.flatnonzero(mask)
+    if state.q.split():
+        searched = [c for c in (*aggregate.SEARCHED, analytical_text.ROW) if c in rows.columns]
+        found = fast.search(rows.iloc[pos][searched].assign(_at=pos), state.q)
+        pos = found["_at"].to_numpy()
+    if state.sort in ("newest", "oldest") and rows.attrs.get("engine"):
+        return pos[::-1] if state.sort == "newest" else pos  # prepared rows are already oldest first
     by, asc = SORT_KEYS[state.sort]
-    return out.sort_values(by, ascending=asc, kind="stable")
+    keys = rows.iloc[pos][by].reset_index(drop=True)
+    return pos[keys.sort_values(by, ascending=asc, kind="stable").index.to_numpy()]
+
+
+def view_positions(rows: pd.DataFrame, state: ViewState, as_of: date) -> np.ndarray:
+    """The positions in `rows` (prepared, filtered) of the statements behind a view (what its data
+    export holds): `evidence_positions`, narrowed to the chosen actor on the actor view."""
+    pos = evidence_positions(rows, state, as_of)
+    if state.view == "actor" and state.actor:
+        mine = ((rows["actor_id"].iloc[pos].astype(str) == state.actor)
+                | (rows["affiliation"].iloc[pos].astype(str) == state.actor))
+        pos = pos[mine.to_numpy(dtype=bool)]
+    return pos
 
 
 def map_table(rows: pd.DataFrame, state: ViewState, reg: Registry, cb: Codebook, on: date, official=None) -> pd.DataFrame:

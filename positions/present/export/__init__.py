@@ -18,7 +18,8 @@ from __future__ import annotations
 from typing import Callable
 
 from positions.errors import InputError
-from positions.present.export.context import Export, build_export, period_label, source_line, statements_for_view
+from positions.present.export.context import (Export, build_export, period_label, source_line, statements_for_view,
+                                              stem_of)
 from positions.present.export.formats import DATA_FORMATS, FORMATS, FORMULA_PREFIXES, HEIGHT, IMAGE_FORMATS, MIME, WIDTH
 from positions.present.export.images import (chart_bytes, chart_image, ensure_kaleido, export_figure, image_size, render,
                                              render_many, still, still_spec)
@@ -30,7 +31,7 @@ __all__ = [
     "DATA_FORMATS", "Export", "FORMATS", "FORMULA_PREFIXES", "HEIGHT", "IMAGE_FORMATS", "MIME", "WIDTH", "briefing_pack", "build_export", "chart_bytes",
     "chart_image", "citation", "citation_tables", "data_bytes", "data_csv", "data_json", "data_xlsx", "ensure_kaleido", "export_bytes",
     "export_figure", "image_size", "key_quotes", "methodology", "neutralise", "neutralise_frame", "pack_pdf", "period_label",
-    "render", "render_many", "soffice_path", "source_line", "statements_for_view", "still", "still_spec",
+    "render", "render_many", "soffice_path", "source_line", "statements_for_view", "stem_of", "still", "still_spec",
 ]
 
 # --------------------------------------------------------------------------- one entry point

@@ -11,6 +11,7 @@ import pandas as pd
 
 from positions.analysis import engine
 from positions.present import figures as figures_mod
+from positions.present import rows as rows_mod
 from positions.present import who_since
 from positions.reference.codebook import Codebook
 from positions.present.figures import as_of_date, NamedFigure, figures_for_view
@@ -30,10 +31,15 @@ def period_label(df: pd.DataFrame, state: ViewState) -> str:
 def statements_for_view(df: pd.DataFrame, state: ViewState, reg: Registry) -> pd.DataFrame:
     """The statements behind a view: the page's own table (figures.filtered + figures.evidence_rows,
     so page and exports cannot drift apart), narrowed to the actor on the actor view."""
-    rows = figures_mod.evidence_rows(figures_mod.filtered(df, state, reg), state, as_of_date(df, state))
-    if state.view == "actor" and state.actor:
-        rows = rows[(rows["actor_id"].astype(str) == state.actor) | (rows["affiliation"].astype(str) == state.actor)]
-    return rows.reset_index(drop=True)
+    rows = engine.prepare(figures_mod.filtered(df, state, reg))
+    return rows.iloc[rows_mod.view_positions(rows, state, as_of_date(df, state))].reset_index(drop=True)
+
+
+def stem_of(df: pd.DataFrame, state: ViewState) -> str:
+    """The export files' name stem, e.g. positions-cross_border_strikes-2024-05-31."""
+    last = as_of_date(df, state)
+    days = f"{state.start.isoformat()}_{last.isoformat()}" if state.start else last.isoformat()
+    return f"positions-{state.issue}-{days}"
 
 
 DATASET = "positions: governments' statements on Western weapons and troops for Ukraine"
@@ -89,21 +95,21 @@ class Export:
 
 def build_export(df: pd.DataFrame, state: ViewState, cb: Codebook, reg: Registry,
                  today: date | None = None, figures: list[NamedFigure] | None = None,
-                 base_url: str | None = None) -> Export:
-    """Resolve a view into its figures, its statements and its labels (`base_url`: the page's address)."""
+                 base_url: str | None = None, rows: pd.DataFrame | None = None) -> Export:
+    """Resolve a view into its figures, its statements and its labels (`base_url`: the page's address;
+    `figures`, `rows`: the view's figures and `statements_for_view`, when the caller has them)."""
     today = today or date.today()
     df = engine.prepare(df, reg)  # once: every step below reuses it
-    rows = statements_for_view(df, state, reg)
+    rows = statements_for_view(df, state, reg) if rows is None else rows
     figs = figures_for_view(df, state, cb, reg) if figures is None else figures
     last = as_of_date(df, state)
-    days = f"{state.start.isoformat()}_{last.isoformat()}" if state.start else last.isoformat()
     # The link always carries the as-of day, so it shows the same day later on.
     url = view_url(state.with_(as_of=last), base_url)
     data_to = who_since.data_to(df)
     flags = partial(_position_flags, df, state, reg, last)
     return Export(state, figs, rows, period_label(df, state),
                   source_line(len(rows), today, data_to, url, cb.version), today, cb, reg,
-                  f"positions-{state.issue}-{days}", data_to, url, flags)
+                  stem_of(df, state), data_to, url, flags)
 
 
 def _position_flags(df: pd.DataFrame, state: ViewState, reg: Registry, day: date) -> dict[str, str]:

@@ -5,7 +5,7 @@ import re
 
 import pandas as pd
 
-from positions.analysis import engine
+from positions.analysis import engine, fast
 from positions.present import who_since
 
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][”\"’')\]]))\s+(?=[“\"‘'(\[]?[A-Z0-9À-Ý])")
@@ -52,7 +52,7 @@ def key_quotes(rows: pd.DataFrame, issue: str, limit: int = 6) -> pd.DataFrame:
     if latest.empty:
         rows = engine.prepare(rows).sort_values(["effective_date", "confidence"], ascending=False, kind="stable")
         actor_id, actor = rows["actor_id"].astype(str), rows["actor"].astype(str)
-        return rows[~actor_id.where(actor_id != "", actor).duplicated()].head(limit)
+        return fast.with_text(rows[~actor_id.where(actor_id != "", actor).duplicated()].head(limit))
     latest = latest.assign(_rank=[who_since.speaker_rank(r) for r in latest.to_dict("records")])
     latest = latest.sort_values(["_rank", "effective_date"], ascending=[True, False], kind="stable")
     return latest.head(limit).drop(columns="_rank")

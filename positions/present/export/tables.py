@@ -6,6 +6,7 @@ import json
 
 import pandas as pd
 
+from positions.analysis import fast
 from positions.reference.registry import Registry
 from positions.present.view import to_query
 from positions.present.export.formats import FORMULA_PREFIXES
@@ -39,6 +40,13 @@ def citation(speaker: str, for_name: str, day: str, published: str, quote: str, 
     return f'{speaker_label(speaker, for_name)}, {when}: "{quote}"' + (f" ({where})" if where else "")
 
 
+def _also_reported_by(sources) -> str:
+    """The other outlets of a merged statement: a list, or an array from the analytical copy ('' if none)."""
+    if sources is None or not hasattr(sources, "__len__"):   # missing (NaN)
+        return ""
+    return " ".join(src["url"] or src["title"] for src in list(sources)[1:])
+
+
 def citation_tables(rows: pd.DataFrame, reg: Registry,
                     position_flags: dict[str, str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(statements, sources) tables for data exports; every statement carries its citation, a
@@ -46,6 +54,7 @@ def citation_tables(rows: pd.DataFrame, reg: Registry,
     month-precision date), its date precision and range, attribution, outlet type, and
     `position_flag`: its state's official position on the view's day rests only on state media/mirrors."""
     position_flags = position_flags or {}
+    rows = fast.with_text(rows)   # the page's rows leave the long text in the copy until now
     source_keys = [_source_key(r) for _, r in rows.iterrows()]
     keys = list(dict.fromkeys(source_keys))
     refs = {k: f"S{i}" for i, k in enumerate(keys, start=1)}
@@ -66,7 +75,7 @@ def citation_tables(rows: pd.DataFrame, reg: Registry,
             "source_type": r.get("source_type") or "", "position_flag": position_flags.get(str(r["affiliation"]), ""),
             "citation": citation(r["actor"], for_name, shown, published, r["evidence"], r["source_title"], r["source_url"]),
             # The same statement reported by other outlets (merged by positions.data.dedup).
-            "also_reported_by": " ".join(src["url"] or src["title"] for src in (r.get("sources") or [])[1:]),
+            "also_reported_by": _also_reported_by(r.get("sources")),
         })
     st_cols = ["statement_id", "date", "date_display", "counts_from", "speaker", "actor_id", "for", "for_name", "role", "actor_type",
                "issue", "stance", "quote", "source_ref", "source_title", "source_url", "published", "confidence",
