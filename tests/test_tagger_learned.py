@@ -134,15 +134,19 @@ def test_merge_keeps_rules_and_adds_model_records_for_new_pairs(rules_tagger):
     other = hybrid.model_records([], text, PUB, 0.5, rules)
     assert other == []
     sents = candidates.generate(rules_tagger, text, PUB)
-    unsure = [learned.Scored(c, s, "trainer_deployment", "support", 0.9, hybrid.OVERRIDE - 0.1)
+    unsure = [learned.Scored(c, s, "trainer_deployment", "support", 0.9, hybrid.STANCE_FLOOR - 0.1)
               for s in sents for c in s.candidates]
+    assert hybrid.model_records(unsure, text, PUB, 0.4, rules) == []   # a coin-flip stance is no record
     merged = hybrid.merge_rules_first(hybrid.model_records(unsure, text, PUB, 0.4, rules), rules)
-    # The rules' oppose stays, the model's unsure contradicting support for DE is not added; its UA record
-    # (a pair the rules have none for) is.
+    assert {(r.affiliation, r.stance.value) for r in merged} == {("DE", "oppose")}
+    # A sure record of a pair the rules have none for (UA) is added.
+    ua = [learned.Scored(c, s, "trainer_deployment", "support", 0.9, max(hybrid.STANCE_FLOOR, hybrid.OVERRIDE) + 0.1)
+          for s in sents for c in s.candidates if c.affiliation == "UA"]
+    merged = hybrid.merge_rules_first(hybrid.model_records(ua, text, PUB, 0.4, rules), rules)
     assert {(r.affiliation, r.stance.value) for r in merged} == {("DE", "oppose"), ("UA", "support")}
     assert all(r.evidence in text for r in merged)
     # A confident contradicting stance (p_stance >= OVERRIDE) replaces the rule record of the pair.
-    sure = [learned.Scored(c, s, "trainer_deployment", "support", 0.9, hybrid.OVERRIDE + 0.2)
+    sure = [learned.Scored(c, s, "trainer_deployment", "support", 0.9, max(hybrid.STANCE_FLOOR, hybrid.OVERRIDE) + 0.2)
             for s in sents for c in s.candidates]
     merged = hybrid.merge_rules_first(hybrid.model_records(sure, text, PUB, 0.4, rules), rules)
     assert {(r.affiliation, r.stance.value) for r in merged} == {("DE", "support"), ("UA", "support")}
