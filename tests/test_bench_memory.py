@@ -3,10 +3,12 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 
 from positions.cli import bench_child
 
 
+@pytest.mark.slow   # starts a child process
 def test_bench_child_peak_memory_is_not_the_parents():
     """A child started by a parent holding 400 MB reports its own peak (ru_maxrss would say 400+ MB:
     it survives exec, and `bench dashboard` spawns its page processes after reading the whole copy)."""

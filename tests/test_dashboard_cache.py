@@ -37,6 +37,7 @@ def run(at: AppTest) -> AppTest:
     return at
 
 
+@pytest.mark.slow   # six page runs
 def test_dashboard_official_positions_cached_per_filter_state(calls):
     at = run(AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120))
     calls.clear()   # the default filters' positions (cached or not by earlier tests)

@@ -74,7 +74,7 @@ def as_of_equals_the_reference(df, offset):
 
 (test_engine_as_of_equals_the_reference,
  test_engine_as_of_equals_the_reference_thoroughly) = examples(
-    12, 50, df=tables(), offset=st.integers(-5, 120))(as_of_equals_the_reference)
+    6, 50, df=tables(), offset=st.integers(-5, 120))(as_of_equals_the_reference)
 
 
 def change_days(df):

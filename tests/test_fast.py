@@ -41,7 +41,7 @@ def official_equals_engine_and_oracle(df, offset, min_conf):
 
 (test_fast_official_equals_engine_and_oracle,
  test_fast_official_equals_engine_and_oracle_thoroughly) = examples(
-    12, 60, df=tables(), offset=st.integers(-5, 90), min_conf=st.sampled_from(MIN_CONF))(official_equals_engine_and_oracle)
+    5, 60, df=tables(), offset=st.integers(-5, 90), min_conf=st.sampled_from(MIN_CONF))(official_equals_engine_and_oracle)
 
 
 def order_key_of_all_rows_serves_any_subset(df, min_conf):
@@ -59,7 +59,7 @@ def order_key_of_all_rows_serves_any_subset(df, min_conf):
 
 (test_fast_order_key_of_all_rows_serves_any_subset,
  test_fast_order_key_of_all_rows_serves_any_subset_thoroughly) = examples(
-    6, 30, df=tables(), min_conf=st.sampled_from(MIN_CONF))(order_key_of_all_rows_serves_any_subset)
+    3, 30, df=tables(), min_conf=st.sampled_from(MIN_CONF))(order_key_of_all_rows_serves_any_subset)
 
 
 @pytest.mark.parametrize("issue", ["cross_border_strikes", "trainer_deployment"])

@@ -37,7 +37,7 @@ def headline_equals_the_as_of_positions(reg, df, offset, min_conf):
 
 (test_headline_equals_the_as_of_positions,
  test_headline_equals_the_as_of_positions_thoroughly) = examples(
-    12, 50, df=tables(), offset=st.integers(-5, 90), min_conf=st.sampled_from(MIN_CONF))(headline_equals_the_as_of_positions)
+    6, 50, df=tables(), offset=st.integers(-5, 90), min_conf=st.sampled_from(MIN_CONF))(headline_equals_the_as_of_positions)
 
 
 def old_evidence_rows(rows: pd.DataFrame, state: ViewState, as_of) -> pd.DataFrame:
@@ -78,7 +78,7 @@ def evidence_by_position_equals_the_copy(tmp_path_factory, df, state, offset, mi
 
 (test_evidence_by_position_equals_the_copy,
  test_evidence_by_position_equals_the_copy_thoroughly) = examples(
-    10, 40, df=worded_tables(), state=STATES, offset=st.integers(-5, 90),
+    5, 40, df=worded_tables(), state=STATES, offset=st.integers(-5, 90),
     min_conf=st.sampled_from(MIN_CONF))(evidence_by_position_equals_the_copy)
 
 
@@ -92,6 +92,7 @@ def page_export(lean: pd.DataFrame, state: ViewState, cb, reg, today):
     return export.build_export(lean, state, cb, reg, today=today, rows=rows.iloc[pos].reset_index(drop=True))
 
 
+@pytest.mark.slow   # builds a copy and an export per view: 1-2 s each (the fast suite keeps the evidence twin)
 @pytest.mark.parametrize("query", ["", "view=evidence&q=minister&min_conf=0.7", "view=actor&actor=FR&sort=oldest",
                                    "view=changes&groups=EU&as_of=2024-06-30"])
 def test_page_export_on_the_lean_frame_equals_the_full_copy(tmp_path, cb, reg, query):

@@ -87,6 +87,7 @@ def test_classifier_output_shapes():
     assert (p[:, 3] > p[:, 0]).all()
 
 
+@pytest.mark.slow
 def test_training_changes_predictions_and_reloads(rules_tagger, tmp_path):
     docs = tiny_corpus()
     ex = training.examples_of(rules_tagger, docs)
@@ -108,6 +109,7 @@ def test_training_changes_predictions_and_reloads(rules_tagger, tmp_path):
     assert a == [round(s.score, 5) for s in learned.score(again, pairs, toks)] and a
 
 
+@pytest.mark.slow
 def test_training_is_reproducible(rules_tagger, tmp_path):
     ex = training.examples_of(rules_tagger, tiny_corpus())
     training.fit(ex, n_features=1 << 12).save(tmp_path / "a.npz")
