@@ -78,7 +78,7 @@ def load(path: str | Path = DEFAULT_PATH) -> Codebook:
     """Read and check the codebook; raise CodebookError naming the file and the key."""
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except FileNotFoundError:
         raise CodebookError(f"{path}: codebook file not found") from None
     except yaml.YAMLError as e:
