@@ -71,6 +71,7 @@ def test_actor_timeline_draws_the_us_november_rows_as_month_ranges(bundled, cb, 
         assert "November 2024 (counts from 30 Nov 2024)" in hover and "1 Nov 2024" not in hover
 
 
+@pytest.mark.slow   # every ranged statement's actor chart
 def test_actor_timeline_every_ranged_statement_has_its_span(bundled, cb, reg):
     """Each state and issue with ranged dates: one span per ranged statement, exactly its period."""
     ranged = bundled[bundled["date_precision"].isin(periods.RANGED) & bundled["affiliation"].astype(str).isin(list(reg.states))]

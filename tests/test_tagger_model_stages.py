@@ -147,6 +147,7 @@ def test_dates_carry_their_precision(rules_tagger, case_id, sentence, day, preci
     assert type(dates.plain(got)) is date
 
 
+@pytest.mark.slow   # a subprocess, as ../shared/eval/score.py calls the tagger
 def test_tag_json_has_date_precision_the_scorer_can_read(tmp_path):
     path = tmp_path / "doc.txt"
     path.write_text("In November, Emmanuel Macron said France would not send soldiers to Ukraine.\n"
