@@ -55,11 +55,13 @@ def citation_tables(rows: pd.DataFrame, reg: Registry,
     `position_flag`: its state's official position on the view's day rests only on state media/mirrors."""
     position_flags = position_flags or {}
     rows = fast.with_text(rows)   # the page's rows leave the long text in the copy until now
-    source_keys = [_source_key(r) for _, r in rows.iterrows()]
-    keys = list(dict.fromkeys(source_keys))
-    refs = {k: f"S{i}" for i, k in enumerate(keys, start=1)}
+    refs: dict[str, str] = {}                  # source key -> "S1", "S2", ... in order of first appearance
+    positions_of: dict[str, list[int]] = {}    # source key -> positions of its statements in `rows`
     statements = []
-    for _, r in rows.iterrows():
+    for i, (_, r) in enumerate(rows.iterrows()):
+        key = _source_key(r)
+        refs.setdefault(key, f"S{len(refs) + 1}")
+        positions_of.setdefault(key, []).append(i)
         for_name = reg.name_of(r["affiliation"])
         day, published = _iso(r["statement_date"]), _iso(r["published"])
         shown = shown_date(r)  # 'November 2024', not the 1st
@@ -67,7 +69,7 @@ def citation_tables(rows: pd.DataFrame, reg: Registry,
             "statement_id": r["id"], "date": day, "date_display": shown, "counts_from": _iso(r["effective_date"]),
             "speaker": r["actor"], "actor_id": r["actor_id"], "for": r["affiliation"], "for_name": for_name,
             "role": r["role"], "actor_type": r["actor_type"], "issue": r["issue"], "stance": r["stance"],
-            "quote": r["evidence"], "source_ref": refs[_source_key(r)], "source_title": r["source_title"],
+            "quote": r["evidence"], "source_ref": refs[key], "source_title": r["source_title"],
             "source_url": r["source_url"], "published": published, "confidence": float(r["confidence"]),
             "origin": r["origin"], "status": r["status"],
             "date_precision": precision_of(r), "date_start": _iso(r.get("date_start")),
@@ -82,11 +84,8 @@ def citation_tables(rows: pd.DataFrame, reg: Registry,
                "origin", "status", "date_precision", "date_start", "date_end", "attribution", "source_type",
                "position_flag", "citation", "also_reported_by"]
     statements_df = pd.DataFrame(statements, columns=st_cols)
-    positions_of: dict[str, list[int]] = {}
-    for i, key in enumerate(source_keys):
-        positions_of.setdefault(key, []).append(i)
     sources = []
-    for key in keys:
+    for key in refs:
         part = rows.iloc[positions_of[key]]
         first = part.iloc[0]
         sources.append({"source_ref": refs[key], "source_title": first["source_title"], "source_url": first["source_url"],
