@@ -74,7 +74,7 @@ def as_of_equals_the_reference(df, offset):
 
 (test_engine_as_of_equals_the_reference,
  test_engine_as_of_equals_the_reference_thoroughly) = examples(
-    6, 50, df=tables(), offset=st.integers(-5, 120))(as_of_equals_the_reference)
+    4, 50, df=tables(), offset=st.integers(-5, 120))(as_of_equals_the_reference)
 
 
 def change_days(df):
@@ -111,7 +111,7 @@ def stances_never_depend_on_ids_or_row_order(df, seed):
 
 (test_engine_stances_never_depend_on_ids_or_row_order,
  test_engine_stances_never_depend_on_ids_or_row_order_thoroughly) = examples(
-    6, 25, df=tables(), seed=st.integers(0, 10_000))(stances_never_depend_on_ids_or_row_order)
+    4, 25, df=tables(), seed=st.integers(0, 10_000))(stances_never_depend_on_ids_or_row_order)
 
 
 def daily_series_agrees_with_as_of(df):
@@ -124,7 +124,7 @@ def daily_series_agrees_with_as_of(df):
 
 (test_engine_daily_series_agrees_with_as_of,
  test_engine_daily_series_agrees_with_as_of_thoroughly) = examples(
-    6, 25, df=tables())(daily_series_agrees_with_as_of)
+    4, 25, df=tables())(daily_series_agrees_with_as_of)
 
 
 def test_engine_month_date_counts_from_the_end_of_the_month_and_is_a_range():

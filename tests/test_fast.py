@@ -41,7 +41,7 @@ def official_equals_engine_and_oracle(df, offset, min_conf):
 
 (test_fast_official_equals_engine_and_oracle,
  test_fast_official_equals_engine_and_oracle_thoroughly) = examples(
-    5, 60, df=tables(), offset=st.integers(-5, 90), min_conf=st.sampled_from(MIN_CONF))(official_equals_engine_and_oracle)
+    3, 60, df=tables(), offset=st.integers(-5, 90), min_conf=st.sampled_from(MIN_CONF))(official_equals_engine_and_oracle)
 
 
 def order_key_of_all_rows_serves_any_subset(df, min_conf):
@@ -89,7 +89,7 @@ def daily_series_and_changes_equal_the_engine(df, frm, span, min_conf):
 
 (test_fast_daily_series_and_changes_equal_the_engine,
  test_fast_daily_series_and_changes_equal_the_engine_thoroughly) = examples(
-    8, 40, df=tables(), frm=st.integers(-5, 60), span=st.integers(0, 60),
+    4, 40, df=tables(), frm=st.integers(-5, 60), span=st.integers(0, 60),
     min_conf=st.sampled_from(MIN_CONF))(daily_series_and_changes_equal_the_engine)
 
 
@@ -163,7 +163,7 @@ def official_changes_equal_the_adapter_on_the_engine(df, min_conf, copy, dup):
 
 (test_fast_official_changes_equal_the_adapter_on_the_engine,
  test_fast_official_changes_equal_the_adapter_on_the_engine_thoroughly) = examples(
-    8, 40, df=tables(), min_conf=st.sampled_from(MIN_CONF), copy=st.booleans(),
+    4, 40, df=tables(), min_conf=st.sampled_from(MIN_CONF), copy=st.booleans(),
     dup=st.booleans())(official_changes_equal_the_adapter_on_the_engine)
 
 

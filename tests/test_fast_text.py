@@ -63,7 +63,7 @@ def views_equal_on_the_lean_frame(tmp_path_factory, df, offset, min_conf):
 
 (test_fast_lean_frame_official_positions_carry_the_same_text,
  test_fast_lean_frame_official_positions_carry_the_same_text_thoroughly) = examples(
-    4, 40, df=tables(), offset=st.integers(-5, 90), min_conf=st.sampled_from(MIN_CONF))(views_equal_on_the_lean_frame)
+    3, 40, df=tables(), offset=st.integers(-5, 90), min_conf=st.sampled_from(MIN_CONF))(views_equal_on_the_lean_frame)
 
 
 def search_equals_on_the_lean_frame(tmp_path_factory, df, query, min_conf, sort):
@@ -78,7 +78,7 @@ def search_equals_on_the_lean_frame(tmp_path_factory, df, query, min_conf, sort)
 
 (test_fast_search_on_the_lean_frame_equals_aggregate_search,
  test_fast_search_on_the_lean_frame_equals_aggregate_search_thoroughly) = examples(
-    5, 40, df=worded_tables(), query=st.lists(st.sampled_from(WORDS + ["i", "ss", "é x"]), max_size=3).map(" ".join),
+    3, 40, df=worded_tables(), query=st.lists(st.sampled_from(WORDS + ["i", "ss", "é x"]), max_size=3).map(" ".join),
     min_conf=st.sampled_from(MIN_CONF), sort=st.sampled_from(["newest", "oldest", "speaker"]))(search_equals_on_the_lean_frame)
 
 
@@ -90,7 +90,7 @@ def with_text_takes_any_rows_in_any_order(tmp_path_factory, df, picks):
 
 (test_fast_with_text_takes_any_rows_in_any_order,
  test_fast_with_text_takes_any_rows_in_any_order_thoroughly) = examples(
-    5, 40, df=tables(), picks=st.lists(st.integers(0, 10_000), max_size=30))(with_text_takes_any_rows_in_any_order)
+    3, 40, df=tables(), picks=st.lists(st.integers(0, 10_000), max_size=30))(with_text_takes_any_rows_in_any_order)
 
 
 def test_fast_with_text_reads_across_record_batches(tmp_path, reg, monkeypatch):

@@ -37,7 +37,7 @@ def headline_equals_the_as_of_positions(reg, df, offset, min_conf):
 
 (test_headline_equals_the_as_of_positions,
  test_headline_equals_the_as_of_positions_thoroughly) = examples(
-    6, 50, df=tables(), offset=st.integers(-5, 90), min_conf=st.sampled_from(MIN_CONF))(headline_equals_the_as_of_positions)
+    3, 50, df=tables(), offset=st.integers(-5, 90), min_conf=st.sampled_from(MIN_CONF))(headline_equals_the_as_of_positions)
 
 
 def old_evidence_rows(rows: pd.DataFrame, state: ViewState, as_of) -> pd.DataFrame:
@@ -78,7 +78,7 @@ def evidence_by_position_equals_the_copy(tmp_path_factory, df, state, offset, mi
 
 (test_evidence_by_position_equals_the_copy,
  test_evidence_by_position_equals_the_copy_thoroughly) = examples(
-    5, 40, df=worded_tables(), state=STATES, offset=st.integers(-5, 90),
+    3, 40, df=worded_tables(), state=STATES, offset=st.integers(-5, 90),
     min_conf=st.sampled_from(MIN_CONF))(evidence_by_position_equals_the_copy)
 
 

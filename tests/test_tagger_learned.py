@@ -118,6 +118,7 @@ def test_training_is_reproducible(rules_tagger, tmp_path):
     assert (tmp_path / "a.npz").stat().st_size > 0
 
 
+@pytest.mark.slow   # trains a model first
 def test_model_file_is_not_a_pickle(rules_tagger, tmp_path):
     path = tmp_path / "m.npz"
     training.fit(training.examples_of(rules_tagger, tiny_corpus()), n_features=1 << 12).save(path)
