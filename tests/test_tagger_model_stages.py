@@ -115,6 +115,22 @@ def test_clause_features_read_negation_modality_and_the_reporting_verb():
     assert "neg:R" not in plain and "mod:R" not in plain and "rv:none" in plain
 
 
+def test_document_features_say_how_much_of_the_text_is_on_each_issue(rules_tagger):
+    text = ("Norway will let Ukraine fire its long-range missiles at targets inside Russia, its minister said. "
+            "Sweden said its weapons may be used against military sites on Russian territory. "
+            "Denmark said it would not send troops to Ukraine.")
+    sents = candidates.generate(rules_tagger, text, PUB)
+    view = features.rule_view(rules_tagger, sents, [])
+    strikes = sum("ri:S:cue" in t for t in view["sent"].values())
+    troops = sum("ri:T:cue" in t for t in view["sent"].values())
+    assert strikes > troops >= 1
+    assert view["issues"] == [f"dS:{strikes}", f"dT:{troops}", "dl:S"]
+    cand = next(c for s in sents for c in s.candidates if c.affiliation == "DK")
+    sent = next(s for s in sents if cand in s.candidates)
+    assert set(view["issues"]) <= set(features.tokens(sent, cand, view))
+    assert features._doc_issues([["ri:T:cue"]] * 6) == ["dS:0", "dT:4", "dl:T"]
+
+
 def test_markers_use_stems_for_inflected_verbs():
     assert features._markers(["refused"], "S") == ["neg:S"]
     assert features._markers(["conditions"], "S") == ["mod:S"]

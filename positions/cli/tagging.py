@@ -143,7 +143,8 @@ def evaluate(corpus_dir, model_path, dev_dir, out, mb, encoding):
     docs = {s: corpus_mod.load(Path(corpus_dir), (s,), encoding_of("corpus_dir", encoding)) for s in corpus_mod.SPLITS}
     dev_docs = evaluation.dev_documents(Path(dev_dir), encoding_of("dev_dir", encoding))
     click.echo("fitting the model-only ablation (no rule features) ...", err=True)
-    model_only = training.release(tagger, docs["train"], docs["validation"], model.card["settings"]["seed"], use_rules=False)
+    model_only = training.release(tagger, docs["train"], docs["validation"], model.card["settings"]["seed"],
+                                  use_rules=False, embedder=model.embedder)
     click.echo("measuring throughput ...", err=True)
     speed = bench.throughput(mb, repeats=3)
     lines = [f"# python -m positions evaluate ({datetime.date.today().isoformat()}, {os.cpu_count()} cores, "

@@ -63,9 +63,11 @@ def synthetic_text(n_bytes: int, seed: int = 1) -> str:
 
 
 def throughput(mb: float, repeats: int = 3) -> dict:
+    """Tagging speed in CPU seconds of one thread on synthetic news text, beside a bare sentence split."""
+    from threadpoolctl import threadpool_limits
+
     from positions.tagger.core import get_tagger
     from positions.tagger.io import CHUNK_BYTES
-    from positions.tagger.text import sentences
 
     tagger = get_tagger()
     text = synthetic_text(int(mb * 1e6))
@@ -76,9 +78,18 @@ def throughput(mb: float, repeats: int = 3) -> dict:
         cut = len(text) if cut <= pos or pos + CHUNK_BYTES >= len(text) else cut + 2
         pieces.append(text[pos:cut])
         pos = cut
-    # CPU seconds of this process (per core), best of `repeats` interleaved runs for both: on a shared
-    # 2-core machine wall-clock time measured the other helpers' load (0.27 MB/s wall at load ~10 was
-    # ~1.1 MB/s of CPU time for the same code).
+    # One core is one thread: numpy's BLAS would otherwise spin extra threads on the embedding's small
+    # matrix products, and their CPU time counts here though they add no work.
+    with threadpool_limits(limits=1):
+        return _timed(tagger, pieces, n, repeats)
+
+
+def _timed(tagger, pieces, n: int, repeats: int) -> dict:
+    """CPU seconds of this process (per core), best of `repeats` interleaved runs for both: on a shared
+    2-core machine wall-clock time measured the other helpers' load (0.27 MB/s wall at load ~10 was
+    ~1.1 MB/s of CPU time for the same code)."""
+    from positions.tagger.text import sentences
+
     t_split = t_tag = float("inf")
     for _ in range(repeats):
         t0 = time.process_time()

@@ -16,24 +16,24 @@ def score_prepared(model, prepared, mode: str) -> scoring.Tally:
     return tally
 
 
-def cross_validation(prepared, threshold: float | dict, k: int = 5) -> list[tuple[int, scoring.Tally]]:
+def cross_validation(prepared, threshold: float | dict, k: int = 5, embedder=None) -> list[tuple[int, scoring.Tally]]:
     """k folds of train by document; each fold scored by a model fitted on the others ("both")."""
     out = []
     for f in range(k):
         fit_on = [e for p in prepared if training.fold_of(p.doc.doc_id, k) != f for e in p.examples()]
-        model = training.fit(fit_on)
+        model = training.fit(fit_on, embedder=embedder)
         model.set_thresholds(threshold)
         out.append((f, score_prepared(model, [p for p in prepared if training.fold_of(p.doc.doc_id, k) == f], "both")))
     return out
 
 
-def learning_curve(train_prep, val_prep, threshold: float | dict, shares=(0.25, 0.5, 0.75, 1.0)):
+def learning_curve(train_prep, val_prep, threshold: float | dict, shares=(0.25, 0.5, 0.75, 1.0), embedder=None):
     """F1 on validation against the number of training documents (a fixed order: by doc_id hash)."""
     order = sorted(train_prep, key=lambda p: zlib.crc32(p.doc.doc_id.encode()))
     out = []
     for share in shares:
         part = order[:max(1, round(share * len(order)))]
-        model = training.fit([e for p in part for e in p.examples()])
+        model = training.fit([e for p in part for e in p.examples()], embedder=embedder)
         model.set_thresholds(threshold)
         out.append((len(part), score_prepared(model, val_prep, "model"), score_prepared(model, val_prep, "both")))
     return out
@@ -63,7 +63,7 @@ def report(tagger, model, docs: dict, dev_docs, model_only, throughput: dict) ->
     lines.append(f"{'model (no rule feature)':24s} {score_prepared(model_only, test_plain, 'model').line()}")
     lines += ["", "## Reliability of `confidence` on the test split (layers: both)"] + scoring.reliability(both.pairs)
     lines += ["", "## 5-fold cross-validation on train (by document; layers: both; threshold as shipped)"]
-    folds = cross_validation(prep["train"], model.thresholds())
+    folds = cross_validation(prep["train"], model.thresholds(), embedder=model.embedder)
     lines += [f"fold {f}: {t.line()}" for f, t in folds]
     lines.append(f"pooled: {_pooled(t for _, t in folds).line()}")
     if dev_docs:
@@ -73,10 +73,10 @@ def report(tagger, model, docs: dict, dev_docs, model_only, throughput: dict) ->
             lines.append(f"{mode:24s} {score_prepared(model, dev_prep, mode).line()}")
     lines += ["", "## Learning curve (fitted on the first N train documents; scored on validation)",
               "N_docs  model_F1  both_F1  both_P"]
-    for n, tm, tb in learning_curve(prep["train"], prep["validation"], model.thresholds()):
+    for n, tm, tb in learning_curve(prep["train"], prep["validation"], model.thresholds(), embedder=model.embedder):
         lines.append(f"{n:6d}  {tm.f1:8.3f}  {tb.f1:7.3f}  {tb.precision:6.3f}")
-    lines += ["", "## Throughput (CPU time of one process = one core, synthetic news text of bench.py; best of 3 "
-              "interleaved runs)",
+    lines += ["", "## Throughput (CPU time of one process on one thread = one core, synthetic news text of bench.py; "
+              "best of 3 interleaved runs)",
               f"bytes={throughput['bytes']} sentences={throughput['sentences']} records={throughput['records']}",
               f"bare sentence split: {throughput['split_s']:.3f} s ({throughput['bytes'] / 1e6 / throughput['split_s']:.1f} MB/s)",
               f"tagger (both layers): {throughput['tag_s']:.3f} s ({throughput['mb_per_s']:.2f} MB/s)   (target: >= 1 MB/s per core)"]

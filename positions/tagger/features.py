@@ -70,6 +70,7 @@ def tokens(sent: Sentence, cand: Candidate, rule_view: dict) -> list[str]:
         out.append("ctx")
     s = rule_view.get("sent", {}).get(sent.idx, ())
     out += list(s)
+    out += rule_view.get("issues", [])
     for issue in ISSUES:
         rec = rule_view.get("rec", {}).get((sent.idx, cand.affiliation, issue))
         if rec:
@@ -112,9 +113,18 @@ def with_issue(toks: list[str], issue: str) -> list[str]:
     return toks + [f"i:{tag}"] + [f"{tag}|{t}" for t in toks if t[0] in "rkL" or t.startswith("u:")]
 
 
+def _doc_issues(sentence_tokens) -> list[str]:
+    """How much of the document is on each issue (its sentences with an issue cue, capped at 4), and
+    which issue leads: a candidate in an article about the issue more often takes a position on it."""
+    n = {tag: sum(f"ri:{tag}:cue" in toks for toks in sentence_tokens) for tag in ISSUE_TAG.values()}
+    lead = "S" if n["S"] > n["T"] else "T" if n["T"] > n["S"] else "="
+    return [f"d{tag}:{min(k, 4)}" for tag, k in n.items()] + [f"dl:{lead}"]
+
+
 def rule_view(tagger, sents: list[Sentence], records) -> dict:
-    """What the rule layer says: per sentence its issue/stance cues, per (sentence, affiliation,
-    issue) and per (affiliation, issue) the stance of a rule record."""
+    """What the rule layer says: per sentence its issue/stance cues, per document how many sentences
+    are on each issue, per (sentence, affiliation, issue) and per (affiliation, issue) the stance of a
+    rule record."""
     view: dict = {"sent": {}, "rec": {}, "doc": {}}
     by_start = {s.start: s.idx for s in sents}
     for s in sents:
@@ -128,6 +138,7 @@ def rule_view(tagger, sents: list[Sentence], records) -> dict:
             toks.append(f"rs:{stance}")
             toks.append(f"rg:{cue.split('[')[0]}{':neg' if cue.endswith(':negated') else ''}")
         view["sent"][s.idx] = toks
+    view["issues"] = _doc_issues(view["sent"].values())
     for r in records:
         idx = by_start.get(r.evidence_start)
         issue = r.issue.value if hasattr(r.issue, "value") else r.issue

@@ -17,9 +17,10 @@ import numpy as np
 
 from positions.errors import InputError
 from positions.tagger import candidates as cand_mod
+from positions.tagger import embedding
 from positions.tagger import features as feat
 
-FORMAT = "positions-linear-1"
+FORMAT = "positions-linear-2"     # 2: the stance model may read dense clause embeddings (card: "embedding")
 STANCES = ("support", "oppose", "conditional", "undecided")
 MODEL_DIR = Path(__file__).resolve().parent / "models"
 DEFAULT_MODEL = MODEL_DIR / "tagger.npz"
@@ -63,20 +64,24 @@ def vectorize(token_lists, n_features: int) -> Rows:
 
 @dataclass
 class Linear:
-    """Weights of one linear model: `coef` (k × n_features, k = 1 for binary) and `intercept`."""
+    """Weights of one linear model: `coef` (k × columns, k = 1 for binary) and `intercept`. The
+    columns are the hashed features, then any dense ones."""
 
     classes: tuple
     coef: np.ndarray
     intercept: np.ndarray
 
-    def proba(self, X: Rows) -> np.ndarray:
-        """Class probabilities per row (sigmoid for binary, softmax otherwise)."""
+    def proba(self, X: Rows, dense: np.ndarray | None = None) -> np.ndarray:
+        """Class probabilities per row (sigmoid for binary, softmax otherwise); `dense`: the rows'
+        dense features, read by the columns after the hashed ones."""
         n = len(X.indptr) - 1
         contrib = self.coef[:, X.indices] * X.data             # k × nnz
         z = np.zeros((self.coef.shape[0], n), np.float64)
         nonempty = np.nonzero(np.diff(X.indptr))[0]
         if len(nonempty):
             z[:, nonempty] = np.add.reduceat(contrib, X.indptr[nonempty], axis=1)
+        if dense is not None:
+            z += self.coef[:, X.n_features:X.n_features + dense.shape[1]] @ dense.T
         z = z.T + self.intercept
         if len(self.classes) == 2:
             p = 1.0 / (1.0 + np.exp(-z[:, 0]))
@@ -88,7 +93,8 @@ class Linear:
 
 @dataclass
 class Model:
-    """Issue models (one per issue), a stance model, the hashing width and the decision threshold."""
+    """Issue models (one per issue), a stance model, the hashing width, the decision threshold and
+    the embedder whose clause rows the stance model reads (None: hashed features only)."""
 
     issue: dict
     stance: Linear
@@ -96,6 +102,7 @@ class Model:
     threshold: float = 0.5      # the lowest of the issues' thresholds (the floor of `score`)
     card: dict = field(default_factory=dict)
     issue_thresholds: dict = field(default_factory=dict)    # issue -> threshold; `threshold` where absent
+    embedder: embedding.Embedder | None = None
 
     def thresholds(self) -> dict:
         """The decision threshold of each issue."""
@@ -128,6 +135,7 @@ class Model:
         card = dict(self.card, format=FORMAT, n_features=self.n_features, threshold=self.threshold,
                     issue_thresholds=self.thresholds(),
                     issues=list(self.issue), stances=list(STANCES),
+                    embedding=self.embedder.settings() if self.embedder else None,
                     weights_sha256=hashlib.sha256(path.read_bytes()).hexdigest())
         path.with_suffix(".json").write_text(json.dumps(card, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
@@ -143,16 +151,18 @@ class Model:
         if card.get("format") != FORMAT:
             raise InputError(f"{path.with_suffix('.json')}: format {card.get('format')!r}, expected {FORMAT!r}; retrain")
         n = int(card["n_features"])
+        embedder = embedding.load(**card["embedding"]) if card.get("embedding") else None
 
-        def linear(name, classes):
+        def linear(name, classes, width=n):
             k = 1 if len(classes) == 2 else len(classes)
-            coef = np.zeros((k, n), dtype=np.float32)
+            coef = np.zeros((k, width), dtype=np.float32)
             coef[arrays[f"{name}_rows"], arrays[f"{name}_cols"]] = arrays[f"{name}_vals"]
             return Linear(tuple(classes), coef, arrays[f"{name}_intercept"].astype(np.float32))
 
         issue = {i: linear(f"issue_{i}", (0, 1)) for i in card["issues"]}
-        return cls(issue, linear("stance", card["stances"]), n, float(card["threshold"]), card,
-                   {k: float(v) for k, v in (card.get("issue_thresholds") or {}).items()})
+        stance = linear("stance", card["stances"], n + (embedder.dim if embedder else 0))
+        return cls(issue, stance, n, float(card["threshold"]), card,
+                   {k: float(v) for k, v in (card.get("issue_thresholds") or {}).items()}, embedder)
 
 
 @dataclass
@@ -186,16 +196,29 @@ def score(model: Model, pairs, toks, floor: float | None = None) -> list[Scored]
     if not pairs:
         return []
     X = vectorize(toks, model.n_features)
+    p_issue = {issue: lin.proba(X)[:, 1] for issue, lin in model.issue.items()}
+    keep = {issue: np.nonzero(p >= floor)[0] for issue, p in p_issue.items()}
+    dense = _clause_rows(model, pairs, keep)
     out = []
-    for issue, lin in model.issue.items():
-        p_issue = lin.proba(X)[:, 1]
-        keep = np.nonzero(p_issue >= floor)[0]
-        if not len(keep):
+    for issue, rows in keep.items():
+        if not len(rows):
             continue
-        Xs = vectorize([feat.with_issue(toks[i], issue) for i in keep], model.n_features)
-        ps = model.stance.proba(Xs)
-        for row, i in enumerate(keep):
+        Xs = vectorize([feat.with_issue(toks[i], issue) for i in rows], model.n_features)
+        ps = model.stance.proba(Xs, None if dense is None else dense[rows])
+        for row, i in enumerate(rows):
             j = int(np.argmax(ps[row]))
             s, c = pairs[i]
-            out.append(Scored(c, s, issue, model.stance.classes[j], float(p_issue[i]), float(ps[row, j])))
+            out.append(Scored(c, s, issue, model.stance.classes[j], float(p_issue[issue][i]), float(ps[row, j])))
     return out
+
+
+def _clause_rows(model: Model, pairs, keep: dict) -> np.ndarray | None:
+    """Clause embeddings of the candidates any issue kept (one embedding call per document), as rows
+    indexed like `pairs`; None when the model reads no embedding."""
+    if model.embedder is None:
+        return None
+    wanted = np.unique(np.concatenate([np.asarray(k, np.int64) for k in keep.values()]))
+    dense = np.zeros((len(pairs), model.embedder.dim), np.float32)
+    if len(wanted):
+        dense[wanted] = model.embedder.rows([embedding.clause(*pairs[i], model.embedder.window) for i in wanted])
+    return dense

@@ -1,0 +1,101 @@
+"""The stance model's dense features: wordllama clause embeddings, read offline from the installed
+package, and the model file that carries them. Every sentence here is invented for these tests."""
+import sys
+from datetime import date
+
+import numpy as np
+import pytest
+
+from positions.errors import InputError
+from positions.tagger import candidates, embedding, learned, training
+from positions.tagger.core import get_tagger
+from positions.tagger.corpus import Document, split_of
+
+PUB = date(2024, 5, 1)
+
+
+@pytest.fixture(name="embedder", scope="module")
+def _embedder():
+    return embedding.load()
+
+
+@pytest.fixture(name="rules_tagger", scope="module")
+def _rules_tagger():
+    return get_tagger(mode="rules")
+
+
+def test_rows_are_scaled_unit_vectors_and_the_same_for_the_same_text(embedder):
+    rows = embedder.rows(["Oslo will keep its soldiers at home", "Oslo will keep its soldiers at home", "x"])
+    assert rows.shape == (3, embedding.DIM) and rows.dtype == np.float32
+    assert np.allclose(np.linalg.norm(rows, axis=1), embedder.scale, atol=1e-5)
+    assert np.array_equal(rows[0], rows[1])
+    assert embedder.rows([]).shape == (0, embedding.DIM)
+
+
+def test_refusals_lie_closer_to_each_other_than_to_unrelated_text(embedder):
+    refuse, reject, weather = embedder.rows(["refuses to deploy troops", "rejected sending soldiers",
+                                             "the weather at the seaside was mild"])
+    assert refuse @ reject > refuse @ weather + 0.1
+
+
+def test_clause_runs_from_the_candidate_to_the_next_named_speaker(rules_tagger):
+    text = "Portugal said the plan to send troops to Ukraine was reckless, Russia's foreign ministry added."
+    sent = next(s for s in candidates.generate(rules_tagger, text, PUB) if s.candidates)
+    by_aff = {c.affiliation: c for c in sent.candidates}
+    # "Ukraine" (a state, here the destination) does not cut Portugal's clause; the ministry does.
+    assert embedding.clause(sent, by_aff["PT"], 200) == "Portugal said the plan to send troops to Ukraine was reckless, "
+    assert embedding.clause(sent, by_aff["PT"], 12) == "Portugal said the pl"
+    assert embedding.clause(sent, by_aff["RU"], 200) == "Russia's foreign ministry added."
+
+
+def test_dense_columns_come_after_the_hashed_ones():
+    X = learned.vectorize([["u:a"]], 8)
+    lin = learned.Linear(learned.STANCES, np.zeros((4, 8 + 2), np.float32), np.zeros(4, np.float32))
+    lin.coef[1, 8] = 3.0
+    assert np.allclose(lin.proba(X), 0.25)
+    p = lin.proba(X, np.array([[1.0, 0.0]], np.float32))
+    assert p[0].argmax() == 1 and p[0, 1] > 0.8
+    assert np.allclose(lin.proba(X, np.array([[0.0, 1.0]], np.float32)), 0.25)
+
+
+def test_missing_wordllama_is_a_one_line_error(monkeypatch):
+    monkeypatch.setitem(sys.modules, "wordllama", None)
+    with pytest.raises(InputError, match="wordllama is not installed.*requirements.txt"):
+        embedding.load()
+
+
+_STANCES = [("Norway", "NO", "said it would gladly send instructors to Ukraine", "support"),
+            ("Sweden", "SE", "said it would never send instructors to Ukraine", "oppose"),
+            ("Finland", "FI", "said it would gladly send instructors to Ukraine", "support"),
+            ("Denmark", "DK", "said it would never send instructors to Ukraine", "oppose"),
+            ("Iceland", "IS", "said it would gladly send instructors to Ukraine", "support"),
+            ("Estonia", "EE", "said it would never send instructors to Ukraine", "oppose")]
+
+
+def _docs():
+    out = []
+    for i, (name, code, clause, stance) in enumerate(_STANCES):
+        s = f"{name} {clause}."
+        out.append(Document(f"emb-{i}", f"https://example.org/emb-{i}", "Example", PUB, s,
+                            [{"actor": name, "affiliation": code, "actor_type": "government",
+                              "issue": "trainer_deployment", "stance": stance, "also_ok": [],
+                              "statement_date": None, "evidence": s}], split_of(f"emb-{i}")))
+    return out
+
+
+@pytest.mark.slow    # fits two small models
+def test_model_with_clause_embeddings_saves_reloads_and_scores_the_same(rules_tagger, embedder, tmp_path):
+    ex = training.examples_of(rules_tagger, _docs())
+    model = training.fit(ex, n_features=1 << 10, embedder=embedder)
+    assert model.stance.coef.shape == (4, (1 << 10) + embedding.DIM)
+    assert np.abs(model.stance.coef[:, 1 << 10:]).sum() > 0      # the dense columns were learned
+    path = tmp_path / "m.npz"
+    model.save(path)
+    again = learned.Model.load(path)
+    assert again.card["embedding"] == embedder.settings() and again.embedder.window == embedder.window
+    text = "Latvia said it would never send instructors to Ukraine."
+    pairs, toks = learned.featurize(rules_tagger, text, PUB, [])
+    first = [(s.stance, round(s.p_stance, 5)) for s in learned.score(model, pairs, toks, 0.0)]
+    assert first and first == [(s.stance, round(s.p_stance, 5)) for s in learned.score(again, pairs, toks, 0.0)]
+    training.fit(ex, n_features=1 << 10, embedder=embedder).save(tmp_path / "b.npz")
+    assert path.read_bytes() == (tmp_path / "b.npz").read_bytes()      # same corpus, same bytes
