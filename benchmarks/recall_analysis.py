@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from positions.tagger import corpus, learned, scoring, training  # noqa: E402
+from positions.tagger import corpus, embedding, learned, scoring, training  # noqa: E402
 from positions.tagger.core import get_tagger  # noqa: E402
 
 BUCKETS = ("d merged", "c stance", "e affiliation", "a0 not gated", "a1 actor not found",
@@ -140,7 +140,7 @@ def run(tagger, train_docs, val_docs) -> list[str]:
     _TAGGER[:] = [tagger]
     train_prep = [training.prepare(tagger, d) for d in train_docs]
     val_prep = [training.prepare(tagger, d) for d in val_docs]
-    sets = training.unseen_sets(train_prep, val_prep)
+    sets = training.unseen_sets(train_prep, val_prep, embedder=embedding.load())
     th = training.choose_thresholds(sets)
     lines = [f"# recall decomposition: train out of fold ({len(train_docs)} documents, {training.FOLDS} folds) + "
              f"validation ({len(val_docs)}); thresholds {th} chosen as `positions train` does; no test document", ""]
