@@ -58,6 +58,13 @@ def test_dense_columns_come_after_the_hashed_ones():
     assert np.allclose(lin.proba(X, np.array([[0.0, 1.0]], np.float32)), 0.25)
 
 
+def test_rows_are_read_plain_and_in_the_block_of_their_issue():
+    rows = np.array([[1.0, 2.0], [3.0, 4.0]], np.float32)
+    wide = embedding.with_issue(rows, ["trainer_deployment", "cross_border_strikes"])
+    assert wide.tolist() == [[1, 2, 0, 0, 1, 2], [3, 4, 3, 4, 0, 0]]    # plain, strikes block, trainers block
+    assert embedding.with_issue(rows[:0], []).shape == (0, 6)
+
+
 def test_missing_wordllama_is_a_one_line_error(monkeypatch):
     monkeypatch.setitem(sys.modules, "wordllama", None)
     with pytest.raises(InputError, match="wordllama is not installed.*requirements.txt"):
@@ -87,7 +94,7 @@ def _docs():
 def test_model_with_clause_embeddings_saves_reloads_and_scores_the_same(rules_tagger, embedder, tmp_path):
     ex = training.examples_of(rules_tagger, _docs())
     model = training.fit(ex, n_features=1 << 10, embedder=embedder)
-    assert model.stance.coef.shape == (4, (1 << 10) + embedding.DIM)
+    assert model.stance.coef.shape == (4, (1 << 10) + embedder.width)
     assert np.abs(model.stance.coef[:, 1 << 10:]).sum() > 0      # the dense columns were learned
     path = tmp_path / "m.npz"
     model.save(path)

@@ -160,7 +160,7 @@ class Model:
             return Linear(tuple(classes), coef, arrays[f"{name}_intercept"].astype(np.float32))
 
         issue = {i: linear(f"issue_{i}", (0, 1)) for i in card["issues"]}
-        stance = linear("stance", card["stances"], n + (embedder.dim if embedder else 0))
+        stance = linear("stance", card["stances"], n + (embedder.width if embedder else 0))
         return cls(issue, stance, n, float(card["threshold"]), card,
                    {k: float(v) for k, v in (card.get("issue_thresholds") or {}).items()}, embedder)
 
@@ -204,7 +204,7 @@ def score(model: Model, pairs, toks, floor: float | None = None) -> list[Scored]
         if not len(rows):
             continue
         Xs = vectorize([feat.with_issue(toks[i], issue) for i in rows], model.n_features)
-        ps = model.stance.proba(Xs, None if dense is None else dense[rows])
+        ps = model.stance.proba(Xs, None if dense is None else embedding.with_issue(dense[rows], [issue] * len(rows)))
         for row, i in enumerate(rows):
             j = int(np.argmax(ps[row]))
             s, c = pairs[i]

@@ -104,9 +104,9 @@ def fit(examples: list[Example], n_features: int = N_FEATURES, seed: int = SEED,
         lr = LogisticRegression(C=c_issue, solver="liblinear", random_state=seed, max_iter=2000,
                                 class_weight=weight).fit(X[known], y)
         issue[i] = learned.Linear((0, 1), lr.coef_.astype(np.float32), lr.intercept_.astype(np.float32))
-    rows = [(feat.with_issue(e.tokens, i), e.labels[i], e) for e in examples for i in feat.ISSUES if e.labels[i]]
+    rows = [(feat.with_issue(e.tokens, i), e.labels[i], e, i) for e in examples for i in feat.ISSUES if e.labels[i]]
     ys = np.array([learned.STANCES.index(r[1]) for r in rows])
-    width = n_features + (embedder.dim if embedder else 0)
+    width = n_features + (embedder.width if embedder else 0)
     coef = np.zeros((len(learned.STANCES), width), np.float32)
     icpt = np.full(len(learned.STANCES), -10.0, np.float32)
     present = sorted(set(ys.tolist()))
@@ -114,6 +114,7 @@ def fit(examples: list[Example], n_features: int = N_FEATURES, seed: int = SEED,
         Xs = learned.vectorize([r[0] for r in rows], n_features).to_scipy()
         if embedder:
             dense = embedder.rows([embedding.clause(*r[2].pair, embedder.window) for r in rows])
+            dense = embedding.with_issue(dense, [r[3] for r in rows])
             Xs = hstack([Xs, csr_matrix(dense)], format="csr")
         # Fitted on the columns in use only (an unused column's weight is 0 at the optimum anyway):
         # lbfgs over all 4 x 2^18 weights took ~40 s, over the used ones ~2 s.
