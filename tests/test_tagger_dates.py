@@ -21,12 +21,12 @@ PUB = date(2024, 5, 30)  # a Thursday
     ("", None),
 ])
 def test_dates_resolution(phrase, expected):
-    rules = get_tagger().rules.dates
+    rules = get_tagger(mode="rules").rules.dates
     assert rules.resolve(f"Jan Lipavsky said {phrase} that it was fine.", PUB)[0] == expected
 
 
 def test_dates_gate_keeps_every_date_kind():
-    rules = get_tagger().rules.dates
+    rules = get_tagger(mode="rules").rules.dates
     for phrase in ("on Tuesday", "yesterday", "last week", "this month", "in February", "on 28 May", "29.08.2024",
                    "tonight", "the same day"):
         assert rules.gate.search(phrase), phrase

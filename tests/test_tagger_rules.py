@@ -23,7 +23,7 @@ ANCHOR_CASES = [
 
 @pytest.mark.parametrize("issue, sentence", ANCHOR_CASES)
 def test_rules_anchors_cover_issue_sentences(issue, sentence):
-    t = get_tagger()
+    t = get_tagger(mode="rules")
     assert issue in {i for i, _ in t.issues_of(sentence, set())}
     hits = {a for m in t.rules.prefilter.finditer(sentence.lower()) for a in [m.group()]}
     assert any(issue in t.rules.anchor_issues[a] for a in hits)
