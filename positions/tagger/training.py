@@ -146,10 +146,11 @@ def examples_of(tagger, docs, use_rules: bool = True) -> list[Example]:
 
 
 def decode(model, prep: Prepared, mode: str = "both", threshold: float | dict | None = None,
-           calibrate: bool = False) -> list[dict]:
+           calibrate: bool = False, scored: list | None = None) -> list[dict]:
     """Records of a prepared document by a layer ("rules", "model", "both") as JSON-ready dicts;
     `threshold`: one for both issues or one per issue (default: the model's). The model's raw score is
-    the confidence unless `calibrate` (then each layer's calibrated map)."""
+    the confidence unless `calibrate` (then each layer's calibrated map). `scored`: the document's
+    `learned.score` at a floor no higher than the threshold, when already computed."""
     from positions.tagger import hybrid
 
     doc = prep.doc
@@ -159,8 +160,9 @@ def decode(model, prep: Prepared, mode: str = "both", threshold: float | dict | 
     dates_from = prep.rules if prep.use_rules else []
     conf = model.confidence if calibrate else None
     floor = min(th.values()) if isinstance(th, dict) else th
-    mr = hybrid.model_records(learned.score(model, prep.pairs, prep.tokens, floor), doc.text, doc.published, th,
-                              dates_from, confidence=conf)
+    if scored is None:
+        scored = learned.score(model, prep.pairs, prep.tokens, floor)
+    mr = hybrid.model_records(scored, doc.text, doc.published, th, dates_from, confidence=conf)
     recs = mr if mode == "model" else hybrid.merge_rules_first(mr, prep.rules, model if calibrate else None)
     return [r.to_record() for r in recs]
 
@@ -195,14 +197,16 @@ def choose_thresholds(sets, mode: str = "both") -> dict:
     """Per issue the threshold, the pair with the best pooled F1 among those with pooled precision >=
     MIN_PRECISION over `sets` (model, unseen documents); the highest thresholds when none reaches it.
     The issues' triples are scored apart (a record and a gold triple of different issues never match),
-    so each (issue, threshold) is decoded and tallied once and the pairs are sums."""
+    so each (issue, threshold) is decoded and tallied once and the pairs are sums. Each document is
+    scored once, at the lowest threshold: a higher one only keeps fewer of the same candidates."""
     from positions.tagger import scoring
 
     tallies = {(i, th): scoring.Tally() for i in feat.ISSUES for th in THRESHOLDS}
-    for th in THRESHOLDS:
-        for model, prepared in sets:
-            for p in prepared:
-                recs = decode(model, p, mode, th)
+    for model, prepared in sets:
+        for p in prepared:
+            scored = learned.score(model, p.pairs, p.tokens, min(THRESHOLDS))
+            for th in THRESHOLDS:
+                recs = decode(model, p, mode, th, scored=scored)
                 for i in feat.ISSUES:
                     scoring.add(tallies[i, th], p.doc.text, [s for s in p.doc.statements if s["issue"] == i],
                                 [r for r in recs if r["issue"] == i])
