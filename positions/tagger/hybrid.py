@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import date
 
 from positions.model import Statement
-from positions.tagger import dates, learned
+from positions.tagger import dates, learned, segments
 
 MODES = ("rules", "model", "both")
 # Chosen on train out of fold + validation (benchmarks/recall_analysis.py; no test document):
@@ -52,8 +52,7 @@ def model_records(scored: list[learned.Scored], text: str, published, threshold:
     for (aff, issue, _), s in best.items():
         top[aff, issue] = max(top.get((aff, issue), 0.0), s.score)
     best = {k: s for k, s in best.items() if s.score >= top[k[:2]] or s.score >= EXTRA}
-    # As the rules do: support next to support with a limit is one position, the limit.
-    best = {k: s for k, s in best.items() if not (k[2] == "support" and (*k[:2], "conditional") in best)}
+    best = {k: s for k, s in best.items() if not segments.absorbed_by_limit(k, best)}
     dated = {(r.affiliation, _v(r.issue), _v(r.stance)): dates.with_precision(r.statement_date, _v(r.date_precision))
              for r in rule_records if r.statement_date}
     out = []
@@ -97,7 +96,7 @@ def merge_rules_first(model_recs, rule_records, model=None):
         key = (r.affiliation, _v(r.issue))
         if _triple(r) in have or (key in taken and cue_value(r, "p_issue") * cue_value(r, "p_stance") < EXTRA):
             continue
-        if _v(r.stance) == "support" and (*key, "conditional") in have:
+        if segments.absorbed_by_limit(_triple(r), have):
             continue     # the rules' limit is the position
         have.add(_triple(r))
         out.append(r)

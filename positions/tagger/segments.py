@@ -163,9 +163,7 @@ def records(tagger, cands, text, published, source_url, source_title, offset):
         cur = best.get(c.key)
         if cur is None or c.score > cur.score:
             best[c.key] = c
-    # The same speaker for it and for it with a limit in one document: the limit is the position
-    # (the plain "supports the right to strike" is the headline of the limited one).
-    best = {k: c for k, c in best.items() if not (k[2] == "support" and (k[0], k[1], "conditional") in best)}
+    best = {k: c for k, c in best.items() if not absorbed_by_limit(k, best)}
     out = []
     for key, c in best.items():
         res = c.res
@@ -180,3 +178,9 @@ def records(tagger, cands, text, published, source_url, source_title, offset):
         ))
     return out
 
+
+def absorbed_by_limit(key: tuple, keys) -> bool:
+    """`key` (speaker, issue, stance) is a support whose speaker and issue also have a conditional in
+    `keys`: for it and for it with a limit in one document, the limit is the position (the plain
+    "supports the right to strike" is the headline of the limited one)."""
+    return key[2] == "support" and (key[0], key[1], "conditional") in keys
