@@ -38,6 +38,7 @@ class Embedder:
     scale: float = SCALE
     dim: int = DIM
     model: object = field(default=None, repr=False, compare=False)
+    config: str = CONFIG
 
     @property
     def width(self) -> int:
@@ -46,7 +47,7 @@ class Embedder:
 
     def settings(self) -> dict:
         """What a model card records to load the same embedder again."""
-        return {"package": "wordllama", "config": CONFIG, "dim": self.dim, "window": self.window, "scale": self.scale}
+        return {"package": "wordllama", "config": self.config, "dim": self.dim, "window": self.window, "scale": self.scale}
 
     def rows(self, texts: list[str]) -> np.ndarray:
         """One unit-length row per text, times `scale` (float32, len(texts) x dim)."""
@@ -78,9 +79,10 @@ def clause(sent, cand, window: int = WINDOW) -> str:
     return sent.text[start:min([end + window, *others])]
 
 
-def load(window: int = WINDOW, scale: float = SCALE, dim: int = DIM, **_card) -> Embedder:
-    """The embedder, from the files inside the installed wordllama package (never downloads);
-    InputError (one line) when wordllama is missing."""
+def load(window: int = WINDOW, scale: float = SCALE, dim: int = DIM, config: str = CONFIG, **_card) -> Embedder:
+    """The embedder of a model card's `embedding` settings (default: the shipped ones), from the files
+    inside the installed wordllama package (never downloads); InputError (one line) when wordllama is
+    missing."""
     # One thread per tagger: documents are what runs in parallel (`tag-corpus` workers); the
     # tokenizer's own thread pool would compete with them for the same cores (and it warns on fork).
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -93,5 +95,5 @@ def load(window: int = WINDOW, scale: float = SCALE, dim: int = DIM, **_card) ->
     package = Path(wordllama.__file__).parent
     # The package folder is also given as the cache: wordllama looks for its tokenizer under
     # <cache>/tokenizers/, which is where its wheel puts it.
-    model = WordLlama.load(config=CONFIG, dim=dim, cache_dir=package, disable_download=True)
-    return Embedder(window, scale, dim, model)
+    model = WordLlama.load(config=config, dim=dim, cache_dir=package, disable_download=True)
+    return Embedder(window, scale, dim, model, config)
