@@ -1,5 +1,6 @@
-"""The stance model's dense features: wordllama clause embeddings, read offline from the installed
+"""The classifiers' dense features: wordllama clause embeddings, read offline from the installed
 package, and the model file that carries them. Every sentence here is invented for these tests."""
+import dataclasses
 import sys
 from datetime import date
 
@@ -96,13 +97,26 @@ def test_model_with_clause_embeddings_saves_reloads_and_scores_the_same(rules_ta
     model = training.fit(ex, n_features=1 << 10, embedder=embedder)
     assert model.stance.coef.shape == (4, (1 << 10) + embedder.width)
     assert np.abs(model.stance.coef[:, 1 << 10:]).sum() > 0      # the dense columns were learned
+    # The issue models read the clause rows too (not crossed); only trainers has positives here.
+    assert all(lin.coef.shape == (1, (1 << 10) + embedder.dim) for lin in model.issue.values())
+    assert np.abs(model.issue["trainer_deployment"].coef[:, 1 << 10:]).sum() > 0
     path = tmp_path / "m.npz"
     model.save(path)
     again = learned.Model.load(path)
     assert again.card["embedding"] == embedder.settings() and again.embedder.window == embedder.window
     text = "Latvia said it would never send instructors to Ukraine."
     pairs, toks = learned.featurize(rules_tagger, text, PUB, [])
-    first = [(s.stance, round(s.p_stance, 5)) for s in learned.score(model, pairs, toks, 0.0)]
-    assert first and first == [(s.stance, round(s.p_stance, 5)) for s in learned.score(again, pairs, toks, 0.0)]
+    first = [(s.stance, round(s.p_issue, 5), round(s.p_stance, 5)) for s in learned.score(model, pairs, toks, 0.0)]
+    assert first and first == [(s.stance, round(s.p_issue, 5), round(s.p_stance, 5))
+                               for s in learned.score(again, pairs, toks, 0.0)]
     training.fit(ex, n_features=1 << 10, embedder=embedder).save(tmp_path / "b.npz")
     assert path.read_bytes() == (tmp_path / "b.npz").read_bytes()      # same corpus, same bytes
+
+
+@pytest.mark.slow    # fits a small model
+def test_issue_models_read_the_clause_rows_times_the_issue_weight(rules_tagger, embedder):
+    ex = training.examples_of(rules_tagger, _docs())
+    off = training.fit(ex, n_features=1 << 10, embedder=dataclasses.replace(embedder, issue_weight=0.0))
+    assert all(not np.abs(lin.coef[:, 1 << 10:]).any() for lin in off.issue.values())
+    assert np.abs(off.stance.coef[:, 1 << 10:]).sum() > 0      # the stance model still reads them
+    assert off.embedder.settings()["issue_weight"] == 0.0

@@ -20,7 +20,8 @@ from positions.tagger import candidates as cand_mod
 from positions.tagger import embedding
 from positions.tagger import features as feat
 
-FORMAT = "positions-linear-2"     # 2: the stance model may read dense clause embeddings (card: "embedding")
+FORMAT = "positions-linear-3"     # 2: the stance model may read dense clause embeddings (card: "embedding");
+                                  # 3: the issue models read them too
 STANCES = ("support", "oppose", "conditional", "undecided")
 MODEL_DIR = Path(__file__).resolve().parent / "models"
 DEFAULT_MODEL = MODEL_DIR / "tagger.npz"
@@ -94,7 +95,7 @@ class Linear:
 @dataclass
 class Model:
     """Issue models (one per issue), a stance model, the hashing width, the decision threshold and
-    the embedder whose clause rows the stance model reads (None: hashed features only)."""
+    the embedder whose clause rows the classifiers read (None: hashed features only)."""
 
     issue: dict
     stance: Linear
@@ -159,7 +160,7 @@ class Model:
             coef[arrays[f"{name}_rows"], arrays[f"{name}_cols"]] = arrays[f"{name}_vals"]
             return Linear(tuple(classes), coef, arrays[f"{name}_intercept"].astype(np.float32))
 
-        issue = {i: linear(f"issue_{i}", (0, 1)) for i in card["issues"]}
+        issue = {i: linear(f"issue_{i}", (0, 1), n + (embedder.dim if embedder else 0)) for i in card["issues"]}
         stance = linear("stance", card["stances"], n + (embedder.width if embedder else 0))
         return cls(issue, stance, n, float(card["threshold"]), card,
                    {k: float(v) for k, v in (card.get("issue_thresholds") or {}).items()}, embedder)
@@ -196,9 +197,10 @@ def score(model: Model, pairs, toks, floor: float | None = None) -> list[Scored]
     if not pairs:
         return []
     X = vectorize(toks, model.n_features)
-    p_issue = {issue: lin.proba(X)[:, 1] for issue, lin in model.issue.items()}
+    dense = model.embedder.clause_rows(pairs) if model.embedder else None
+    on_issue = None if dense is None else dense * model.embedder.issue_weight
+    p_issue = {issue: lin.proba(X, on_issue)[:, 1] for issue, lin in model.issue.items()}
     keep = {issue: np.nonzero(p >= floor)[0] for issue, p in p_issue.items()}
-    dense = _clause_rows(model, pairs, keep)
     out = []
     for issue, rows in keep.items():
         if not len(rows):
@@ -210,15 +212,3 @@ def score(model: Model, pairs, toks, floor: float | None = None) -> list[Scored]
             s, c = pairs[i]
             out.append(Scored(c, s, issue, model.stance.classes[j], float(p_issue[issue][i]), float(ps[row, j])))
     return out
-
-
-def _clause_rows(model: Model, pairs, keep: dict) -> np.ndarray | None:
-    """Clause embeddings of the candidates any issue kept (one embedding call per document), as rows
-    indexed like `pairs`; None when the model reads no embedding."""
-    if model.embedder is None:
-        return None
-    wanted = np.unique(np.concatenate([np.asarray(k, np.int64) for k in keep.values()]))
-    dense = np.zeros((len(pairs), model.embedder.dim), np.float32)
-    if len(wanted):
-        dense[wanted] = model.embedder.rows([embedding.clause(*pairs[i], model.embedder.window) for i in wanted])
-    return dense

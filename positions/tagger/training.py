@@ -88,23 +88,28 @@ def fit(examples: list[Example], n_features: int = N_FEATURES, seed: int = SEED,
         c_issue: float = C_ISSUE, c_stance: float = C_STANCE, weight=None,
         embedder: embedding.Embedder | None = None) -> learned.Model:
     """Fit the issue models and the stance model on examples (deterministic for a seed); with an
-    embedder, the stance model also reads each candidate's clause embedding."""
+    embedder, the classifiers also read each candidate's clause embedding (the issue models the rows
+    times its `issue_weight`, the stance model the rows plain and in their issue's block)."""
     from scipy.sparse import csr_matrix, hstack
     from sklearn.linear_model import LogisticRegression
 
     X = learned.vectorize([e.tokens for e in examples], n_features).to_scipy()
+    clause_rows = embedder.clause_rows([e.pair for e in examples]) if embedder else None
+    if embedder:
+        X = hstack([X, csr_matrix(clause_rows * embedder.issue_weight)], format="csr")
     issue = {}
     for i in feat.ISSUES:
         known = np.array([i not in e.ignore for e in examples], dtype=bool)
         y = np.array([e.labels[i] is not None for e in examples], dtype=int)[known]
         if not len(y) or y.min() == y.max():      # a tiny corpus without one class: a constant model
-            issue[i] = learned.Linear((0, 1), np.zeros((1, n_features), np.float32),
+            issue[i] = learned.Linear((0, 1), np.zeros((1, X.shape[1]), np.float32),
                                       np.array([10.0 if len(y) and y[0] else -10.0], np.float32))
             continue
         lr = LogisticRegression(C=c_issue, solver="liblinear", random_state=seed, max_iter=2000,
                                 class_weight=weight).fit(X[known], y)
         issue[i] = learned.Linear((0, 1), lr.coef_.astype(np.float32), lr.intercept_.astype(np.float32))
-    rows = [(feat.with_issue(e.tokens, i), e.labels[i], e, i) for e in examples for i in feat.ISSUES if e.labels[i]]
+    rows = [(feat.with_issue(e.tokens, i), e.labels[i], k, i) for k, e in enumerate(examples) for i in feat.ISSUES
+            if e.labels[i]]
     ys = np.array([learned.STANCES.index(r[1]) for r in rows])
     width = n_features + (embedder.width if embedder else 0)
     coef = np.zeros((len(learned.STANCES), width), np.float32)
@@ -113,8 +118,7 @@ def fit(examples: list[Example], n_features: int = N_FEATURES, seed: int = SEED,
     if len(present) > 1:
         Xs = learned.vectorize([r[0] for r in rows], n_features).to_scipy()
         if embedder:
-            dense = embedder.rows([embedding.clause(*r[2].pair, embedder.window) for r in rows])
-            dense = embedding.with_issue(dense, [r[3] for r in rows])
+            dense = embedding.with_issue(clause_rows[[r[2] for r in rows]], [r[3] for r in rows])
             Xs = hstack([Xs, csr_matrix(dense)], format="csr")
         # Fitted on the columns in use only (an unused column's weight is 0 at the optimum anyway):
         # lbfgs over all 4 x 2^18 weights took ~40 s, over the used ones ~2 s.
