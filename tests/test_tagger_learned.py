@@ -156,6 +156,33 @@ def test_merge_keeps_rules_and_adds_model_records_for_new_pairs(rules_tagger):
     assert all("layer:model" in r.cues for r in merged)
 
 
+def test_issue_model_vetoes_a_rule_record_only_when_sure_there_is_no_position(rules_tagger):
+    text = "The weather was mild that week. Olaf Scholz said German soldiers will not be sent to Ukraine."
+    rules = rules_tagger.tag(text, PUB)
+    (rec,) = rules
+    start = text.index("Olaf")
+    assert rec.evidence_start == start and rec.affiliation == "DE"
+    for p, kept in ((hybrid.VETO - 0.01, False), (hybrid.VETO, True)):
+        assert (hybrid.vetoed(rules, {(start, "DE", "trainer_deployment"): p}) == rules) is kept
+    # Only that issue's probability counts; a record whose speaker is no candidate there stays.
+    assert hybrid.vetoed(rules, {(start, "DE", "cross_border_strikes"): 0.0}) == rules
+    assert hybrid.vetoed(rules, {(start, "UA", "trainer_deployment"): 0.0}) == rules
+    # Records of a chunk carry its offset in the whole text; the probabilities are per chunk.
+    shifted = rules_tagger.tag(text, PUB, offset=1000)
+    assert hybrid.vetoed(shifted, {(start, "DE", "trainer_deployment"): 0.0}, offset=1000) == []
+    # score_document gives every candidate's p_issue under those keys, below the floor too.
+    pairs, toks = learned.featurize(rules_tagger, text, PUB, rules)
+    for bias, kept in ((-3.0, False), (0.0, True)):     # sigmoid: 0.047 and 0.5
+        model = learned.Model({i: learned.Linear((0, 1), np.zeros((1, 16), np.float32), np.array([bias], np.float32))
+                               for i in features.ISSUES},
+                              learned.Linear(learned.STANCES, np.zeros((4, 16), np.float32), np.zeros(4, np.float32)),
+                              16)
+        scores = learned.score_document(model, pairs, toks, 0.9)
+        assert scores.scored == [] and scores.p_issue[start, "DE", "trainer_deployment"] == pytest.approx(
+            1 / (1 + np.exp(-bias)))
+        assert (hybrid.vetoed(rules, scores.p_issue) == rules) is kept
+
+
 def test_model_keeps_a_second_stance_of_a_pair_only_when_sure(rules_tagger):
     text = ("Norway will send instructors to Ukraine, its defence minister said. "
             "Norway had long refused to send them, he added.")

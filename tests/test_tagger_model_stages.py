@@ -247,7 +247,7 @@ def test_choose_thresholds_prefers_precision_then_f1():
 
     calls = []
 
-    def fake_decode(model, p, mode, th, scored=None):
+    def fake_decode(model, p, mode, th, scores=None):
         calls.append(th)
         # PL always right; FR right but gone above 0.45; DE wrong and gone above 0.3.
         recs = [{"affiliation": "PL", "issue": "trainer_deployment", "stance": "oppose", "evidence": "a",

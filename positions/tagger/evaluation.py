@@ -68,7 +68,7 @@ def report(tagger, model, docs: dict, dev_docs, model_only, throughput: dict) ->
     lines.append(f"pooled: {_pooled(t for _, t in folds).line()}")
     if dev_docs:
         dev_prep = [training.prepare(tagger, d) for d in dev_docs]
-        lines += ["", f"## ../shared/corpus/dev ({len(dev_docs)} documents; never trained or tuned on)"]
+        lines += ["", f"## ../shared/corpus/dev ({len(dev_docs)} documents; never trained on; the rules were first written on it)"]
         for mode in ("rules", "both"):
             lines.append(f"{mode:24s} {score_prepared(model, dev_prep, mode).line()}")
     lines += ["", "## Learning curve (fitted on the first N train documents; scored on validation)",

@@ -190,12 +190,27 @@ def featurize(tagger, text: str, published: date | None, rule_records, spans=Non
     return pairs, [feat.tokens(s, c, view) for s, c in pairs]
 
 
+@dataclass
+class Scores:
+    """A document's candidates as the classifiers read them: `scored`, every candidate × issue whose
+    p_issue reaches the floor, with its best stance; `p_issue`, (sentence start, affiliation, issue) ->
+    p_issue of every candidate (one candidate per affiliation and sentence)."""
+
+    scored: list
+    p_issue: dict
+
+
 def score(model: Model, pairs, toks, floor: float | None = None) -> list[Scored]:
     """Every candidate × issue whose issue probability reaches `floor` (default: the model's
     threshold; score = p_issue × p_stance never reaches it below), with its best stance."""
+    return score_document(model, pairs, toks, floor).scored
+
+
+def score_document(model: Model, pairs, toks, floor: float | None = None) -> Scores:
+    """`score`'s candidates, and the issue probability of every candidate."""
     floor = model.threshold if floor is None else floor
     if not pairs:
-        return []
+        return Scores([], {})
     X = vectorize(toks, model.n_features)
     dense = model.embedder.clause_rows(pairs) if model.embedder else None
     on_issue = None if dense is None else dense * model.embedder.issue_weight
@@ -211,4 +226,6 @@ def score(model: Model, pairs, toks, floor: float | None = None) -> list[Scored]
             j = int(np.argmax(ps[row]))
             s, c = pairs[i]
             out.append(Scored(c, s, issue, model.stance.classes[j], float(p_issue[issue][i]), float(ps[row, j])))
-    return out
+    by_unit = {(s.start, c.affiliation, issue): float(p[k]) for issue, p in p_issue.items()
+               for k, (s, c) in enumerate(pairs)}
+    return Scores(out, by_unit)

@@ -150,11 +150,11 @@ def examples_of(tagger, docs, use_rules: bool = True) -> list[Example]:
 
 
 def decode(model, prep: Prepared, mode: str = "both", threshold: float | dict | None = None,
-           calibrate: bool = False, scored: list | None = None) -> list[dict]:
+           calibrate: bool = False, scores: learned.Scores | None = None) -> list[dict]:
     """Records of a prepared document by a layer ("rules", "model", "both") as JSON-ready dicts;
     `threshold`: one for both issues or one per issue (default: the model's). The model's raw score is
-    the confidence unless `calibrate` (then each layer's calibrated map). `scored`: the document's
-    `learned.score` at a floor no higher than the threshold, when already computed."""
+    the confidence unless `calibrate` (then each layer's calibrated map). `scores`: the document's
+    `learned.score_document` at a floor no higher than the threshold, when already computed."""
     from positions.tagger import hybrid
 
     doc = prep.doc
@@ -164,10 +164,12 @@ def decode(model, prep: Prepared, mode: str = "both", threshold: float | dict | 
     dates_from = prep.rules if prep.use_rules else []
     conf = model.confidence if calibrate else None
     floor = min(th.values()) if isinstance(th, dict) else th
-    if scored is None:
-        scored = learned.score(model, prep.pairs, prep.tokens, floor)
-    mr = hybrid.model_records(scored, doc.text, doc.published, th, dates_from, confidence=conf)
-    recs = mr if mode == "model" else hybrid.merge_rules_first(mr, prep.rules, model if calibrate else None)
+    if scores is None:
+        scores = learned.score_document(model, prep.pairs, prep.tokens, floor)
+    mr = hybrid.model_records(scores.scored, doc.text, doc.published, th, dates_from, confidence=conf)
+    if mode == "model":
+        return [r.to_record() for r in mr]
+    recs = hybrid.merge_rules_first(mr, hybrid.vetoed(prep.rules, scores.p_issue), model if calibrate else None)
     return [r.to_record() for r in recs]
 
 
@@ -208,9 +210,9 @@ def choose_thresholds(sets, mode: str = "both") -> dict:
     tallies = {(i, th): scoring.Tally() for i in feat.ISSUES for th in THRESHOLDS}
     for model, prepared in sets:
         for p in prepared:
-            scored = learned.score(model, p.pairs, p.tokens, min(THRESHOLDS))
+            scores = learned.score_document(model, p.pairs, p.tokens, min(THRESHOLDS))
             for th in THRESHOLDS:
-                recs = decode(model, p, mode, th, scored=scored)
+                recs = decode(model, p, mode, th, scores=scores)
                 for i in feat.ISSUES:
                     scoring.add(tallies[i, th], p.doc.text, [s for s in p.doc.statements if s["issue"] == i],
                                 [r for r in recs if r["issue"] == i])
