@@ -102,7 +102,7 @@ def load(window: int = WINDOW, scale: float = SCALE, dim: int = DIM, config: str
         import wordllama
         from wordllama import WordLlama
     except ImportError:
-        raise InputError("wordllama is not installed (the stance model needs it); run "
+        raise InputError("wordllama is not installed (the classifiers need it); run "
                          "`pip install -r requirements.txt`") from None
     package = Path(wordllama.__file__).parent
     # The package folder is also given as the cache: wordllama looks for its tokenizer under

@@ -86,6 +86,15 @@ def vetoed(rule_records, p_issue: dict, offset: int = 0) -> list:
             if p_issue.get((r.evidence_start - offset, r.affiliation, _v(r.issue)), 1.0) >= VETO]
 
 
+def layered(mode: str, model_recs, rule_records, p_issue: dict, model=None, offset: int = 0) -> list:
+    """The records of `mode` ("model" or "both") from the model's records: alone, or merged with the
+    rule records the issue model does not veto (`p_issue`, `offset`: as `vetoed`; `model`: as
+    `merge_rules_first`)."""
+    if mode == "model":
+        return model_recs
+    return merge_rules_first(model_recs, vetoed(rule_records, p_issue, offset), model)
+
+
 def merge_rules_first(model_recs, rule_records, model=None):
     """The rule records, plus the model's records for (affiliation, issue) pairs the rules have none for
     and its second stances of a pair (score >= EXTRA); where the model's best record of a pair the rules
@@ -141,7 +150,7 @@ def tag_with_model(tagger, text, published, rule_recs, source_url="", source_tit
     scores = learned.score_document(model, pairs, toks)
     mr = model_records(scores.scored, text, published, model.thresholds(), rule_recs, source_url, source_title,
                        offset, confidence=model.confidence)
-    return mr if tagger.mode == "model" else merge_rules_first(mr, vetoed(rule_recs, scores.p_issue, offset), model)
+    return layered(tagger.mode, mr, rule_recs, scores.p_issue, model, offset)
 
 
 def _v(x):

@@ -22,7 +22,7 @@ class Example:
     """One candidate of one document: its tokens and gold stance per issue (None: no position).
     `ignore`: issues on which the candidate's affiliation has a position in the document coded on
     another sentence; this sentence may restate it, so it is neither a positive nor a negative.
-    `pair`: its (sentence, candidate), whose clause the stance model embeds."""
+    `pair`: its (sentence, candidate), whose clause the classifiers embed."""
 
     doc: int
     tokens: list
@@ -167,9 +167,7 @@ def decode(model, prep: Prepared, mode: str = "both", threshold: float | dict | 
     if scores is None:
         scores = learned.score_document(model, prep.pairs, prep.tokens, floor)
     mr = hybrid.model_records(scores.scored, doc.text, doc.published, th, dates_from, confidence=conf)
-    if mode == "model":
-        return [r.to_record() for r in mr]
-    recs = hybrid.merge_rules_first(mr, hybrid.vetoed(prep.rules, scores.p_issue), model if calibrate else None)
+    recs = hybrid.layered(mode, mr, prep.rules, scores.p_issue, model if calibrate else None)
     return [r.to_record() for r in recs]
 
 
