@@ -1,5 +1,6 @@
-"""The classifiers' dense features: wordllama clause embeddings, read offline from the installed
-package, and the model file that carries them. Every sentence here is invented for these tests."""
+"""The classifiers' dense features: wordllama clause (and sentence) embeddings, read offline from the
+installed package, the issue perceptrons that read them, and the model file that carries them.
+Every sentence here is invented for these tests."""
 import dataclasses
 import sys
 from datetime import date
@@ -104,6 +105,10 @@ def test_model_with_clause_embeddings_saves_reloads_and_scores_the_same(rules_ta
     model.save(path)
     again = learned.Model.load(path)
     assert again.card["embedding"] == embedder.settings() and again.embedder.window == embedder.window
+    # The trainers model has a perceptron (blended in), the strikes model (no positive here) none.
+    assert list(model.perceptrons) == list(again.perceptrons) == ["trainer_deployment"]
+    assert again.blend == model.blend == training.BLEND
+    assert np.array_equal(again.perceptrons["trainer_deployment"].w1, model.perceptrons["trainer_deployment"].w1)
     text = "Latvia said it would never send instructors to Ukraine."
     pairs, toks = learned.featurize(rules_tagger, text, PUB, [])
     first = [(s.stance, round(s.p_issue, 5), round(s.p_stance, 5)) for s in learned.score(model, pairs, toks, 0.0)]
@@ -120,3 +125,36 @@ def test_issue_models_read_the_clause_rows_times_the_issue_weight(rules_tagger, 
     assert all(not np.abs(lin.coef[:, 1 << 10:]).any() for lin in off.issue.values())
     assert np.abs(off.stance.coef[:, 1 << 10:]).sum() > 0      # the stance model still reads them
     assert off.embedder.settings()["issue_weight"] == 0.0
+
+
+def test_pair_rows_embed_each_clause_and_its_whole_sentence(rules_tagger, embedder):
+    text = "Portugal said the plan to send troops to Ukraine was reckless, Russia's foreign ministry added."
+    pairs = [(s, c) for s in candidates.generate(rules_tagger, text, PUB) for c in s.candidates]
+    clauses, sentences = embedder.pair_rows(pairs)
+    assert len(pairs) >= 2 and clauses.shape == sentences.shape == (len(pairs), embedding.DIM)
+    assert np.allclose(clauses, embedder.clause_rows(pairs), atol=1e-5)
+    assert np.allclose(sentences, embedder.rows([pairs[0][0].text] * len(pairs)), atol=1e-5)
+    context = embedder.context(clauses, sentences)
+    assert context.shape == (len(pairs), 2 * embedding.DIM)
+    assert np.allclose(np.linalg.norm(context[:, :embedding.DIM], axis=1), 1.0, atol=1e-5)
+
+
+def test_perceptron_reads_like_the_fitted_network():
+    from sklearn.neural_network import MLPClassifier
+
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(60, 5))
+    y = (X[:, 0] * X[:, 1] > 0).astype(int)       # a pattern no linear model separates
+    mlp = MLPClassifier((8,), random_state=0, max_iter=3000).fit(X, y)
+    p = learned.Perceptron(mlp.coefs_[0], mlp.intercepts_[0], mlp.coefs_[1][:, 0], float(mlp.intercepts_[1][0]))
+    assert np.allclose(p.proba(X), mlp.predict_proba(X)[:, 1], atol=1e-6)
+
+
+def test_issue_probability_blends_the_linear_model_and_the_perceptron():
+    X = learned.vectorize([["u:a"], ["u:b"]], 8)
+    lin = learned.Linear((0, 1), np.zeros((1, 8), np.float32), np.array([0.0], np.float32))   # p = 0.5
+    sure = learned.Perceptron(np.zeros((2, 1)), np.zeros(1), np.zeros(1), 4.0)                    # p = 0.982
+    model = learned.Model({"trainer_deployment": lin}, None, 8, perceptrons={"trainer_deployment": sure}, blend=0.3)
+    context = np.zeros((2, 2))
+    assert np.allclose(model.issue_proba("trainer_deployment", X, None, context), 0.7 * 0.5 + 0.3 * sure.proba(context))
+    assert np.allclose(model.issue_proba("trainer_deployment", X, None, None), 0.5)     # no context: linear only

@@ -93,7 +93,9 @@ def train(corpus_dir, out, seed, encoding):
     manifest = Path(corpus_dir) / "manifest.csv"
     model.card = {"description": "positions learned layer: issue (one binary model per issue) and stance (4-way) "
                                  "logistic regressions over hashed features of sentence x actor candidates; the "
-                                 "issue and stance models also read a wordllama embedding of the candidate's clause",
+                                 "issue and stance models also read a wordllama embedding of the candidate's clause, and each issue "
+                                 "model's probability is blended with a one-hidden-layer perceptron's over the clause "
+                                 "and sentence embeddings",
                   "trained_at": datetime.date.today().isoformat(),
                   "corpus": _relative(manifest), "held_out_scores": "benchmarks/tagger.txt (python -m positions evaluate)",
                   "corpus_manifest_sha256":

@@ -69,6 +69,18 @@ class Embedder:
         """`rows` of the clauses of (sentence, candidate) pairs (one embedding call)."""
         return self.rows([clause(s, c, self.window) for s, c in pairs])
 
+    def pair_rows(self, pairs) -> tuple[np.ndarray, np.ndarray]:
+        """`rows` of the pairs' clauses, and of their whole sentences (each distinct sentence embedded
+        once; one embedding call for both)."""
+        sentences = list(dict.fromkeys(s.text for s, _ in pairs))
+        rows = self.rows([clause(s, c, self.window) for s, c in pairs] + sentences)
+        at = {t: len(pairs) + k for k, t in enumerate(sentences)}
+        return rows[:len(pairs)], rows[[at[s.text] for s, _ in pairs]].reshape(len(pairs), self.dim)
+
+    def context(self, clauses: np.ndarray, sentences: np.ndarray) -> np.ndarray:
+        """The issue perceptrons' input: clause and sentence rows side by side, each unit length."""
+        return np.hstack([clauses, sentences]) / self.scale
+
 
 def with_issue(rows: np.ndarray, issues: list[str]) -> np.ndarray:
     """Each row plain and again in the block of its issue (`issues`: one per row; the other issues'

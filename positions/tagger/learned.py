@@ -20,8 +20,9 @@ from positions.tagger import candidates as cand_mod
 from positions.tagger import embedding
 from positions.tagger import features as feat
 
-FORMAT = "positions-linear-3"     # 2: the stance model may read dense clause embeddings (card: "embedding");
-                                  # 3: the issue models read them too
+FORMAT = "positions-linear-4"     # 2: the stance model may read dense clause embeddings (card: "embedding");
+                                  # 3: the issue models read them too; 4: each issue model's probability is
+                                  # blended with a perceptron's over the clause and sentence embeddings
 STANCES = ("support", "oppose", "conditional", "undecided")
 MODEL_DIR = Path(__file__).resolve().parent / "models"
 DEFAULT_MODEL = MODEL_DIR / "tagger.npz"
@@ -93,9 +94,27 @@ class Linear:
 
 
 @dataclass
+class Perceptron:
+    """A binary classifier with one hidden layer (ReLU, then a sigmoid): `w1` (inputs x hidden), `b1`,
+    `w2` (hidden), `b2`."""
+
+    w1: np.ndarray
+    b1: np.ndarray
+    w2: np.ndarray
+    b2: float
+
+    def proba(self, dense: np.ndarray) -> np.ndarray:
+        """Probability of the positive class per row."""
+        hidden = np.maximum(dense @ self.w1 + self.b1, 0.0)
+        return 1.0 / (1.0 + np.exp(-(hidden @ self.w2 + self.b2)))
+
+
+@dataclass
 class Model:
     """Issue models (one per issue), a stance model, the hashing width, the decision threshold and
-    the embedder whose clause rows the classifiers read (None: hashed features only)."""
+    the embedder whose clause rows the classifiers read (None: hashed features only). `perceptrons`:
+    per issue, a perceptron over the clause and sentence embeddings whose probability is blended into
+    the issue model's with weight `blend`."""
 
     issue: dict
     stance: Linear
@@ -104,6 +123,17 @@ class Model:
     card: dict = field(default_factory=dict)
     issue_thresholds: dict = field(default_factory=dict)    # issue -> threshold; `threshold` where absent
     embedder: embedding.Embedder | None = None
+    perceptrons: dict = field(default_factory=dict)
+    blend: float = 0.0
+
+    def issue_proba(self, issue: str, X: Rows, clauses: np.ndarray | None, context: np.ndarray | None) -> np.ndarray:
+        """p_issue of each row: the linear model's (reading `clauses` times the embedder's issue weight),
+        blended with the issue's perceptron's over `context` where there is one."""
+        p = self.issue[issue].proba(X, None if clauses is None else clauses * self.embedder.issue_weight)[:, 1]
+        perceptron = self.perceptrons.get(issue)
+        if perceptron is None or context is None:
+            return p
+        return (1 - self.blend) * p + self.blend * perceptron.proba(context)
 
     def thresholds(self) -> dict:
         """The decision threshold of each issue."""
@@ -129,13 +159,16 @@ class Model:
             arrays[f"{name}_cols"] = cols.astype(np.int32)
             arrays[f"{name}_vals"] = lin.coef[rows, cols].astype(np.float32)
             arrays[f"{name}_intercept"] = lin.intercept.astype(np.float32)
+        for issue, mlp in self.perceptrons.items():
+            for part in ("w1", "b1", "w2", "b2"):
+                arrays[f"perceptron_{issue}_{part}"] = np.asarray(getattr(mlp, part), np.float32)
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "wb") as fh:     # np.savez adds no timestamps: same weights, same bytes
             np.savez_compressed(fh, **arrays)
         card = dict(self.card, format=FORMAT, n_features=self.n_features, threshold=self.threshold,
                     issue_thresholds=self.thresholds(),
-                    issues=list(self.issue), stances=list(STANCES),
+                    issues=list(self.issue), stances=list(STANCES), blend=self.blend,
                     embedding=self.embedder.settings() if self.embedder else None,
                     weights_sha256=hashlib.sha256(path.read_bytes()).hexdigest())
         path.with_suffix(".json").write_text(json.dumps(card, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -162,8 +195,12 @@ class Model:
 
         issue = {i: linear(f"issue_{i}", (0, 1), n + (embedder.dim if embedder else 0)) for i in card["issues"]}
         stance = linear("stance", card["stances"], n + (embedder.width if embedder else 0))
+        perceptrons = {i: Perceptron(*(arrays[f"perceptron_{i}_{part}"] for part in ("w1", "b1", "w2")),
+                                     float(arrays[f"perceptron_{i}_b2"]))
+                       for i in card["issues"] if f"perceptron_{i}_w1" in arrays}
         return cls(issue, stance, n, float(card["threshold"]), card,
-                   {k: float(v) for k, v in (card.get("issue_thresholds") or {}).items()}, embedder)
+                   {k: float(v) for k, v in (card.get("issue_thresholds") or {}).items()}, embedder,
+                   perceptrons, float(card.get("blend", 0.0)))
 
 
 @dataclass
@@ -212,9 +249,13 @@ def score_document(model: Model, pairs, toks, floor: float | None = None) -> Sco
     if not pairs:
         return Scores([], {})
     X = vectorize(toks, model.n_features)
-    dense = model.embedder.clause_rows(pairs) if model.embedder else None
-    on_issue = None if dense is None else dense * model.embedder.issue_weight
-    p_issue = {issue: lin.proba(X, on_issue)[:, 1] for issue, lin in model.issue.items()}
+    dense, context = None, None
+    if model.embedder and model.perceptrons:
+        dense, sentences = model.embedder.pair_rows(pairs)
+        context = model.embedder.context(dense, sentences)
+    elif model.embedder:
+        dense = model.embedder.clause_rows(pairs)
+    p_issue = {issue: model.issue_proba(issue, X, dense, context) for issue in model.issue}
     keep = {issue: np.nonzero(p >= floor)[0] for issue, p in p_issue.items()}
     out = []
     for issue, rows in keep.items():
