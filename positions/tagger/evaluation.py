@@ -76,7 +76,7 @@ def report(tagger, model, docs: dict, dev_docs, model_only, throughput: dict) ->
     for n, tm, tb in learning_curve(prep["train"], prep["validation"], model.thresholds(), embedder=model.embedder):
         lines.append(f"{n:6d}  {tm.f1:8.3f}  {tb.f1:7.3f}  {tb.precision:6.3f}")
     lines += ["", "## Throughput (CPU time of one process on one thread = one core, synthetic news text of bench.py; "
-              "best of 3 interleaved runs)",
+              f"best of {throughput['repeats']} interleaved runs)",
               f"bytes={throughput['bytes']} sentences={throughput['sentences']} records={throughput['records']}",
               f"bare sentence split: {throughput['split_s']:.3f} s ({throughput['bytes'] / 1e6 / throughput['split_s']:.1f} MB/s)",
               f"tagger (both layers): {throughput['tag_s']:.3f} s ({throughput['mb_per_s']:.2f} MB/s)   (target: >= 1 MB/s per core)"]

@@ -34,8 +34,10 @@ STANCE_FLOOR = 0.65
 # test document): veto 0 / 0.03 / 0.1 / 0.15 / 0.2 / 0.3 -> CV F1 0.691 / 0.691 / 0.694 / 0.699 / 0.701 /
 # 0.704, validation 0.703 / 0.711 / 0.719 / 0.713 / 0.709 / 0.715, ../shared/corpus/dev 0.904 / 0.897 / 0.904 /
 # 0.896 / 0.896 / 0.881: 0.1 is the highest that keeps dev >= 0.90 (an issue target; the rules were written
-# on dev, so dev favours them).
-VETO = 0.1
+# on dev, so dev favours them). Round 7, with the issue perceptrons blended in (same documents): veto 0.1 /
+# 0.15 / 0.2 / 0.3 -> CV 0.707 / 0.707 / 0.708 / 0.708, validation 0.728 / 0.729 / 0.729 / 0.729, dev 0.919
+# at each: 0.2, the smallest of the best.
+VETO = 0.2
 
 
 def model_records(scored: list[learned.Scored], text: str, published, threshold: float | dict, rule_records,
