@@ -109,6 +109,15 @@ def test_model_with_clause_embeddings_saves_reloads_and_scores_the_same(rules_ta
     assert list(model.perceptrons) == list(again.perceptrons) == ["trainer_deployment"]
     assert again.blend == model.blend == training.BLEND
     assert np.array_equal(again.perceptrons["trainer_deployment"].w1, model.perceptrons["trainer_deployment"].w1)
+    # Scoring blends the two: p_issue = (1 - blend) x linear + blend x perceptron over clause + sentence.
+    pairs, toks = learned.featurize(rules_tagger, "Latvia said it would never send instructors to Ukraine.", PUB, [])
+    clauses, sentences = embedder.pair_rows(pairs)
+    linear = model.issue["trainer_deployment"].proba(learned.vectorize(toks, 1 << 10), clauses * embedder.issue_weight)[:, 1]
+    perceptron = model.perceptrons["trainer_deployment"].proba(embedder.context(clauses, sentences))
+    got = learned.score_document(model, pairs, toks, 0.0).p_issue
+    want = (1 - training.BLEND) * linear + training.BLEND * perceptron
+    assert np.allclose([got[s.start, c.affiliation, "trainer_deployment"] for s, c in pairs], want)
+    assert not np.allclose(want, linear)
     text = "Latvia said it would never send instructors to Ukraine."
     pairs, toks = learned.featurize(rules_tagger, text, PUB, [])
     first = [(s.stance, round(s.p_issue, 5), round(s.p_stance, 5)) for s in learned.score(model, pairs, toks, 0.0)]
@@ -127,27 +136,30 @@ def test_issue_models_read_the_clause_rows_times_the_issue_weight(rules_tagger, 
     assert off.embedder.settings()["issue_weight"] == 0.0
 
 
-def test_pair_rows_embed_each_clause_and_its_whole_sentence(rules_tagger, embedder):
-    text = "Portugal said the plan to send troops to Ukraine was reckless, Russia's foreign ministry added."
+def test_pair_rows_embed_each_clause_and_its_own_sentence(rules_tagger, embedder):
+    text = ("Portugal said the plan to send troops to Ukraine was reckless, Russia's foreign ministry added. "
+            "Greece said it would never send soldiers to Ukraine.")
     pairs = [(s, c) for s in candidates.generate(rules_tagger, text, PUB) for c in s.candidates]
+    assert len({s.start for s, _ in pairs}) == 2
     clauses, sentences = embedder.pair_rows(pairs)
-    assert len(pairs) >= 2 and clauses.shape == sentences.shape == (len(pairs), embedding.DIM)
+    assert clauses.shape == sentences.shape == (len(pairs), embedding.DIM)
     assert np.allclose(clauses, embedder.clause_rows(pairs), atol=1e-5)
-    assert np.allclose(sentences, embedder.rows([pairs[0][0].text] * len(pairs)), atol=1e-5)
+    assert np.allclose(sentences, embedder.rows([s.text for s, _ in pairs]), atol=1e-5)
     context = embedder.context(clauses, sentences)
     assert context.shape == (len(pairs), 2 * embedding.DIM)
-    assert np.allclose(np.linalg.norm(context[:, :embedding.DIM], axis=1), 1.0, atol=1e-5)
+    assert np.allclose(np.linalg.norm(context, axis=1), np.sqrt(2), atol=1e-5)   # two unit-length halves
 
 
-def test_perceptron_reads_like_the_fitted_network():
-    from sklearn.neural_network import MLPClassifier
+def test_perceptron_learns_a_pattern_no_linear_model_separates():
+    from sklearn.linear_model import LogisticRegression
 
     rng = np.random.default_rng(3)
-    X = rng.normal(size=(60, 5))
-    y = (X[:, 0] * X[:, 1] > 0).astype(int)       # a pattern no linear model separates
-    mlp = MLPClassifier((8,), random_state=0, max_iter=3000).fit(X, y)
-    p = learned.Perceptron(mlp.coefs_[0], mlp.intercepts_[0], mlp.coefs_[1][:, 0], float(mlp.intercepts_[1][0]))
-    assert np.allclose(p.proba(X), mlp.predict_proba(X)[:, 1], atol=1e-6)
+    X = rng.normal(size=(600, 4))
+    y = (X[:, 0] * X[:, 1] > 0).astype(int)       # the sign of a product: no line separates it
+    p = training.perceptron(X, y)
+    assert ((p.proba(X) > 0.5) == y).mean() > 0.9
+    assert LogisticRegression().fit(X, y).score(X, y) < 0.7
+    assert p.proba(np.full((1, 4), -1e4)).dtype == np.float64      # a huge logit stays finite
 
 
 def test_issue_probability_blends_the_linear_model_and_the_perceptron():

@@ -1,10 +1,12 @@
 """The learned layer stage by stage: candidates, features, classifier output, training, the model file,
 the rule/model merge; the context window of the rules. All sentences are invented for these tests."""
+import json
 from datetime import date
 
 import numpy as np
 import pytest
 
+from positions.errors import InputError
 from positions.tagger import candidates, features, hybrid, learned, training
 from positions.tagger.corpus import Document, split_of
 from positions.tagger.core import get_tagger
@@ -107,6 +109,11 @@ def test_training_changes_predictions_and_reloads(rules_tagger, tmp_path):
     pairs, toks = learned.featurize(rules_tagger, unseen, PUB, [])
     a = [round(s.score, 5) for s in learned.score(model, pairs, toks)]
     assert a == [round(s.score, 5) for s in learned.score(again, pairs, toks)] and a
+    assert again.perceptrons == {} and again.blend == 0.0       # no embedder: linear models only
+    card = json.loads(path.with_suffix(".json").read_text())
+    path.with_suffix(".json").write_text(json.dumps(dict(card, format="positions-linear-3")))
+    with pytest.raises(InputError, match="positions-linear-3.*retrain"):
+        learned.Model.load(path)
 
 
 @pytest.mark.slow

@@ -1,9 +1,10 @@
-"""Dense features for the classifiers: a wordllama embedding of each candidate's clause.
+"""Dense features for the classifiers: wordllama embeddings of each candidate's clause and sentence.
 
 wordllama ships its weights and tokenizer inside its own wheel; they are read from the installed
-package with downloads disabled, so training and tagging stay offline. What is embedded is the
-candidate's clause: from its first mention to WINDOW characters after its last ("Norway, its
-minister said, will not let ..."), the words that carry the candidate's own stance.
+package with downloads disabled, so training and tagging stay offline. What every classifier reads
+is the candidate's clause: from its first mention to WINDOW characters after its last ("Norway, its
+minister said, will not let ..."), the words that carry the candidate's own stance. The issue
+perceptrons also read the whole sentence (`context`).
 """
 from __future__ import annotations
 
@@ -30,7 +31,8 @@ SCALE = 0.5
 # The issue models read the same rows times ISSUE_WEIGHT (round 6, train out of fold + validation on the
 # 1713 documents of round 5, thresholds re-chosen; no test document): pooled F1 without 0.673; weights
 # 0.25 / 0.5 / 0.7 / 1.0 / 2.0 -> 0.676 / 0.682 / 0.685 / 0.677 / 0.673 (CV 0.666 -> 0.679 and
-# validation 0.708 -> 0.716 at 0.7). The whole sentence's embedding had lowered it (round 5).
+# validation 0.708 -> 0.716 at 0.7). The whole sentence's embedding, read by the linear models, had
+# lowered it (round 5); the issue perceptrons do gain from it (training.BLEND).
 ISSUE_WEIGHT = 0.7
 SPEAKER_KINDS = frozenset({"person", "title", "anonymous"})     # candidates.KIND_RANK's speakers
 
@@ -67,18 +69,26 @@ class Embedder:
 
     def clause_rows(self, pairs) -> np.ndarray:
         """`rows` of the clauses of (sentence, candidate) pairs (one embedding call)."""
-        return self.rows([clause(s, c, self.window) for s, c in pairs])
+        return self.rows(self._clauses(pairs))
 
     def pair_rows(self, pairs) -> tuple[np.ndarray, np.ndarray]:
         """`rows` of the pairs' clauses, and of their whole sentences (each distinct sentence embedded
         once; one embedding call for both)."""
         sentences = list(dict.fromkeys(s.text for s, _ in pairs))
-        rows = self.rows([clause(s, c, self.window) for s, c in pairs] + sentences)
+        rows = self.rows(self._clauses(pairs) + sentences)
         at = {t: len(pairs) + k for k, t in enumerate(sentences)}
-        return rows[:len(pairs)], rows[[at[s.text] for s, _ in pairs]].reshape(len(pairs), self.dim)
+        return rows[:len(pairs)], rows[[at[s.text] for s, _ in pairs]]
+
+    def _clauses(self, pairs) -> list[str]:
+        return [clause(s, c, self.window) for s, c in pairs]
+
+    def issue_rows(self, clauses: np.ndarray) -> np.ndarray:
+        """What the linear issue models read of the clause rows: times `issue_weight`."""
+        return clauses * self.issue_weight
 
     def context(self, clauses: np.ndarray, sentences: np.ndarray) -> np.ndarray:
-        """The issue perceptrons' input: clause and sentence rows side by side, each unit length."""
+        """The issue perceptrons' input: clause and sentence rows side by side, without `scale`
+        (unit length, or zero for a text with no known token)."""
         return np.hstack([clauses, sentences]) / self.scale
 
 

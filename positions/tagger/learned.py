@@ -1,7 +1,9 @@
-"""The learned layer: hashed features -> linear classifiers for issue and stance of each candidate.
+"""The learned layer: hashed features and embeddings -> classifiers for issue and stance of each candidate.
 
-Two binary models say whether a candidate takes a position on each issue; one four-way model says
-which stance. The file format is plain arrays (`.npz`: the non-zero weights of each model) plus a
+Two binary models say whether a candidate takes a position on each issue: a linear model over the
+hashed features and the clause embedding, blended with a one-hidden-layer perceptron over the clause
+and sentence embeddings. One four-way linear model says which stance. The file format is plain
+arrays (`.npz`: the non-zero weights of each linear model, the perceptrons' weights whole) plus a
 JSON model card: no pickled objects, so loading a model file runs no code.
 """
 from __future__ import annotations
@@ -20,7 +22,8 @@ from positions.tagger import candidates as cand_mod
 from positions.tagger import embedding
 from positions.tagger import features as feat
 
-FORMAT = "positions-linear-4"     # 2: the stance model may read dense clause embeddings (card: "embedding");
+FORMAT = "positions-linear-4"     # (the name is historical: since 4 the issue models are not only linear)
+                                  # 2: the stance model may read dense clause embeddings (card: "embedding");
                                   # 3: the issue models read them too; 4: each issue model's probability is
                                   # blended with a perceptron's over the clause and sentence embeddings
 STANCES = ("support", "oppose", "conditional", "undecided")
@@ -106,7 +109,8 @@ class Perceptron:
     def proba(self, dense: np.ndarray) -> np.ndarray:
         """Probability of the positive class per row."""
         hidden = np.maximum(dense @ self.w1 + self.b1, 0.0)
-        return 1.0 / (1.0 + np.exp(-(hidden @ self.w2 + self.b2)))
+        z = (hidden @ self.w2 + self.b2).astype(np.float64)     # float64: exp(-z) of a very negative z stays finite
+        return 1.0 / (1.0 + np.exp(-z))
 
 
 @dataclass
@@ -129,7 +133,7 @@ class Model:
     def issue_proba(self, issue: str, X: Rows, clauses: np.ndarray | None, context: np.ndarray | None) -> np.ndarray:
         """p_issue of each row: the linear model's (reading `clauses` times the embedder's issue weight),
         blended with the issue's perceptron's over `context` where there is one."""
-        p = self.issue[issue].proba(X, None if clauses is None else clauses * self.embedder.issue_weight)[:, 1]
+        p = self.issue[issue].proba(X, None if clauses is None else self.embedder.issue_rows(clauses))[:, 1]
         perceptron = self.perceptrons.get(issue)
         if perceptron is None or context is None:
             return p
@@ -151,7 +155,8 @@ class Model:
         return float(np.interp(score, cal["x"], cal["y"])) if cal else min(0.99, score)
 
     def save(self, path: Path) -> None:
-        """Write `path` (.npz, non-zero weights only) and the card beside it (.json)."""
+        """Write `path` (.npz: the linear models' non-zero weights, the perceptrons whole) and the card
+        beside it (.json)."""
         arrays = {}
         for name, lin in [*((f"issue_{k}", v) for k, v in self.issue.items()), ("stance", self.stance)]:
             rows, cols = np.nonzero(lin.coef)
@@ -200,7 +205,7 @@ class Model:
                        for i in card["issues"] if f"perceptron_{i}_w1" in arrays}
         return cls(issue, stance, n, float(card["threshold"]), card,
                    {k: float(v) for k, v in (card.get("issue_thresholds") or {}).items()}, embedder,
-                   perceptrons, float(card.get("blend", 0.0)))
+                   perceptrons, float(card["blend"]))
 
 
 @dataclass

@@ -108,7 +108,7 @@ def fit(examples: list[Example], n_features: int = N_FEATURES, seed: int = SEED,
     if embedder:
         clause_rows, sentence_rows = embedder.pair_rows([e.pair for e in examples])
         context = embedder.context(clause_rows, sentence_rows)
-        X = hstack([X, csr_matrix(clause_rows * embedder.issue_weight)], format="csr")
+        X = hstack([X, csr_matrix(embedder.issue_rows(clause_rows))], format="csr")
     issue, perceptrons = {}, {}
     for i in feat.ISSUES:
         known = np.array([i not in e.ignore for e in examples], dtype=bool)
@@ -121,7 +121,7 @@ def fit(examples: list[Example], n_features: int = N_FEATURES, seed: int = SEED,
                                 class_weight=weight).fit(X[known], y)
         issue[i] = learned.Linear((0, 1), lr.coef_.astype(np.float32), lr.intercept_.astype(np.float32))
         if context is not None:
-            perceptrons[i] = _perceptron(context[known], y, seed)
+            perceptrons[i] = perceptron(context[known], y, seed)
     rows = [(feat.with_issue(e.tokens, i), e.labels[i], k, i) for k, e in enumerate(examples) for i in feat.ISSUES
             if e.labels[i]]
     ys = np.array([learned.STANCES.index(r[1]) for r in rows])
@@ -150,13 +150,15 @@ def fit(examples: list[Example], n_features: int = N_FEATURES, seed: int = SEED,
                          perceptrons=perceptrons, blend=BLEND if perceptrons else 0.0)
 
 
-def _perceptron(X: np.ndarray, y: np.ndarray, seed: int) -> learned.Perceptron:
+def perceptron(X: np.ndarray, y: np.ndarray, seed: int = SEED) -> learned.Perceptron:
     """A one-hidden-layer perceptron fitted on dense rows (10 % of them held out for early stopping,
-    where each class has rows enough to spare)."""
+    where each class has rows enough to spare). Unweighted: `fit`'s class weight is the linear
+    models' only (it is not used by the shipped model)."""
     from sklearn.neural_network import MLPClassifier
 
-    mlp = MLPClassifier((PERCEPTRON_HIDDEN,), alpha=PERCEPTRON_ALPHA, random_state=seed, max_iter=200,
-                        early_stopping=bool(np.bincount(y, minlength=2).min() >= 20)).fit(X, y)
+    # ReLU as learned.Perceptron computes it.
+    mlp = MLPClassifier((PERCEPTRON_HIDDEN,), activation="relu", alpha=PERCEPTRON_ALPHA, random_state=seed,
+                        max_iter=200, early_stopping=bool(np.bincount(y, minlength=2).min() >= 20)).fit(X, y)
     return learned.Perceptron(mlp.coefs_[0].astype(np.float32), mlp.intercepts_[0].astype(np.float32),
                               mlp.coefs_[1][:, 0].astype(np.float32), float(mlp.intercepts_[1][0]))
 
