@@ -110,7 +110,8 @@ def test_model_with_clause_embeddings_saves_reloads_and_scores_the_same(rules_ta
     assert again.blend == model.blend == training.BLEND
     assert np.array_equal(again.perceptrons["trainer_deployment"].w1, model.perceptrons["trainer_deployment"].w1)
     # Scoring blends the two: p_issue = (1 - blend) x linear + blend x perceptron over clause + sentence.
-    pairs, toks = learned.featurize(rules_tagger, "Latvia said it would never send instructors to Ukraine.", PUB, [])
+    text = "Latvia said it would never send instructors to Ukraine."
+    pairs, toks = learned.featurize(rules_tagger, text, PUB, [])
     clauses, sentences = embedder.pair_rows(pairs)
     linear = model.issue["trainer_deployment"].proba(learned.vectorize(toks, 1 << 10), clauses * embedder.issue_weight)[:, 1]
     perceptron = model.perceptrons["trainer_deployment"].proba(embedder.context(clauses, sentences))
@@ -118,8 +119,6 @@ def test_model_with_clause_embeddings_saves_reloads_and_scores_the_same(rules_ta
     want = (1 - training.BLEND) * linear + training.BLEND * perceptron
     assert np.allclose([got[s.start, c.affiliation, "trainer_deployment"] for s, c in pairs], want)
     assert not np.allclose(want, linear)
-    text = "Latvia said it would never send instructors to Ukraine."
-    pairs, toks = learned.featurize(rules_tagger, text, PUB, [])
     first = [(s.stance, round(s.p_issue, 5), round(s.p_stance, 5)) for s in learned.score(model, pairs, toks, 0.0)]
     assert first and first == [(s.stance, round(s.p_issue, 5), round(s.p_stance, 5))
                                for s in learned.score(again, pairs, toks, 0.0)]
