@@ -8,7 +8,7 @@ from positions.tagger import corpus, scoring
 from positions.tagger.core import get_tagger
 
 CORPUS = Path(__file__).resolve().parent.parent / "data" / "corpus"
-# Round 8 corpus (578 test documents), round-7 model: rules alone 0.449 (P 0.767); the model's own floors
+# Round 8 corpus (578 test documents): rules alone 0.449 (P 0.767); the model's own floors
 # are in test_tagger_model_heldout.py.
 F1_FLOOR = {"both": 0.52, "rules": 0.42}
 PRECISION_FLOOR = 0.75
