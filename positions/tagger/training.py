@@ -15,9 +15,7 @@ SEED = 13
 N_FEATURES = 1 << 18
 # Regularisation of the linear models. Round 8 (3211 train + validation documents, thresholds re-chosen;
 # no test document), pooled F1 (CV / validation): C_issue / C_stance 32 / 16 -> 0.723 (0.721 / 0.733);
-# 32 / 32 -> 0.725 (0.723 / 0.736); 32 / 64 -> 0.724; 16 / 32 -> 0.723 (0.720 / 0.740); C_issue 64 no change
-# (round-7 corpus). The hybrid knobs (EXTRA, STANCE_FLOOR) were re-tried on the same sets: the shipped
-# values stayed best.
+# 32 / 32 -> 0.725 (0.723 / 0.736); 32 / 64 -> 0.724 (0.722 / 0.736); 16 / 32 -> 0.723 (0.720 / 0.740).
 C_ISSUE = 32.0
 C_STANCE = 32.0
 # Each issue model's probability is blended with a perceptron's (one hidden layer) over the clause and
@@ -25,7 +23,9 @@ C_STANCE = 32.0
 # Chosen on train out of fold + validation (round 7, 2153 documents; no test document), pooled F1:
 # linear only 0.698 (CV 0.694, validation 0.719); perceptron over the clause, blend 0.2 / 0.3 / 0.5
 # -> 0.704 / 0.705 / 0.685; over clause + sentence, blend 0.2 / 0.3 / 0.4 -> 0.709 / 0.710 / 0.706 (CV 0.707,
-# validation 0.728); 64 or 256 hidden units and the stance model blended too did no better.
+# validation 0.728); 64 or 256 hidden units and the stance model blended too did no better. Round 8 (3211
+# documents, C_stance 32): blend 0.3 -> CV 0.723, validation 0.736; blend 0.4 -> 0.722 / 0.740; 256 hidden
+# units -> 0.718 / 0.734.
 PERCEPTRON_HIDDEN = 128
 PERCEPTRON_ALPHA = 1e-3
 BLEND = 0.3
