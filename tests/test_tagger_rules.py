@@ -5,7 +5,7 @@ import re
 import pytest
 
 from positions.tagger.core import get_tagger
-from positions.tagger.rules import STANCE_GROUPS, AnyOf, _cue_lists, _fast, _top_alternatives
+from positions.tagger.rules import STANCE_GROUPS, AnyOf, _cue_lists, _fast, _lower_case, _top_alternatives
 
 
 # Sentences on each issue (written for this test): each must hold an anchor of that issue, or the
@@ -39,6 +39,29 @@ def test_rules_guarded_alternations_match_as_the_patterns_do():
     for text in ["They ruled out sending troops.", "We don't plan going to send troops", "We aren't going to send",
                  "She is in favour of it.", "She is not in favour of it.", "Nothing here."]:
         assert gate.search(text) == any(re.search(p, text, re.I) for p in pats), text
+
+
+def test_rules_case_blind_patterns_are_matched_in_lower_case_only_where_that_is_the_same():
+    """Letters of the text go to lower case; escapes (\\S is not \\s), inline flags and group names stay."""
+    assert _lower_case(r"\b(Russia|ATACMS)\s+\S+[A-Z]") == r"\b(russia|atacms)\s+\S+[a-z]"
+    assert _lower_case(r"\b(?-i:[A-Z][a-z]+ian) troops\b") is None
+    assert _lower_case(r"(?P<who>Kyiv)") is None
+    pats = [r"\binside Russia\b", r"\btroops near (?-i:[A-Z][a-z]+)\b", r"\bno\s+\S+ to Kyiv\b", r"(\bnot|n't) allowed\b"]
+    gate = AnyOf(pats)
+    assert gate.lowered is not None and gate.combined is not None and gate.others
+    for text in ["Strikes INSIDE RUSSIA began.", "Troops near Lviv.", "TROOPS NEAR the border.", "No more trips to KYIV.",
+                 "No  trips to Kyiv", "They are NOT ALLOWED to.", "Nothing here.", "İnside Russia"]:
+        assert gate.search(text) == any(re.search(p, text, re.I) for p in pats), text
+        assert gate.search(text, text.lower()) == gate.search(text), text
+
+
+def test_rules_gates_answer_as_their_cues_on_every_lexicon_example():
+    """The compiled stance and issue gates say yes exactly where one of their patterns, case-blind, matches."""
+    gates = [(gate, [p for _, p in pats]) for _, _, _, pats, gate in _RULES.rules.stances]
+    examples = [e["example"] for _, cue_entries in _cue_lists(_RULES.codebook.lexicons) for e in cue_entries]
+    for gate, compiled in gates:
+        for text in examples:
+            assert gate.search(text) == any(p.search(text) for p in compiled), text
 
 
 # Every lexicon entry (issue patterns, stance cues, negators, ...) has a readable id and an invented

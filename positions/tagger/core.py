@@ -45,12 +45,13 @@ class Tagger:
         anchors it holds. A label ending in ":context" means: only from the previous sentences."""
         out = []
         sent = sent.replace("’", "'")   # one apostrophe for the lexicons ("don’t" = "don't"); same length
+        low = sent.lower()
         for issue, rx in self.rules.issues.items():
             if anchored is not None and issue not in anchored and issue not in recent:
                 continue
             # Cheapest test first; the exclusions only for a sentence that would count.
-            scope = rx["scope"].search(sent)
-            if scope and rx["topic"].search(sent):
+            scope = rx["scope"].search(sent, low)
+            if scope and rx["topic"].search(sent, low):
                 label = f"issue:{issue}"
             elif issue in recent and (scope or rx["context"].search(sent)):
                 label = f"issue:{issue}:context"
@@ -65,8 +66,9 @@ class Tagger:
         just before a negatable support cue makes it oppose."""
         rules = self.rules
         clause = clause.replace("’", "'")   # curly apostrophes as straight ones ("don’t think they should")
+        low = clause.lower()
         for group, stance, negatable, pats, gate in rules.stances:
-            if not gate.search(clause):
+            if not gate.search(clause, low):
                 continue
             for i, rx in pats:
                 for m in rx.finditer(clause):

@@ -66,15 +66,45 @@ def _fast(p: str) -> str:
 
 class AnyOf:
     """Does any of these patterns match? The patterns whose matches start words are tested as one
-    guarded alternation (a few times faster than one search each); the others one by one."""
+    guarded alternation (a few times faster than one search each); the others one by one. Case-blind
+    patterns are matched case-sensitively, in lower case, on the lower-cased text where that means the
+    same (`_lower_case`, and a text without the letters `re` folds apart from `str.lower`): the same
+    answers, and a search a third cheaper."""
 
     def __init__(self, patterns, flags=I):
         ws = [p for p in patterns if all(_WORD_START.match(a) for a in _top_alternatives(p))]
-        self.combined = re.compile(rf"\b(?=\w)(?:{'|'.join(f'(?:{p})' for p in ws)})", flags) if ws else None
+        folded = {p: _lower_case(p) for p in ws if flags & I}
+        self.lowered = _alternation([folded[p] for p in ws if folded.get(p)], flags & ~I)
+        self.combined = _alternation([p for p in ws if not folded.get(p)], flags)
+        self.blind = _alternation(ws, flags)
         self.others = [re.compile(p, flags) for p in patterns if p not in ws]
 
-    def search(self, text: str) -> bool:
-        return bool(self.combined and self.combined.search(text)) or any(o.search(text) for o in self.others)
+    def search(self, text: str, lowered: str | None = None) -> bool:
+        """`lowered`: `text.lower()`, when the caller has it already."""
+        if self.lowered is not None and _FOLDS_APART.search(text) is None:
+            hit = self.lowered.search(text.lower() if lowered is None else lowered) or \
+                (self.combined is not None and self.combined.search(text))
+        else:
+            hit = self.blind is not None and self.blind.search(text)
+        return bool(hit) or any(o.search(text) for o in self.others)
+
+
+# Letters a case-blind `re` matches to an ASCII letter of a pattern though `str.lower` does not make
+# them that letter ("İ" is "i" to `re`, "i̇" to `lower`; "ı" is "i", "ſ" is "s" to `re` only).
+_FOLDS_APART = re.compile("[İıſ]")
+
+
+def _lower_case(p: str) -> str | None:
+    """A case-blind pattern in lower case, to match case-sensitively on lower-cased text ("Russia" ->
+    "russia", "[A-Z]" -> "[a-z]"; escapes such as \\S or \\B kept); None for a pattern with inline flags
+    ("(?-i:") or named groups, whose letters are not all text."""
+    if re.search(r"\(\?[a-zA-Z-]+[:)]|\(\?P", p):
+        return None
+    return re.sub(r"\\.|[^\\]+", lambda m: m.group() if m.group().startswith("\\") else m.group().lower(), p)
+
+
+def _alternation(patterns, flags) -> re.Pattern | None:
+    return re.compile(rf"\b(?=\w)(?:{'|'.join(f'(?:{p})' for p in patterns)})", flags) if patterns else None
 
 
 def _any(patterns, flags=I) -> re.Pattern:
