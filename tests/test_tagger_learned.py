@@ -163,6 +163,21 @@ def test_merge_keeps_rules_and_adds_model_records_for_new_pairs(rules_tagger):
     assert all("layer:model" in r.cues for r in merged)
 
 
+def test_undated_model_record_borrows_the_nearest_date_of_its_named_speaker(rules_tagger):
+    """A model record whose sentence has no date takes the date of the nearest dated sentence where the
+    same named speaker is read (cue date:speaker); a speaker named nowhere dated keeps no date."""
+    text = ("Olaf Scholz spoke about soldiers for Ukraine on Monday. The weather was mild. "
+            "Olaf Scholz added that soldiers could help train brigades in Ukraine. "
+            "Spain said soldiers might follow later.")
+    sents = candidates.generate(rules_tagger, text, PUB)
+    scored = [learned.Scored(c, s, "trainer_deployment", "support", 0.3 if s.day else 0.9, 0.9)
+              for s in sents for c in s.candidates if c.affiliation in ("DE", "ES")]
+    recs = {r.affiliation: r for r in hybrid.model_records(scored, text, PUB, 0.5, [])}
+    assert recs["DE"].evidence.startswith("Olaf Scholz added")     # the undated sentence scores best
+    assert recs["DE"].statement_date == date(2024, 5, 27) and "date:speaker" in recs["DE"].cues
+    assert recs["ES"].statement_date is None and "date:speaker" not in recs["ES"].cues
+
+
 def test_issue_model_vetoes_a_rule_record_only_when_sure_there_is_no_position(rules_tagger):
     text = "The weather was mild that week. Olaf Scholz said German soldiers will not be sent to Ukraine."
     rules = rules_tagger.tag(text, PUB)

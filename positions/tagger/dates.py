@@ -44,6 +44,18 @@ def precision_of(day: date | None) -> str | None:
     return None if day is None else getattr(day, "precision", "day")
 
 
+def near_publication(day: date, published: date | None) -> bool:
+    """A date another sentence of the same speaker may borrow: within a year before publication
+    (not a photo caption's old date, a birth date or a date after publication)."""
+    return published is None or 0 <= (published - day).days <= 366
+
+
+def speaker_day(days, at: int) -> date:
+    """The date a speaker's undated sentence `at` borrows: that of the nearest of the speaker's dated
+    sentences (`days`: (sentence index, date) pairs; an earlier one wins a tie)."""
+    return min(days, key=lambda t: (abs(t[0] - at), t[0] > at))[1]
+
+
 def plain(day: date | None) -> date | None:
     """The plain date of a resolved one (what a Statement stores beside its precision)."""
     return None if day is None else date(day.year, day.month, day.day)

@@ -17,6 +17,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 
+from positions.tagger import dates
 from positions.reference.registry import Resolution
 from positions.tagger.segments import RuleCandidate, segment_candidates
 from positions.tagger.speakers import (QUOTES_OPEN, Speaker, _in_sentence_quote, _OBJECT_VERB,
@@ -45,7 +46,7 @@ class _Walk:
 
     def dated(self, key: str, idx: int, day: date | None) -> None:
         """Note that `key` (actor id or name) spoke in sentence `idx` on `day` (when near publication)."""
-        if day and _near_publication(day, self.published):
+        if day and dates.near_publication(day, self.published):
             self.speaker_day.setdefault(key, []).append((idx, day))
 
 
@@ -92,7 +93,7 @@ def _remember_people(tagger, w: _Walk, idx: int, sent: str) -> None:
                 and R.pronoun_speech.search(sent):
             # "..., he said in the Saturday interview": a date of the last speaker's statement.
             day, _ = R.dates.resolve(sent, w.published, w.last_date)
-            if day and _near_publication(day, w.published):
+            if day and dates.near_publication(day, w.published):
                 w.last_date = day
                 w.dated(w.last_speaker.actor_id or w.last_speaker.name, idx, day)
         return
@@ -149,7 +150,7 @@ def _speakers_and_dates(tagger, w: _Walk, idx: int, sent: str, day, quoted: bool
             w.history.append(sp.res)
         if not sp.nested:
             w.dated(sp.res.actor_id or sp.res.name, idx, day)
-    if day and _near_publication(day, w.published):
+    if day and dates.near_publication(day, w.published):
         for m in R.mention.finditer(sent):
             name = m.group("person") or m.group("t_person")
             if name:
@@ -213,14 +214,8 @@ def _borrow_dates(out: list[RuleCandidate], speaker_day: dict) -> None:
     (earlier ones win ties)."""
     for c in out:
         if c.day is None and c.key[0] in speaker_day:
-            c.day = min(speaker_day[c.key[0]], key=lambda t: (abs(t[0] - c.idx), t[0] > c.idx))[1]
+            c.day = dates.speaker_day(speaker_day[c.key[0]], c.idx)
             c.cues.append("date:speaker")
-
-
-def _near_publication(day: date, published: date | None) -> bool:
-    """A date another sentence of the same speaker may borrow: within a year before publication
-    (not a photo caption's old date, a birth date or a date after publication)."""
-    return published is None or 0 <= (published - day).days <= 366
 
 
 def _inside_quote(text: str, pos: int) -> bool:

@@ -46,7 +46,8 @@ def model_records(scored: list[learned.Scored], text: str, published, threshold:
                   source_url: str = "", source_title: str = "", offset: int = 0, confidence=None) -> list[Statement]:
     """Per (affiliation, issue) the best-scoring stance if its score reaches the threshold, and each
     other stance of the pair whose best score reaches EXTRA (both above the threshold; `threshold`: one
-    for both issues or issue -> threshold)."""
+    for both issues or issue -> threshold). Dated by a rule record of the same triple, else by its
+    sentence, else by the nearest dated sentence of the same named speaker (cue `date:speaker`)."""
     best: dict[tuple, learned.Scored] = {}
     for s in scored:
         if s.sent.unnamed_at >= 0 and (not s.cand.spans or s.cand.spans[0][0] < s.sent.unnamed_at):
@@ -67,18 +68,39 @@ def model_records(scored: list[learned.Scored], text: str, published, threshold:
     best = {k: s for k, s in best.items() if not segments.absorbed_by_limit(k, best)}
     dated = {(r.affiliation, _v(r.issue), _v(r.stance)): dates.with_precision(r.statement_date, _v(r.date_precision))
              for r in rule_records if r.statement_date}
+    spoke = _speaker_days(scored, published)
     out = []
     for (aff, issue, _), s in sorted(best.items(), key=lambda kv: -kv[1].score):
         res = s.cand.res
         day = _not_after(dated.get((aff, issue, s.stance)) or s.sent.day, published)
+        date_cue = ()
+        if day is None and _speaker(s) in spoke:
+            day, date_cue = dates.speaker_day(spoke[_speaker(s)], s.sent.idx), ("date:speaker",)
         out.append(Statement(
             actor=res.name, affiliation=aff, actor_type=res.actor_type, role=res.role_title, issue=issue,
             stance=s.stance, statement_date=dates.plain(day), date_precision=dates.precision_of(day),
             evidence=text[s.sent.start:s.sent.end],
             source_url=source_url, source_title=source_title, published=published, actor_id=res.actor_id,
             confidence=round(confidence(s.score) if confidence else min(0.99, s.score), 2), origin="tagged", status="suggested",
-            cues=("layer:model", f"speaker:{s.cand.kind}", f"p_issue={s.p_issue:.2f}", f"p_stance={s.p_stance:.2f}"),
+            cues=("layer:model", f"speaker:{s.cand.kind}", f"p_issue={s.p_issue:.2f}", f"p_stance={s.p_stance:.2f}",
+                  *date_cue),
             evidence_start=s.sent.start + offset, evidence_end=s.sent.end + offset))
+    return out
+
+
+def _speaker(s: learned.Scored) -> str:
+    return s.cand.res.actor_id or s.cand.res.name
+
+
+def _speaker_days(scored: list[learned.Scored], published) -> dict:
+    """Named speaker (a person, or a title resolved to one) -> [(sentence index, date)] of the dated
+    sentences where the classifiers read them: an undated record of theirs borrows the nearest (as
+    the rule layer's `document._borrow_dates` does)."""
+    out: dict = {}
+    for s in scored:
+        if s.sent.day and s.cand.kind in ("person", "title") and not (s.cand.subordinate or s.cand.reported) \
+                and dates.near_publication(s.sent.day, published):
+            out.setdefault(_speaker(s), []).append((s.sent.idx, s.sent.day))
     return out
 
 
