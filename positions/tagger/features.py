@@ -113,6 +113,9 @@ def with_issue(toks: list[str], issue: str) -> list[str]:
     return toks + [f"i:{tag}"] + [f"{tag}|{t}" for t in toks if t[0] in "rkL" or t.startswith("u:")]
 
 
+# Tried in round 9 and not kept (train out of fold + validation; baseline CV 0.723, validation 0.736): the
+# previous sentence's rule cues as tokens (CV 0.721, validation 0.741), its embedding as a third block of
+# the issue perceptrons' input (0.718 / 0.735).
 def _doc_issues(sentence_tokens) -> list[str]:
     """How much of the document is on each issue (its sentences with an issue cue, capped at 4), and
     which issue leads: a candidate in an article about the issue more often takes a position on it."""
