@@ -46,6 +46,7 @@ def test_rules_case_blind_patterns_are_matched_in_lower_case_only_where_that_is_
     assert _lower_case(r"\b(Russia|ATACMS)\s+\S+[A-Z]") == r"\b(russia|atacms)\s+\S+[a-z]"
     assert _lower_case(r"\b(?-i:[A-Z][a-z]+ian) troops\b") is None
     assert _lower_case(r"(?P<who>Kyiv)") is None
+    assert _lower_case(r"\bKyi\x56\b") is None      # \x56 is "V": a code, not a letter to lower
     pats = [r"\binside Russia\b", r"\btroops near (?-i:[A-Z][a-z]+)\b", r"\bno\s+\S+ to Kyiv\b", r"(\bnot|n't) allowed\b"]
     gate = AnyOf(pats)
     assert gate.lowered is not None and gate.combined is not None and gate.others

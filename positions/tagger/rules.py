@@ -97,9 +97,9 @@ _FOLDS_APART = re.compile("[İıſ]")
 def _lower_case(p: str) -> str | None:
     """A case-blind pattern in lower case, to match case-sensitively on lower-cased text ("Russia" ->
     "russia", "[A-Z]" -> "[a-z]"; escapes such as \\S or \\B kept); None for a pattern with inline flags
-    ("(?-i:") or named groups, whose letters are not all text."""
-    if re.search(r"\(\?[a-zA-Z-]+[:)]|\(\?P", p):
-        return None
+    ("(?-i:"), named groups or characters given by their code, whose letters are not all text."""
+    if re.search(r"\(\?[a-zA-Z-]+[:)]|\(\?P|\\[xuUN0-7]", p):
+        return None     # (a character given by its code, "\\x4A", could be an upper-case letter)
     return re.sub(r"\\.|[^\\]+", lambda m: m.group() if m.group().startswith("\\") else m.group().lower(), p)
 
 
