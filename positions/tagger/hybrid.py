@@ -77,8 +77,8 @@ def model_records(scored: list[learned.Scored], text: str, published, threshold:
         res = s.cand.res
         day = _not_after(dated.get((aff, issue, s.stance)) or s.sent.day, published)
         date_cue = ()
-        if day is None and _speaker(s) in spoke:
-            day, date_cue = dates.speaker_day(spoke[_speaker(s)], s.sent.idx), ("date:speaker",)
+        if day is None and (days := spoke.get(_speaker(s))):
+            day, date_cue = dates.speaker_day(days, s.sent.idx), ("date:speaker",)
         out.append(Statement(
             actor=res.name, affiliation=aff, actor_type=res.actor_type, role=res.role_title, issue=issue,
             stance=s.stance, statement_date=dates.plain(day), date_precision=dates.precision_of(day),

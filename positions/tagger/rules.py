@@ -60,7 +60,7 @@ def _fast(p: str) -> str:
     `\\b(?=\\w)` rejects the positions inside words at once. Same matches; other patterns unchanged."""
     alts = _top_alternatives(p)
     if all(_WORD_START.match(a) for a in alts):
-        return rf"\b(?=\w)(?:{p})"
+        return _guarded(p)
     return p
 
 
@@ -104,13 +104,19 @@ def _lower_case(p: str) -> str | None:
 
 
 def _alternation(patterns, flags) -> re.Pattern | None:
-    return re.compile(rf"\b(?=\w)(?:{'|'.join(f'(?:{p})' for p in patterns)})", flags) if patterns else None
+    """Word-start patterns as one guarded alternation (None for no pattern)."""
+    return re.compile(_guarded("|".join(f"(?:{p})" for p in patterns)), flags) if patterns else None
+
+
+def _guarded(joined: str) -> str:
+    """An alternation of word-start patterns behind `\\b(?=\\w)`, which rejects the positions inside words at once."""
+    return rf"\b(?=\w)(?:{joined})"
 
 
 def _any(patterns, flags=I) -> re.Pattern:
     joined = "|".join(f"(?:{p})" for p in patterns)
     if all(_WORD_START.match(a) for p in patterns for a in _top_alternatives(p)):
-        joined = rf"\b(?=\w)(?:{joined})"
+        joined = _guarded(joined)
     return re.compile(joined, flags)
 
 
