@@ -162,6 +162,20 @@ def _cheap_password_hashes():
         yield
 
 
+@pytest.fixture(name="rules_tagger", scope="session")
+def _rules_tagger():
+    """The rule layer alone (the learned layer's features come from it)."""
+    from positions.tagger.core import get_tagger
+    return get_tagger(mode="rules")
+
+
+@pytest.fixture(name="embedder", scope="session")
+def _embedder():
+    """wordllama's embedder as the shipped model cards set it (read offline from its wheel)."""
+    from positions.tagger import embedding
+    return embedding.load()
+
+
 @pytest.fixture(name="kaleido_server", scope="session")
 def _kaleido_server():
     """The one kaleido server (headless Chromium) the whole test session shares for chart images."""

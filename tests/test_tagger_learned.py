@@ -9,15 +9,8 @@ import pytest
 from positions.errors import InputError
 from positions.tagger import candidates, features, hybrid, learned, training
 from positions.tagger.corpus import Document, split_of
-from positions.tagger.core import get_tagger
 
 PUB = date(2024, 5, 30)
-
-
-@pytest.fixture(name="rules_tagger", scope="module")
-def _rules_tagger():
-    """The rule layer alone (the learned layer's features come from it)."""
-    return get_tagger(mode="rules")
 
 
 def _doc(doc_id, text, statements):

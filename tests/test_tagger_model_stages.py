@@ -21,11 +21,6 @@ PUB = date(2024, 12, 5)
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(name="rules_tagger", scope="module")
-def _rules_tagger():
-    return get_tagger(mode="rules")
-
-
 def _doc(doc_id, text, statements):
     return Document(doc_id, f"https://example.org/{doc_id}", "Example", PUB, text, statements, split_of(doc_id))
 
@@ -92,6 +87,14 @@ def test_vocabulary_scan_is_case_blind():
     assert candidates._vocabulary_sentences(text, spans) == {1, 2}
     weak = "A strike of rail workers. A strike near Kyiv was reported."
     assert candidates._vocabulary_sentences(weak, sentences(weak)) == {1}
+
+
+def test_a_weak_word_counts_only_beside_the_war_s_names_in_its_own_sentence():
+    text = ("Police forces closed the road. Moscow was quiet. The strike ended. Forces moved near Kharkiv, Ukraine "
+            "said. Kyiv hosted the mission.")
+    # Sentence 0's "forces" has no name of the war in it (the next sentence's "Moscow" does not count).
+    assert candidates._vocabulary_sentences(text, sentences(text)) == {3, 4}
+    assert candidates._vocabulary_sentences("Ukraine", sentences("Ukraine")) == set()
 
 
 @pytest.mark.parametrize("case_id, text, aff, reported", [

@@ -147,7 +147,17 @@ def _vocabulary_sentences(text: str, spans) -> set[int]:
 
     if len(low) != len(text):     # a rare letter whose lower case is longer ("İ"): scan case-blind
         return hits(re.compile(GATE.pattern, re.I), text) | (hits(re.compile(WEAK.pattern, re.I), text) & hits(WAR, text))
-    return hits(GATE, low) | (hits(WEAK, low) & hits(WAR, text))
+    gated = hits(GATE, low)
+    # The war's names are looked for only in the sentences that need them (a weak word and no gate word),
+    # not in the whole text: the same sentences, a quarter less time for this step.
+    ends = starts[1:] + [len(text)]
+    return gated | {i for i in hits(WEAK, low) - gated if _names_war(text, starts[i], ends[i])}
+
+
+def _names_war(text: str, start: int, end: int) -> bool:
+    """Whether a WAR match lies in text[start:end] (`end`: the next sentence's start; the space
+    before it means no name runs across it)."""
+    return WAR.search(text, start, end) is not None
 
 
 def _people(tagger, sent: str, on, history) -> Resolution | None:
