@@ -9,21 +9,10 @@ import numpy as np
 import pytest
 
 from positions.errors import InputError
-from positions.tagger import candidates, embedding, learned, training
-from positions.tagger.core import get_tagger
+from positions.tagger import candidates, embedding, learned, sequence, training
 from positions.tagger.corpus import Document, split_of
 
 PUB = date(2024, 5, 1)
-
-
-@pytest.fixture(name="embedder", scope="module")
-def _embedder():
-    return embedding.load()
-
-
-@pytest.fixture(name="rules_tagger", scope="module")
-def _rules_tagger():
-    return get_tagger(mode="rules")
 
 
 def test_rows_are_scaled_unit_vectors_and_the_same_for_the_same_text(embedder):
@@ -109,16 +98,25 @@ def test_model_with_clause_embeddings_saves_reloads_and_scores_the_same(rules_ta
     assert list(model.perceptrons) == list(again.perceptrons) == ["trainer_deployment"]
     assert again.blend == model.blend == training.BLEND
     assert np.array_equal(again.perceptrons["trainer_deployment"].w1, model.perceptrons["trainer_deployment"].w1)
-    # Scoring blends the two: p_issue = (1 - blend) x linear + blend x perceptron over clause + sentence.
+    # Scoring blends the two: p_issue = (1 - blend) x linear + blend x perceptron over clause + sentence,
+    # then that with the sequence model's (over the sentence's tokens, both issues at once).
+    assert again.sequence_blend == model.sequence_blend == training.SEQUENCE_BLEND > 0
+    assert all(np.array_equal(again.sequence.weights[k], model.sequence.weights[k]) for k in model.sequence.weights)
     text = "Latvia said it would never send instructors to Ukraine."
     pairs, toks = learned.featurize(rules_tagger, text, PUB, [])
     clauses, sentences = embedder.pair_rows(pairs)
     linear = model.issue["trainer_deployment"].proba(learned.vectorize(toks, 1 << 10), clauses * embedder.issue_weight)[:, 1]
     perceptron = model.perceptrons["trainer_deployment"].proba(embedder.context(clauses, sentences))
     got = learned.score_document(model, pairs, toks, 0.0).p_issue
-    want = (1 - training.BLEND) * linear + training.BLEND * perceptron
+    both = (1 - training.BLEND) * linear + training.BLEND * perceptron
+    strikes = model.issue_proba("cross_border_strikes", learned.vectorize(toks, 1 << 10), clauses, None)
+    ordered = model.sequence.proba(sequence.inputs(embedder.tokenizer, pairs))[:, 1]
+    run = np.maximum(both, strikes) >= training.SEQUENCE_FLOOR
+    assert run.any()
+    want = np.where(run, (1 - training.SEQUENCE_BLEND) * both + training.SEQUENCE_BLEND * ordered, both)
     assert np.allclose([got[s.start, c.affiliation, "trainer_deployment"] for s, c in pairs], want)
     assert not np.allclose(want, linear)
+    assert np.allclose(again.sequence.proba(sequence.inputs(embedder.tokenizer, pairs))[:, 1], ordered)
     first = [(s.stance, round(s.p_issue, 5), round(s.p_stance, 5)) for s in learned.score(model, pairs, toks, 0.0)]
     assert first and first == [(s.stance, round(s.p_issue, 5), round(s.p_stance, 5))
                                for s in learned.score(again, pairs, toks, 0.0)]

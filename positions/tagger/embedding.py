@@ -58,6 +58,16 @@ class Embedder:
         return {"package": "wordllama", "config": self.config, "dim": self.dim, "window": self.window, "scale": self.scale,
                 "issue_weight": self.issue_weight}
 
+    @property
+    def tokenizer(self):
+        """wordllama's tokenizer (a `tokenizers.Tokenizer`)."""
+        return self.model.tokenizer
+
+    @property
+    def token_table(self) -> np.ndarray:
+        """wordllama's token embeddings (vocabulary × dim)."""
+        return self.model.embedding
+
     def rows(self, texts: list[str]) -> np.ndarray:
         """One unit-length row per text, times `scale` (float32, len(texts) x dim)."""
         if not texts:

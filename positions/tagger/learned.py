@@ -21,11 +21,13 @@ from positions.errors import InputError
 from positions.tagger import candidates as cand_mod
 from positions.tagger import embedding
 from positions.tagger import features as feat
+from positions.tagger import sequence as seq_mod
 
-FORMAT = "positions-linear-4"     # (the name is historical: since 4 the issue models are not only linear)
+FORMAT = "positions-linear-5"     # (the name is historical: since 4 the issue models are not only linear)
                                   # 2: the stance model may read dense clause embeddings (card: "embedding");
                                   # 3: the issue models read them too; 4: each issue model's probability is
-                                  # blended with a perceptron's over the clause and sentence embeddings
+                                  # blended with a perceptron's over the clause and sentence embeddings;
+                                  # 5: and then with the sequence model's (card: "sequence")
 STANCES = ("support", "oppose", "conditional", "undecided")
 MODEL_DIR = Path(__file__).resolve().parent / "models"
 DEFAULT_MODEL = MODEL_DIR / "tagger.npz"
@@ -118,7 +120,8 @@ class Model:
     """Issue models (one per issue), a stance model, the hashing width, the decision threshold and
     the embedder whose clause rows the classifiers read (None: hashed features only). `perceptrons`:
     per issue, a perceptron over the clause and sentence embeddings whose probability is blended into
-    the issue model's with weight `blend`."""
+    the issue model's with weight `blend`; `sequence`: the network over the candidate's tokens whose
+    probability is blended into that with weight `sequence_blend` (see `with_sequence`)."""
 
     issue: dict
     stance: Linear
@@ -129,6 +132,9 @@ class Model:
     embedder: embedding.Embedder | None = None
     perceptrons: dict = field(default_factory=dict)
     blend: float = 0.0
+    sequence: seq_mod.Network | None = None
+    sequence_blend: float = 0.0
+    sequence_floor: float = 0.0
 
     def issue_proba(self, issue: str, X: Rows, clauses: np.ndarray | None, context: np.ndarray | None) -> np.ndarray:
         """p_issue of each row: the linear model's (reading `clauses` times the embedder's issue weight),
@@ -138,6 +144,23 @@ class Model:
         if perceptron is None or context is None:
             return p
         return (1 - self.blend) * p + self.blend * perceptron.proba(context)
+
+    def with_sequence(self, p_issue: dict, pairs) -> dict:
+        """`p_issue` (issue -> probability per pair) blended with the sequence model's, on the pairs
+        where some issue's probability reaches `sequence_floor` (a cascade: the network, the costliest
+        step, reads only candidates the cheaper models leave open; the others keep theirs)."""
+        if self.sequence is None or not len(pairs):
+            return p_issue
+        rows = np.nonzero(np.max([p_issue[i] for i in self.issue], axis=0) >= self.sequence_floor)[0]
+        if not len(rows):
+            return p_issue
+        ordered = self.sequence.proba(seq_mod.inputs(self.embedder.tokenizer, [pairs[k] for k in rows]))
+        out = {}
+        for issue, p in p_issue.items():
+            p = p.copy()
+            p[rows] = (1 - self.sequence_blend) * p[rows] + self.sequence_blend * ordered[:, feat.ISSUES.index(issue)]
+            out[issue] = p
+        return out
 
     def thresholds(self) -> dict:
         """The decision threshold of each issue."""
@@ -167,6 +190,8 @@ class Model:
         for issue, mlp in self.perceptrons.items():
             for part in ("w1", "b1", "w2", "b2"):
                 arrays[f"perceptron_{issue}_{part}"] = np.asarray(getattr(mlp, part), np.float32)
+        if self.sequence is not None:
+            arrays.update({f"sequence_{k}": v for k, v in self.sequence.weights.items()})
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "wb") as fh:     # np.savez adds no timestamps: same weights, same bytes
@@ -175,6 +200,9 @@ class Model:
                     issue_thresholds=self.thresholds(),
                     issues=list(self.issue), stances=list(STANCES), blend=self.blend,
                     embedding=self.embedder.settings() if self.embedder else None,
+                    sequence=None if self.sequence is None else {"scale": self.sequence.scale,
+                                                                 "blend": self.sequence_blend,
+                                                                 "floor": self.sequence_floor},
                     weights_sha256=hashlib.sha256(path.read_bytes()).hexdigest())
         path.with_suffix(".json").write_text(json.dumps(card, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
@@ -203,9 +231,15 @@ class Model:
         perceptrons = {i: Perceptron(*(arrays[f"perceptron_{i}_{part}"] for part in ("w1", "b1", "w2")),
                                      float(arrays[f"perceptron_{i}_b2"]))
                        for i in card["issues"] if f"perceptron_{i}_w1" in arrays}
+        network = None
+        if card.get("sequence") and embedder:
+            network = seq_mod.Network.of({k: arrays[f"sequence_{k}"] for k in seq_mod.WEIGHTS},
+                                         card["sequence"]["scale"], embedder.token_table)
         return cls(issue, stance, n, float(card["threshold"]), card,
                    {k: float(v) for k, v in (card.get("issue_thresholds") or {}).items()}, embedder,
-                   perceptrons, float(card["blend"]))
+                   perceptrons, float(card["blend"]), network,
+                   float(card["sequence"]["blend"]) if network is not None else 0.0,
+                   float(card["sequence"]["floor"]) if network is not None else 0.0)
 
 
 @dataclass
@@ -260,7 +294,7 @@ def score_document(model: Model, pairs, toks, floor: float | None = None) -> Sco
         context = model.embedder.context(dense, sentences)
     elif model.embedder:
         dense = model.embedder.clause_rows(pairs)
-    p_issue = {issue: model.issue_proba(issue, X, dense, context) for issue in model.issue}
+    p_issue = model.with_sequence({issue: model.issue_proba(issue, X, dense, context) for issue in model.issue}, pairs)
     keep = {issue: np.nonzero(p >= floor)[0] for issue, p in p_issue.items()}
     out = []
     for issue, rows in keep.items():
@@ -272,6 +306,6 @@ def score_document(model: Model, pairs, toks, floor: float | None = None) -> Sco
             j = int(np.argmax(ps[row]))
             s, c = pairs[i]
             out.append(Scored(c, s, issue, model.stance.classes[j], float(p_issue[issue][i]), float(ps[row, j])))
-    by_unit = {(s.start, c.affiliation, issue): float(p[k]) for issue, p in p_issue.items()
-               for k, (s, c) in enumerate(pairs)}
+    by_unit = {(s.start, c.affiliation, issue): v for issue, p in p_issue.items()
+               for (s, c), v in zip(pairs, p.tolist())}      # tolist: one conversion, not one per item
     return Scores(out, by_unit)

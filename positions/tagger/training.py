@@ -10,6 +10,7 @@ import numpy as np
 from positions.tagger import embedding
 from positions.tagger import features as feat
 from positions.tagger import learned
+from positions.tagger import sequence
 
 SEED = 13
 N_FEATURES = 1 << 18
@@ -31,6 +32,11 @@ C_STANCE = 32.0
 PERCEPTRON_HIDDEN = 128
 PERCEPTRON_ALPHA = 1e-3
 BLEND = 0.3
+# The issue probability (linear model and perceptron blended) is blended once more, with the sequence
+# model's (`sequence.py`), which reads word order around the candidate, on the candidates where some
+# issue's probability reaches SEQUENCE_FLOOR (`learned.Model.with_sequence`). See sequence.py for the figures.
+SEQUENCE_BLEND = 0.4
+SEQUENCE_FLOOR = 0.1
 
 
 @dataclass
@@ -106,7 +112,8 @@ def fit(examples: list[Example], n_features: int = N_FEATURES, seed: int = SEED,
     """Fit the issue models and the stance model on examples (deterministic for a seed); with an
     embedder, the classifiers also read each candidate's clause embedding (the issue models the rows
     times its `issue_weight`, the stance model the rows plain and in their issue's block), and each
-    issue gets a perceptron over the clause and sentence embeddings, blended in with weight BLEND."""
+    issue gets a perceptron over the clause and sentence embeddings, blended in with weight BLEND, and
+    all issues share a sequence model over the clause's tokens, blended in with SEQUENCE_BLEND."""
     from scipy.sparse import csr_matrix, hstack
     from sklearn.linear_model import LogisticRegression
 
@@ -153,8 +160,19 @@ def fit(examples: list[Example], n_features: int = N_FEATURES, seed: int = SEED,
                 icpt[cls] = lr.intercept_[row]
     elif present:
         icpt[present[0]] = 10.0
+    network = sequence_network(examples, embedder, seed) if embedder and SEQUENCE_BLEND else None
     return learned.Model(issue, learned.Linear(learned.STANCES, coef, icpt), n_features, embedder=embedder,
-                         perceptrons=perceptrons, blend=BLEND if perceptrons else 0.0)
+                         perceptrons=perceptrons, blend=BLEND if perceptrons else 0.0, sequence=network,
+                         sequence_blend=SEQUENCE_BLEND if network is not None else 0.0,
+                         sequence_floor=SEQUENCE_FLOOR if network is not None else 0.0)
+
+
+def sequence_network(examples: list[Example], embedder: embedding.Embedder, seed: int = SEED) -> sequence.Network:
+    """The sequence model fitted on the examples' (sentence, candidate) pairs: per issue, whether the
+    candidate takes a position on it, counted where that is known (not in `ignore`)."""
+    return sequence.fit(embedder.token_table, sequence.inputs(embedder.tokenizer, [e.pair for e in examples]),
+                        np.array([[e.labels[i] is not None for i in feat.ISSUES] for e in examples], np.float32),
+                        np.array([[i not in e.ignore for i in feat.ISSUES] for e in examples], np.float32), seed)
 
 
 def perceptron(X: np.ndarray, y: np.ndarray, seed: int = SEED) -> learned.Perceptron:
@@ -312,6 +330,9 @@ def release(tagger, train_docs, val_docs, seed: int = SEED, use_rules: bool = Tr
                        "statements": sum(len(d.statements) for d in [*train_docs, *val_docs])},
         "settings": {"seed": seed, "C_issue": C_ISSUE, "C_stance": C_STANCE, "min_precision": MIN_PRECISION,
                      "perceptron": {"hidden": PERCEPTRON_HIDDEN, "alpha": PERCEPTRON_ALPHA, "blend": BLEND},
+                     "sequence": {"tokens": sequence.TOKENS, "left": sequence.LEFT, "hidden": sequence.HIDDEN,
+                                  "width": sequence.WIDTH, "epochs": sequence.EPOCHS, "blend": SEQUENCE_BLEND,
+                                  "floor": SEQUENCE_FLOOR},
                      "thresholds_tried": list(THRESHOLDS), "folds": FOLDS,
                      "threshold_and_calibration_from": "validation (model fitted on train) + train out of fold; "
                                                        "no test document",
