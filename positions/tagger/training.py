@@ -113,7 +113,8 @@ def fit(examples: list[Example], n_features: int = N_FEATURES, seed: int = SEED,
     embedder, the classifiers also read each candidate's clause embedding (the issue models the rows
     times its `issue_weight`, the stance model the rows plain and in their issue's block), and each
     issue gets a perceptron over the clause and sentence embeddings, blended in with weight BLEND, and
-    all issues share a sequence model over the clause's tokens, blended in with SEQUENCE_BLEND."""
+    all issues share a sequence model over the sentence's tokens around the candidate, blended in with
+    SEQUENCE_BLEND (where the others leave the candidate open: SEQUENCE_FLOOR)."""
     from scipy.sparse import csr_matrix, hstack
     from sklearn.linear_model import LogisticRegression
 
