@@ -5,7 +5,7 @@ word order around the candidate: wordllama's token embeddings, each token marked
 another candidate, left or right of the candidate and how far from it. Two convolutions (three tokens
 wide, the second dilated) and three poolings (the maximum, the mean over the candidate's own tokens,
 the mean over all) feed a small head with one output per issue; each issue model's probability is
-blended with it (`learned.Model.issue_proba`).
+blended with it (`learned.Model.with_sequence`).
 
 It is trained with PyTorch (training only: `requirements-train.txt`); tagging runs the same arithmetic
 in numpy (`Network.proba`), so tagging needs neither torch nor a GPU.
@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from positions.errors import InputError
+from positions.tagger.embedding import SPEAKER_KINDS
 from positions.tagger.features import ISSUES
 
 TOKENS = 80         # tokens read per candidate: its sentence from LEFT tokens before its first mention
@@ -31,12 +32,10 @@ BATCH = 128
 LEARNING_RATE = 2e-3
 WEIGHT_DECAY = 1e-2
 DROPOUT = 0.25
-SPEAKER_KINDS = frozenset({"person", "title", "anonymous"})
 # Chosen on train out of fold + validation (round 10, 3211 documents; no test document), pooled F1 with
 # thresholds re-chosen. Without the network: CV 0.723, validation 0.736 (seed 13; 0.722 / 0.732 with seed
 # 14, the perceptrons' early stopping being the random part). This network, its seed 13 / 14 (the other
-# models' 13), blended in with
-# weight (training.SEQUENCE_BLEND) 0.2: CV 0.723 / 0.726, validation 0.740 / 0.746; 0.3: 0.727 / 0.726,
+# models' 13), blended in with weight (training.SEQUENCE_BLEND) 0.2: CV 0.723 / 0.726, validation 0.740 / 0.746; 0.3: 0.727 / 0.726,
 # 0.743 / 0.744; 0.4: 0.728 / 0.729, 0.744 / 0.746. Run only where the other models give some issue at
 # least (training.SEQUENCE_FLOOR) 0.1, at blend 0.4: 0.728 / 0.729, 0.745 / 0.746 (the same records right,
 # a few less wrong); 0.2: 0.727 / 0.729, 0.746 / 0.747.
