@@ -99,7 +99,7 @@ def test_model_with_clause_embeddings_saves_reloads_and_scores_the_same(rules_ta
     assert again.blend == model.blend == training.BLEND
     assert np.array_equal(again.perceptrons["trainer_deployment"].w1, model.perceptrons["trainer_deployment"].w1)
     # Scoring blends the two: p_issue = (1 - blend) x linear + blend x perceptron over clause + sentence,
-    # then that with the sequence model's (over the sentence's tokens, both issues at once).
+    # then that with the sequence model's (over the sentence's tokens, both issues at once), as log-odds.
     assert again.sequence_blend == model.sequence_blend == training.SEQUENCE_BLEND > 0
     assert all(np.array_equal(again.sequence.weights[k], model.sequence.weights[k]) for k in model.sequence.weights)
     text = "Latvia said it would never send instructors to Ukraine."
@@ -113,7 +113,9 @@ def test_model_with_clause_embeddings_saves_reloads_and_scores_the_same(rules_ta
     ordered = model.sequence.proba(sequence.inputs(embedder.tokenizer, pairs))[:, 1]
     run = np.maximum(both, strikes) >= training.SEQUENCE_FLOOR
     assert run.any()
-    want = np.where(run, (1 - training.SEQUENCE_BLEND) * both + training.SEQUENCE_BLEND * ordered, both)
+    blended = 1 / (1 + np.exp(-((1 - training.SEQUENCE_BLEND) * np.log(both / (1 - both))
+                                + training.SEQUENCE_BLEND * np.log(ordered / (1 - ordered)))))   # of log-odds
+    want = np.where(run, blended, both)
     assert np.allclose([got[s.start, c.affiliation, "trainer_deployment"] for s, c in pairs], want)
     assert not np.allclose(want, linear)
     assert np.allclose(again.sequence.proba(sequence.inputs(embedder.tokenizer, pairs))[:, 1], ordered)

@@ -143,8 +143,14 @@ def test_sequence_model_is_blended_in_where_the_other_models_leave_the_candidate
     p_issue["trainer_deployment"][0] = 0.5          # only the first candidate is left open
     got = model.with_sequence(p_issue, pairs)
     q = net.proba(x)
-    assert np.allclose(got["trainer_deployment"][0], 0.6 * 0.5 + 0.4 * q[0, 1])
-    assert np.allclose(got["cross_border_strikes"][0], 0.6 * 0.05 + 0.4 * q[0, 0])
+
+    def log_odds(p):
+        return np.log(p / (1 - p))
+
+    # Log-odds are blended: 0.6 of the other models', 0.4 of the network's.
+    assert np.allclose(log_odds(got["trainer_deployment"][0]), 0.6 * log_odds(0.5) + 0.4 * log_odds(q[0, 1]))
+    assert np.allclose(log_odds(got["cross_border_strikes"][0]), 0.6 * log_odds(0.05) + 0.4 * log_odds(q[0, 0]))
+    assert min(0.05, q[0, 0]) <= got["cross_border_strikes"][0] <= max(0.05, q[0, 0])
     assert np.allclose(got["trainer_deployment"][1:], 0.05) and np.allclose(got["cross_border_strikes"][1:], 0.05)
     assert p_issue["trainer_deployment"][0] == 0.5      # the input is not changed
     no_network = learned.Model({}, None, 8)

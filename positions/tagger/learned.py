@@ -23,11 +23,12 @@ from positions.tagger import embedding
 from positions.tagger import features as feat
 from positions.tagger import sequence as seq_mod
 
-FORMAT = "positions-linear-5"     # (the name is historical: since 4 the issue models are not only linear)
+FORMAT = "positions-linear-6"     # (the name is historical: since 4 the issue models are not only linear)
                                   # 2: the stance model may read dense clause embeddings (card: "embedding");
                                   # 3: the issue models read them too; 4: each issue model's probability is
                                   # blended with a perceptron's over the clause and sentence embeddings;
-                                  # 5: and then with the sequence model's (card: "sequence")
+                                  # 5: and then with the sequence model's (card: "sequence");
+                                  # 6: that last blend is of log-odds, not of probabilities
 STANCES = ("support", "oppose", "conditional", "undecided")
 MODEL_DIR = Path(__file__).resolve().parent / "models"
 DEFAULT_MODEL = MODEL_DIR / "tagger.npz"
@@ -98,6 +99,12 @@ class Linear:
         return e / e.sum(axis=1, keepdims=True)
 
 
+def _log_odds(p: np.ndarray) -> np.ndarray:
+    """log(p / (1 - p)), with p kept 1e-6 from 0 and 1 (a network's sigmoid can round to either)."""
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    return np.log(p / (1 - p))
+
+
 @dataclass
 class Perceptron:
     """A binary classifier with one hidden layer (ReLU, then a sigmoid): `w1` (inputs x hidden), `b1`,
@@ -148,7 +155,8 @@ class Model:
     def with_sequence(self, p_issue: dict, pairs) -> dict:
         """`p_issue` (issue -> probability per pair) blended with the sequence model's, on the pairs
         where some issue's probability reaches `sequence_floor` (a cascade: the network, the costliest
-        step, reads only candidates the cheaper models leave open; the others keep theirs)."""
+        step, reads only candidates the cheaper models leave open; the others keep theirs). The blend
+        is of log-odds: a model that is sure weighs more than one near 0.5."""
         if self.sequence is None or not len(pairs):
             return p_issue
         rows = np.nonzero(np.max([p_issue[i] for i in self.issue], axis=0) >= self.sequence_floor)[0]
@@ -158,7 +166,9 @@ class Model:
         out = {}
         for issue, p in p_issue.items():
             p = p.copy()
-            p[rows] = (1 - self.sequence_blend) * p[rows] + self.sequence_blend * ordered[:, feat.ISSUES.index(issue)]
+            z = (1 - self.sequence_blend) * _log_odds(p[rows]) + \
+                self.sequence_blend * _log_odds(ordered[:, feat.ISSUES.index(issue)])
+            p[rows] = 1.0 / (1.0 + np.exp(-z))
             out[issue] = p
         return out
 

@@ -29,13 +29,20 @@ C_STANCE = 32.0
 # units -> 0.718 / 0.734.
 # Round 9: three perceptrons per issue (seeds 13-15), their logits averaged (one perceptron of 384 units):
 # CV 0.722, validation 0.734, against 0.723 / 0.736 for one (and 0.722 / 0.732 for one with seed 14).
+# Round 11 (with the sequence model blended as probabilities at 0.4: CV 0.7285, validation 0.7488): a
+# perceptron for the stance too (4 classes, over the clause and sentence embeddings in their issue's
+# block), blended into the stance model's probability at 0.2 / 0.35: CV 0.7274 / 0.7228, validation
+# 0.7556 / 0.7549 (not kept: CV, the larger sample, goes down). With the sequence model blended as
+# log-odds (0.3; CV 0.7305, validation 0.7534): the issue perceptrons blended as log-odds too (0.3): CV
+# 0.7287, validation 0.7527 (not kept).
 PERCEPTRON_HIDDEN = 128
 PERCEPTRON_ALPHA = 1e-3
 BLEND = 0.3
 # The issue probability (linear model and perceptron blended) is blended once more, with the sequence
 # model's (`sequence.py`), which reads word order around the candidate, on the candidates where some
-# issue's probability reaches SEQUENCE_FLOOR (`learned.Model.with_sequence`). See sequence.py for the figures.
-SEQUENCE_BLEND = 0.4
+# issue's probability reaches SEQUENCE_FLOOR (`learned.Model.with_sequence`), as log-odds. See sequence.py
+# for the figures.
+SEQUENCE_BLEND = 0.3
 SEQUENCE_FLOOR = 0.1
 
 
