@@ -92,15 +92,21 @@ class Linear:
             z += self.coef[:, X.n_features:X.n_features + dense.shape[1]] @ dense.T
         z = z.T + self.intercept
         if len(self.classes) == 2:
-            p = 1.0 / (1.0 + np.exp(-z[:, 0]))
+            p = _sigmoid(z[:, 0])
             return np.column_stack([1 - p, p])
         z = z - z.max(axis=1, keepdims=True)
         e = np.exp(z)
         return e / e.sum(axis=1, keepdims=True)
 
 
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    """1 / (1 + exp(-z)): the probability of log-odds `z`."""
+    return 1.0 / (1.0 + np.exp(-z))
+
+
 def _log_odds(p: np.ndarray) -> np.ndarray:
-    """log(p / (1 - p)), with p kept 1e-6 from 0 and 1 (a network's sigmoid can round to either)."""
+    """log(p / (1 - p)), `_sigmoid`'s inverse, with p kept 1e-6 from 0 and 1 (a network's sigmoid can
+    round to either)."""
     p = np.clip(p, 1e-6, 1 - 1e-6)
     return np.log(p / (1 - p))
 
@@ -119,7 +125,7 @@ class Perceptron:
         """Probability of the positive class per row."""
         hidden = np.maximum(dense @ self.w1 + self.b1, 0.0)
         z = (hidden @ self.w2 + self.b2).astype(np.float64)     # float64: exp(-z) of a very negative z stays finite
-        return 1.0 / (1.0 + np.exp(-z))
+        return _sigmoid(z)
 
 
 @dataclass
@@ -166,9 +172,8 @@ class Model:
         out = {}
         for issue, p in p_issue.items():
             p = p.copy()
-            z = (1 - self.sequence_blend) * _log_odds(p[rows]) + \
-                self.sequence_blend * _log_odds(ordered[:, feat.ISSUES.index(issue)])
-            p[rows] = 1.0 / (1.0 + np.exp(-z))
+            p[rows] = _sigmoid((1 - self.sequence_blend) * _log_odds(p[rows])
+                               + self.sequence_blend * _log_odds(ordered[:, feat.ISSUES.index(issue)]))
             out[issue] = p
         return out
 
