@@ -1,11 +1,11 @@
 """positions.tagger.rules: the compiled lexicons (anchors, the whole-text pre-filter, guarded
-alternations)."""
+patterns, the cue sets)."""
 import re
 
 import pytest
 
 from positions.tagger.core import get_tagger
-from positions.tagger.rules import STANCE_GROUPS, AnyOf, _cue_lists, _fast, _lower_case, _top_alternatives
+from positions.tagger.rules import STANCE_GROUPS, _cue_lists, _fast, _top_alternatives
 
 
 # Sentences on each issue (written for this test): each must hold an anchor of that issue, or the
@@ -29,40 +29,21 @@ def test_rules_anchors_cover_issue_sentences(issue, sentence):
     assert any(issue in t.rules.anchor_issues[a] for a in hits)
 
 
-def test_rules_guarded_alternations_match_as_the_patterns_do():
+def test_rules_guard_rejects_positions_inside_words_and_keeps_other_patterns():
     assert _top_alternatives(r"\bfoo (a|b)\b|\bbar[|]x") == [r"\bfoo (a|b)\b", r"\bbar[|]x"]
     # Word-start patterns get the guard; others (a match may start inside a word) stay as written.
     assert _fast(r"\b(only|solely)\b").startswith(r"\b(?=\w)")
     assert _fast(r"(\bnot|n't) going") == r"(\bnot|n't) going"
-    pats = [r"\b(rule[sd]?|ruling) out\b", r"(\bnot|n't) (\w+ )?going to send\b", r"(?<!not )\bin favou?r of\b"]
-    gate = AnyOf(pats)
-    for text in ["They ruled out sending troops.", "We don't plan going to send troops", "We aren't going to send",
-                 "She is in favour of it.", "She is not in favour of it.", "Nothing here."]:
-        assert gate.search(text) == any(re.search(p, text, re.I) for p in pats), text
 
 
-def test_rules_case_blind_patterns_are_matched_in_lower_case_only_where_that_is_the_same():
-    """Letters of the text go to lower case; escapes (\\S is not \\s), inline flags and group names stay."""
-    assert _lower_case(r"\b(Russia|ATACMS)\s+\S+[A-Z]") == r"\b(russia|atacms)\s+\S+[a-z]"
-    assert _lower_case(r"\b(?-i:[A-Z][a-z]+ian) troops\b") is None
-    assert _lower_case(r"(?P<who>Kyiv)") is None
-    assert _lower_case(r"\bKyi\x56\b") is None      # \x56 is "V": a code, not a letter to lower
-    pats = [r"\binside Russia\b", r"\btroops near (?-i:[A-Z][a-z]+)\b", r"\bno\s+\S+ to Kyiv\b", r"(\bnot|n't) allowed\b"]
-    gate = AnyOf(pats)
-    assert gate.lowered is not None and gate.combined is not None and gate.others
-    for text in ["Strikes INSIDE RUSSIA began.", "Troops near Lviv.", "TROOPS NEAR the border.", "No more trips to KYIV.",
-                 "No  trips to Kyiv", "They are NOT ALLOWED to.", "Nothing here.", "İnside Russia"]:
-        assert gate.search(text) == any(re.search(p, text, re.I) for p in pats), text
-        assert gate.search(text, text.lower()) == gate.search(text), text
-
-
-def test_rules_gates_answer_as_their_cues_on_every_lexicon_example():
-    """The compiled stance and issue gates say yes exactly where one of their patterns, case-blind, matches."""
-    gates = [(gate, [p for _, p in pats]) for _, _, _, pats, gate in _RULES.rules.stances]
+def test_rules_cue_sets_find_what_their_patterns_find_on_every_lexicon_example():
+    """The stance and issue cue sets (RE2 filter, then `re`) name exactly the cues whose pattern,
+    case-blind, matches each lexicon example."""
     examples = [e["example"] for _, cue_entries in _cue_lists(_RULES.codebook.lexicons) for e in cue_entries]
-    for gate, compiled in gates:
+    for cues in (_RULES.rules.stances, _RULES.rules.issue_cues):
         for text in examples:
-            assert gate.search(text) == any(p.search(text) for p in compiled), text
+            expected = {cues.payload[k] for k, rx in enumerate(cues.compiled) if rx.search(text)}
+            assert cues.found(text) == expected, text
 
 
 # Every lexicon entry (issue patterns, stance cues, negators, ...) has a readable id and an invented

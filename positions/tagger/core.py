@@ -8,6 +8,8 @@ Rule pipeline, one document at a time (stages in their own modules):
 3. speakers (`speakers`): named people, titles, states as subjects, anonymous officials; "he said"
    and unattributed quotes carry the last named speaker; each speaker owns a segment;
 4. stance per segment (`Tagger.stance_of`, `segments`) from the cue groups, with negation;
+   the cue patterns of steps 2 and 4 are searched only where one RE2 pass says they may match
+   (`prefilter`);
 5. date from the segment or sentence, resolved against publication (`dates`, `document`);
 6. one record per (speaker, issue, stance), the best-scoring sentence as evidence (`segments`).
 The learned layer (`candidates`, `features`, `learned`, `hybrid`) adds the records the rules miss.
@@ -45,19 +47,18 @@ class Tagger:
         anchors it holds. A label ending in ":context" means: only from the previous sentences."""
         out = []
         sent = sent.replace("’", "'")   # one apostrophe for the lexicons ("don’t" = "don't"); same length
-        low = sent.lower()
-        for issue, rx in self.rules.issues.items():
+        found = self.rules.issue_cues.found(sent)
+        for issue in self.rules.issues:
             if anchored is not None and issue not in anchored and issue not in recent:
                 continue
-            # Cheapest test first; the exclusions only for a sentence that would count.
-            scope = rx["scope"].search(sent, low)
-            if scope and rx["topic"].search(sent, low):
+            scope = (issue, "scope") in found
+            if scope and (issue, "topic") in found:
                 label = f"issue:{issue}"
-            elif issue in recent and (scope or rx["context"].search(sent)):
+            elif issue in recent and (scope or (issue, "context") in found):
                 label = f"issue:{issue}:context"
             else:
                 continue
-            if not rx["exclude"].search(sent):
+            if (issue, "exclude") not in found:
                 out.append((issue, label))
         return out
 
@@ -66,21 +67,19 @@ class Tagger:
         just before a negatable support cue makes it oppose."""
         rules = self.rules
         clause = clause.replace("’", "'")   # curly apostrophes as straight ones ("don’t think they should")
-        low = clause.lower()
-        for group, stance, negatable, pats, gate in rules.stances:
-            if not gate.search(clause, low):
-                continue
-            for i, rx in pats:
-                for m in rx.finditer(clause):
-                    if rules.question.search(clause, max(0, m.start() - 50), m.start()):
-                        continue
-                    if negatable and rules.concessive.search(clause, max(0, m.start() - 50), m.start()):
-                        continue
-                    if negatable and rules.negator.search(clause, max(0, m.start() - 30), m.start()):
-                        if stance == "support":
-                            return "oppose", f"stance:{group}[{i}]:negated"
-                        continue
-                    return stance, f"stance:{group}[{i}]"
+        cues = rules.stances
+        for k in cues.candidates(clause):
+            group, stance, negatable, cue = cues.payload[k]
+            for m in cues.compiled[k].finditer(clause):
+                if rules.question.search(clause, max(0, m.start() - 50), m.start()):
+                    continue
+                if negatable and rules.concessive.search(clause, max(0, m.start() - 50), m.start()):
+                    continue
+                if negatable and rules.negator.search(clause, max(0, m.start() - 30), m.start()):
+                    if stance == "support":
+                        return "oppose", f"stance:{group}[{cue}]:negated"
+                    continue
+                return stance, f"stance:{group}[{cue}]"
         return None, ""
 
     def resolve_mention(self, m, on, history):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from positions.errors import CodebookError
 from positions.tagger.dates import DateRules
+from positions.tagger.prefilter import Cues
 
 I = re.I
 
@@ -22,6 +23,11 @@ STANCE_GROUPS = [
     ("undecided", "undecided", True),
     ("support", "support", True),
 ]
+
+
+# An issue's patterns: a sentence is on it with a topic and a scope word, or (after one that is) with a
+# scope or context word; an exclude word vetoes both.
+ISSUE_PARTS = ("topic", "scope", "exclude", "context")
 
 
 def _top_alternatives(p: str) -> list[str]:
@@ -64,50 +70,6 @@ def _fast(p: str) -> str:
     return p
 
 
-class AnyOf:
-    """Does any of these patterns match? The patterns whose matches start words are tested as one
-    guarded alternation (a few times faster than one search each); the others one by one. Case-blind
-    patterns are matched case-sensitively, in lower case, on the lower-cased text where that means the
-    same (`_lower_case`, and a text without the letters `re` folds apart from `str.lower`): the same
-    answers, and a search a third cheaper."""
-
-    def __init__(self, patterns, flags=I):
-        ws = [p for p in patterns if all(_WORD_START.match(a) for a in _top_alternatives(p))]
-        folded = {p: _lower_case(p) for p in ws if flags & I}
-        self.lowered = _alternation([folded[p] for p in ws if folded.get(p)], flags & ~I)
-        self.combined = _alternation([p for p in ws if not folded.get(p)], flags)
-        self.blind = _alternation(ws, flags)
-        self.others = [re.compile(p, flags) for p in patterns if p not in ws]
-
-    def search(self, text: str, lowered: str | None = None) -> bool:
-        """`lowered`: `text.lower()`, when the caller has it already."""
-        if self.lowered is not None and _FOLDS_APART.search(text) is None:
-            hit = self.lowered.search(text.lower() if lowered is None else lowered) or \
-                (self.combined is not None and self.combined.search(text))
-        else:
-            hit = self.blind is not None and self.blind.search(text)
-        return bool(hit) or any(o.search(text) for o in self.others)
-
-
-# Letters a case-blind `re` matches to an ASCII letter of a pattern though `str.lower` does not make
-# them that letter ("İ" is "i" to `re`, "i̇" to `lower`; "ı" is "i", "ſ" is "s" to `re` only).
-_FOLDS_APART = re.compile("[İıſ]")
-
-
-def _lower_case(p: str) -> str | None:
-    """A case-blind pattern in lower case, to match case-sensitively on lower-cased text ("Russia" ->
-    "russia", "[A-Z]" -> "[a-z]"; escapes such as \\S or \\B kept); None for a pattern with inline flags
-    ("(?-i:"), named groups or characters given by their code, whose letters are not all text."""
-    if re.search(r"\(\?[a-zA-Z-]+[:)]|\(\?P|\\[xuUN0-7]", p):
-        return None     # (a character given by its code, "\\x4A", could be an upper-case letter)
-    return re.sub(r"\\.|[^\\]+", lambda m: m.group() if m.group().startswith("\\") else m.group().lower(), p)
-
-
-def _alternation(patterns, flags) -> re.Pattern | None:
-    """Word-start patterns as one guarded alternation (None for no pattern)."""
-    return re.compile(_guarded("|".join(f"(?:{p})" for p in patterns)), flags) if patterns else None
-
-
 def _guarded(joined: str) -> str:
     """An alternation of word-start patterns behind `\\b(?=\\w)`, which rejects the positions inside words at once."""
     return rf"\b(?=\w)(?:{joined})"
@@ -123,9 +85,10 @@ def _any(patterns, flags=I) -> re.Pattern:
 @dataclass
 class Rules:
     abbreviations: str
-    issues: dict            # issue -> dict(topic, scope, exclude, context) compiled
+    issues: tuple           # issue ids, in the codebook's order
+    issue_cues: Cues        # payload (issue, part): part one of ISSUE_PARTS
     context_window: int
-    stances: list           # (group, stance, negatable, [(cue id, compiled)], gate)
+    stances: Cues           # payload (group, stance, negatable, cue id), in precedence order
     negator: re.Pattern
     concessive: re.Pattern
     question: re.Pattern     # an indirect question just before a cue ("whether we are in favour of")
@@ -222,31 +185,24 @@ def _anchor_issues(issues: dict) -> dict:
     return out
 
 
-def _compile_issues(codebook) -> dict:
-    """Issue -> compiled topic / scope / exclude / context matchers (anchors checked)."""
-    issues = {}
+def _compile_issues(codebook) -> Cues:
+    """Every issue pattern as ((issue, part), pattern), part one of topic / scope / exclude / context
+    (anchors checked)."""
+    items = []
     for issue, spec in codebook.lexicons["issues"].items():
         if any(a != a.lower() for a in spec.get("anchors") or ()) or not spec.get("anchors"):
             raise CodebookError(f"{codebook.path}: lexicons.issues.{issue}.anchors must be lower-case literals")
         if spec.get("prefilter", "scope") not in ("scope", "topic"):
             raise CodebookError(f"{codebook.path}: lexicons.issues.{issue}.prefilter must be scope or topic")
-        issues[issue] = {
-            "topic": AnyOf(patterns(spec["topic"])),
-            "scope": AnyOf(patterns(spec["scope"])),
-            "exclude": _any(patterns(spec.get("exclude") or []) or ["(?!)"]),
-            "context": _any(patterns(spec.get("context") or []) or ["(?!)"]),
-        }
-    return issues
+        items += [((issue, part), p) for part in ISSUE_PARTS for p in patterns(spec.get(part) or [])]
+    return Cues(items, I, _fast)
 
 
-def _compile_stances(lex) -> list:
-    """(group, stance, negatable, [(cue id, compiled)], gate) per stance group, in precedence order."""
-    stances = []
-    for group, stance, negatable in STANCE_GROUPS:
-        cues = lex["stances"][group]
-        stances.append((group, stance, negatable, [(e["id"], re.compile(_fast(e["pattern"]), I)) for e in cues],
-                        AnyOf(patterns(cues))))   # a group with no cue is skipped after one test
-    return stances
+def _compile_stances(lex) -> Cues:
+    """Every stance cue as ((group, stance, negatable, cue id), pattern), in precedence order: the
+    groups in STANCE_GROUPS' order, each group's cues in the codebook's."""
+    return Cues([((group, stance, negatable, e["id"]), e["pattern"])
+                 for group, stance, negatable in STANCE_GROUPS for e in lex["stances"][group]], I, _fast)
 
 
 def _surfaces(lex, registry) -> tuple[set, dict]:
@@ -330,7 +286,8 @@ def compile_rules(codebook, registry) -> Rules:
     gap = _GAP
     return Rules(
         abbreviations="|".join(lex["sentence"]["abbreviations"]),
-        issues=_compile_issues(codebook),
+        issues=tuple(lex["issues"]),
+        issue_cues=_compile_issues(codebook),
         context_window=int(lex.get("context_window", 2)),
         stances=_compile_stances(lex),
         negator=re.compile(rf"(?:{'|'.join(patterns(lex['negators']))})\W+(?:\w+\W+){{0,2}}$", I),
