@@ -95,7 +95,7 @@ def train(corpus_dir, out, seed, encoding):
                                  "logistic regressions over hashed features of sentence x actor candidates; the "
                                  "issue and stance models also read a wordllama embedding of the candidate's clause, and each issue "
                                  "model's probability is blended with a one-hidden-layer perceptron's over the clause "
-                                 "and sentence embeddings, then with a small convolutional network's over the "
+                                 "and sentence embeddings, then (as log-odds) with a small convolutional network's over the "
                                  "sentence's wordllama token embeddings, the candidate's tokens marked",
                   "trained_at": datetime.date.today().isoformat(),
                   "corpus": _relative(manifest), "held_out_scores": "benchmarks/tagger.txt (python -m positions evaluate)",
