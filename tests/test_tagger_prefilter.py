@@ -62,6 +62,14 @@ def test_prefilter_filters_ordinary_text_and_leaves_unfilterable_text_to_re():
     assert pf.candidates("A lone surrogate \ud800 here.") == {0, 1, 2}
 
 
+def test_prefilter_pickles_as_its_patterns_and_answers_the_same_after():
+    import pickle
+
+    pf = pickle.loads(pickle.dumps(_FILTER))
+    for text in ("They ruled out sending troops.", "Nothing here.", "Strikes deep inside Russia were allowed."):
+        assert pf.candidates(text) == _FILTER.candidates(text)
+
+
 def test_prefilter_cues_keep_the_patterns_order_and_their_payloads():
     cues = Cues([(("a", 1), r"\bsend\w*"), (("b", 2), r"\btroops\b"), (("a", 3), r"\bnever\b")], re.I)
     assert cues.candidates("They will never send troops.") == [0, 1, 2]

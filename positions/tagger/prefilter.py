@@ -109,6 +109,7 @@ class Prefilter:
     indexes (into `patterns`) of those whose `search` finds a match."""
 
     def __init__(self, patterns: list[str], flags: int = 0):
+        self.patterns, self.flags = list(patterns), flags
         self.size = len(patterns)
         options = re2.Options()
         options.max_mem = 64 << 20
@@ -125,6 +126,9 @@ class Prefilter:
         self._set.Compile()
         self.unfiltered = frozenset(unfiltered)
         self.every = frozenset(range(self.size))
+
+    def __reduce__(self):
+        return Prefilter, (self.patterns, self.flags)    # a RE2 set does not pickle: built again
 
     def candidates(self, text: str) -> frozenset[int]:
         """Indexes of the patterns that may match `text` (all of them when it cannot be filtered)."""
