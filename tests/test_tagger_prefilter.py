@@ -4,12 +4,15 @@ The sentences here are written for these tests; the corpus test reads the commit
 documents as they are, without copying any sentence.
 """
 import re
+import sys
 from pathlib import Path
 
+import pytest
 import re2
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from positions.errors import InputError
 from positions.tagger.core import get_tagger
 from positions.tagger.prefilter import MAX_CHARS, Cues, Prefilter, superset
 from positions.tagger.rules import _cue_lists
@@ -60,6 +63,12 @@ def test_prefilter_filters_ordinary_text_and_leaves_unfilterable_text_to_re():
     assert pf.candidates("They ruled out sending troops.") == {0, 1, 2}
     assert pf.candidates("troops " + "x" * MAX_CHARS) == {0, 1, 2}
     assert pf.candidates("A lone surrogate \ud800 here.") == {0, 1, 2}
+
+
+def test_missing_re2_is_a_one_line_error(monkeypatch):
+    monkeypatch.setitem(sys.modules, "re2", None)
+    with pytest.raises(InputError, match="google-re2 is not installed.*requirements.txt"):
+        Prefilter([r"\btroops\b"], re.I)
 
 
 def test_prefilter_pickles_as_its_patterns_and_answers_the_same_after():

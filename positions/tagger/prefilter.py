@@ -14,7 +14,7 @@ import re
 from re import _constants as C
 from re import _parser as sre_parse
 
-import re2
+from positions.errors import InputError
 
 # Python's case-blind matching maps these onto ASCII letters ("İ" and "ı" onto "i"); RE2's Unicode
 # case folding does not. A text holding one is not filtered.
@@ -111,6 +111,11 @@ class Prefilter:
     def __init__(self, patterns: list[str], flags: int = 0):
         self.patterns, self.flags = list(patterns), flags
         self.size = len(patterns)
+        try:
+            import re2
+        except ImportError:
+            raise InputError("google-re2 is not installed (the tagger's cue filter needs it); run "
+                             "`pip install -r requirements.txt`") from None
         options = re2.Options()
         options.max_mem = 64 << 20
         self._set = re2.Set.SearchSet(options)
