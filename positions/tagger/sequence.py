@@ -55,6 +55,11 @@ DROPOUT = 0.25
 # sentence's start; probabilities, 0.4): CV 0.7285, validation 0.7471; dropout 0.4: CV 0.7238, validation
 # 0.7451; 10 epochs (seed 13 / 14): CV 0.7319 / 0.7293, validation 0.7565 / 0.7510 (CV no better over
 # the two seeds, two thirds more training time).
+# Round 12 (same harness, seed 13, log-odds 0.3: CV 0.7305, validation 0.7534): a second network of this
+# shape trained for the stance alone (a softmax per issue, on the candidates with a gold position),
+# blended into the stance model's probability where this one reads the candidate: blend 0.2 / 0.3 ->
+# CV 0.7290 / 0.7238, validation 0.7447 / 0.7483; at 0.3 with a stance floor of 0.55 / 0.6: CV 0.7309 /
+# 0.7294, validation 0.7537 / 0.7501. No gain beyond noise, so not kept.
 
 
 @dataclass
