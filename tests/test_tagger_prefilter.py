@@ -112,3 +112,17 @@ _WORDS = sorted({w for p in (e["example"] for _, es in _cue_lists(_TAGGER.codebo
 def test_prefilter_misses_no_lexicon_cue_in_lexicon_words_in_any_order(parts):
     text = " ".join(parts)
     assert not _missed(_FILTER, _COMPILED, text), text
+
+
+def test_prefilter_misses_nothing_in_a_text_just_under_the_length_limit():
+    """RE2 answers "no match" when its DFA runs out of memory: the longest text it is given, made of
+    lexicon words in random order, still names every pattern that matches."""
+    import random
+
+    rnd = random.Random(3)
+    parts: list[str] = []
+    while sum(len(p) + 1 for p in parts) < MAX_CHARS - 500:
+        parts.append(rnd.choice(_WORDS) if rnd.random() < 0.95 else rnd.choice([".", ",", "“", "”"]))
+    text = " ".join(parts)
+    assert MAX_CHARS - 600 < len(text) <= MAX_CHARS
+    assert not _missed(_FILTER, _COMPILED, text)
