@@ -47,10 +47,9 @@ class Tagger:
         anchors it holds. A label ending in ":context" means: only from the previous sentences."""
         out = []
         sent = sent.replace("’", "'")   # one apostrophe for the lexicons ("don’t" = "don't"); same length
-        found = self.rules.issue_cues.found(sent)
-        for issue in self.rules.issues:
-            if anchored is not None and issue not in anchored and issue not in recent:
-                continue
+        wanted = [i for i in self.rules.issues if anchored is None or i in anchored or i in recent]
+        found = self.rules.issue_cues.found(sent) if wanted else set()
+        for issue in wanted:
             scope = (issue, "scope") in found
             if scope and (issue, "topic") in found:
                 label = f"issue:{issue}"

@@ -110,7 +110,6 @@ class Prefilter:
 
     def __init__(self, patterns: list[str], flags: int = 0):
         self.patterns, self.flags = list(patterns), flags
-        self.size = len(patterns)
         try:
             import re2
         except ImportError:
@@ -130,7 +129,7 @@ class Prefilter:
             self._index.append(k)
         self._set.Compile()
         self.unfiltered = frozenset(unfiltered)
-        self.every = frozenset(range(self.size))
+        self.every = frozenset(range(len(self.patterns)))
 
     def __reduce__(self):
         return Prefilter, (self.patterns, self.flags)    # a RE2 set does not pickle: built again
