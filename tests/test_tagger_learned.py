@@ -216,6 +216,41 @@ def test_model_keeps_a_second_stance_of_a_pair_only_when_sure(rules_tagger):
     assert {r.stance for r in hybrid.model_records(scored, text, PUB, 0.5, [])} == {"conditional"}
 
 
+def test_model_reads_the_stance_most_readings_of_a_pair_give(rules_tagger):
+    """Two readings as opposed outweigh one a little surer as supportive; one does not."""
+    text = ("Norway will send instructors to Ukraine. Norway had long refused to send instructors. "
+            "Norway still doubts that instructors are safe there.")
+    sents = [s for s in candidates.generate(rules_tagger, text, PUB) if s.candidates]
+    no = [(s, c) for s in sents for c in s.candidates if c.affiliation == "NO"]
+    assert len(no) == 3
+    support = learned.Scored(no[0][1], no[0][0], "trainer_deployment", "support", 1.0, hybrid.EXTRA - 0.05)
+    against = [learned.Scored(c, s, "trainer_deployment", "oppose", 1.0, hybrid.EXTRA - 0.1) for s, c in no[1:]]
+    for readings, stance in (([support] + against, "oppose"), ([support] + against[:1], "support")):
+        (rec,) = hybrid.model_records(readings, text, PUB, 0.5, [])
+        assert rec.stance.value == stance
+        assert rec.evidence == [s for s in readings if s.stance == stance][0].sent.text
+    # Readings below the threshold do not vote.
+    low = [learned.Scored(c, s, "trainer_deployment", "oppose", 0.45, 0.99) for s, c in no[1:]]
+    assert [r.stance.value for r in hybrid.model_records([support] + low, text, PUB, 0.5, [])] == ["support"]
+
+
+def test_model_leaves_a_speaker_carried_from_an_earlier_sentence_to_the_rules(rules_tagger):
+    text = 'Olaf Scholz spoke to reporters on Monday. "We will not send soldiers to Ukraine," he added.'
+    (sent,) = [s for s in candidates.generate(rules_tagger, text, PUB) if s.candidates]
+    (carried,) = [c for c in sent.candidates if c.kind == "carried"]
+    assert carried.affiliation == "DE"
+    sure = [learned.Scored(carried, sent, "trainer_deployment", "oppose", 0.99, 0.99)]
+    assert hybrid.model_records(sure, text, PUB, 0.5, []) == []
+    (state,) = [c for c in sent.candidates if c.kind == "state"]     # a candidate named in the sentence
+    (rec,) = hybrid.model_records([learned.Scored(state, sent, "trainer_deployment", "support", 0.6, 0.99)],
+                                  text, PUB, 0.5, [])
+    assert rec.affiliation == "UA" and rec.evidence == sent.text
+    # The rules still read the carried speaker, and "both" keeps their record.
+    rules = rules_tagger.tag(text, PUB)
+    assert {(r.affiliation, r.issue.value, r.stance.value) for r in rules} == {("DE", "trainer_deployment", "oppose")}
+    assert [r.affiliation for r in hybrid.merge_rules_first(hybrid.model_records(sure, text, PUB, 0.5, rules), rules)] == ["DE"]
+
+
 @pytest.mark.parametrize("case_id, gap, present", [
     ("near-context", 1, True),
     ("context-does-not-extend-itself", 4, False),

@@ -60,6 +60,9 @@ DROPOUT = 0.25
 # blended into the stance model's probability where this one reads the candidate: blend 0.2 / 0.3 ->
 # CV 0.7290 / 0.7238, validation 0.7447 / 0.7483; at 0.3 with a stance floor of 0.55 / 0.6: CV 0.7309 /
 # 0.7294, validation 0.7537 / 0.7501. No gain beyond noise, so not kept.
+# Round 13 (same harness): wordllama's token table trained along with the network (its own learning rate
+# equal to the network's, no weight decay; the table would then ship with the model): blend 0.3 / 0.4 ->
+# CV 0.7306 / 0.7307, validation 0.7484 / 0.7527. No gain, so the table stays frozen.
 
 
 @dataclass
