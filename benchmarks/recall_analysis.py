@@ -15,8 +15,9 @@ Buckets of a missed gold triple (affiliation, issue, stance), first that applies
                  org vs state, wrong state)
   a candidates   no sentence of the gold evidence has a candidate of that affiliation
                  (a0: evidence sentence not gated at all / a1: gated, actor not found)
-  b issue        a candidate exists; (b0) dropped as subordinate / reported / unnamed group; (b1) best
-                 p_issue below threshold; (b2) p_issue above but p_issue x p_stance below
+  b issue        a candidate exists; (b0) dropped as subordinate / reported / unnamed group / carried from an
+                 earlier sentence; (b1) best p_issue below threshold; (b2) p_issue above but p_issue x p_stance
+                 below
 Causes of a false positive triple (first that applies): stance (gold has the pair with another stance),
 issue (gold has the affiliation on the other issue only), actor (a gold statement of another affiliation on this
 issue has that sentence as evidence), no-position document, sentence not coded (the document codes nothing
@@ -35,7 +36,7 @@ from positions.tagger import corpus, embedding, learned, scoring, training  # no
 from positions.tagger.core import get_tagger  # noqa: E402
 
 BUCKETS = ("d merged", "c stance", "e affiliation", "a0 not gated", "a1 actor not found",
-           "b0 dropped (subordinate/reported/unnamed)", "b1 p_issue < threshold", "b2 p_issue x p_stance < threshold",
+           "b0 dropped (not the sentence's speaker)", "b1 p_issue < threshold", "b2 p_issue x p_stance < threshold",
            "x evidence not in text")
 
 
@@ -95,10 +96,10 @@ def analyse_doc(model, prep, th: dict, miss: Counter, fps: Counter, layer_of_mis
             miss["a1 actor not found" if _gated_overlap(prep, all_sents, stmts) else "a0 not gated"] += 1
             continue
         mine = [x for x in scored if x.cand.affiliation == aff and x.issue == issue and x.sent.idx in ev_idx]
-        kept = [x for x in mine if not (x.cand.subordinate or x.cand.reported or
+        kept = [x for x in mine if not (x.cand.subordinate or x.cand.reported or x.cand.kind == "carried" or
                                         (x.sent.unnamed_at >= 0 and (not x.cand.spans or x.cand.spans[0][0] < x.sent.unnamed_at)))]
         if not kept:
-            miss["b0 dropped (subordinate/reported/unnamed)"] += 1
+            miss["b0 dropped (not the sentence's speaker)"] += 1
         elif max(x.p_issue for x in kept) < th[issue]:
             miss["b1 p_issue < threshold"] += 1
         else:
