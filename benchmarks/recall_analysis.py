@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from positions.tagger import corpus, embedding, learned, scoring, training  # noqa: E402
+from positions.tagger import corpus, embedding, hybrid, learned, scoring, training  # noqa: E402
 from positions.tagger.core import get_tagger  # noqa: E402
 
 BUCKETS = ("d merged", "c stance", "e affiliation", "a0 not gated", "a1 actor not found",
@@ -96,8 +96,7 @@ def analyse_doc(model, prep, th: dict, miss: Counter, fps: Counter, layer_of_mis
             miss["a1 actor not found" if _gated_overlap(prep, all_sents, stmts) else "a0 not gated"] += 1
             continue
         mine = [x for x in scored if x.cand.affiliation == aff and x.issue == issue and x.sent.idx in ev_idx]
-        kept = [x for x in mine if not (x.cand.subordinate or x.cand.reported or x.cand.kind == "carried" or
-                                        (x.sent.unnamed_at >= 0 and (not x.cand.spans or x.cand.spans[0][0] < x.sent.unnamed_at)))]
+        kept = [x for x in mine if hybrid.owns_position(x)]
         if not kept:
             miss["b0 dropped (not the sentence's speaker)"] += 1
         elif max(x.p_issue for x in kept) < th[issue]:

@@ -78,7 +78,7 @@ def model_records(scored: list[learned.Scored], text: str, published, threshold:
     same triple, else by its sentence, else by the nearest dated sentence of the same named speaker
     (cue `date:speaker`)."""
     limit = (lambda issue: threshold[issue]) if isinstance(threshold, dict) else (lambda issue: threshold)
-    readings = [s for s in scored if _is_reading(s)]
+    readings = [s for s in scored if owns_position(s) and s.p_stance >= STANCE_FLOOR]
     lead = voted_stances(readings, limit)
     best: dict[tuple, learned.Scored] = {}
     for s in readings:
@@ -114,19 +114,17 @@ def model_records(scored: list[learned.Scored], text: str, published, threshold:
     return out
 
 
-def _is_reading(s: learned.Scored) -> bool:
-    """Whether a candidate's reading may become a record: its speaker owns the sentence's position,
-    it is named in the sentence (a speaker carried from an earlier one is left to the rules), and its
-    stance is read surely enough."""
+def owns_position(s: learned.Scored) -> bool:
+    """Whether the model layer may read a position for the candidate of a reading in its sentence: the
+    candidate is named there (a speaker carried from an earlier one is left to the rules) and speaks for
+    itself, not as a subordinate clause, a wish or a report about it, nor as the relay of an unnamed group."""
     if s.sent.unnamed_at >= 0 and (not s.cand.spans or s.cand.spans[0][0] < s.sent.unnamed_at):
         return False   # the speaker reports an unnamed group's position (codebook: not annotated)
     if s.cand.subordinate or s.cand.reported:
         # "..., after X hinted at it": X owns only that clause (the rules read it); "hoped X would",
         # "X is under pressure to": a wish or a report about X, not X's position.
         return False
-    if s.cand.kind == "carried":
-        return False
-    return s.p_stance >= STANCE_FLOOR
+    return s.cand.kind != "carried"
 
 
 def voted_stances(readings, limit) -> dict:
