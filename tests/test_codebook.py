@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 from positions.reference import codebook
@@ -25,3 +27,20 @@ def test_codebook_rejects_broken_file_naming_the_problem(tmp_path, mutation, nee
     with pytest.raises(CodebookError) as err:
         codebook.load(bad)
     assert needle in str(err.value) and str(bad) in str(err.value)
+
+
+def test_conventions_have_unique_ids_and_texts():
+    cb = codebook.load()
+    ids = [cid for cid, _ in cb.conventions]
+    assert ids and len(ids) == len(set(ids))
+    assert all(text.strip() for _, text in cb.conventions)
+
+
+def test_a_repeated_convention_id_names_the_file_and_entry(tmp_path):
+    raw = Path(codebook.DEFAULT_PATH).read_text(encoding="utf-8")
+    first = next(line for line in raw.splitlines() if line.startswith("  - id: "))
+    bad = raw.replace("conventions:\n", "conventions:\n" + first + "\n    text: a second entry with the same id\n", 1)
+    path = tmp_path / "codebook.yaml"
+    path.write_text(bad, encoding="utf-8")
+    with pytest.raises(CodebookError, match=r"codebook.yaml: conventions\[1\] \('[a-z-]+'\) repeats an id"):
+        codebook.load(path)

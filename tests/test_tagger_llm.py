@@ -84,3 +84,58 @@ def test_llm_unreachable_endpoint_is_one_line(tmp_path):
     res = CliRunner().invoke(cli, ["tag", str(doc), "--backend", "openai-compatible", "--url", "http://127.0.0.1:9/v1",
                                    "--model", "m"])
     assert res.exit_code == 2 and "no usable chat completion" in res.output
+
+
+def test_llm_prompt_carries_the_codebook_conventions(fake_url):
+    tagger = get_tagger(mode="rules")
+    llm.tag(tagger, TEXT, date(2024, 5, 30), fake_url, "fake-model")
+    system = _Fake.seen[0][1]["messages"][0]["content"]
+    assert tagger.codebook.conventions
+    for _, text in tagger.codebook.conventions:
+        assert text in system
+
+
+def _test_split_url(stem: str) -> str:
+    """A URL whose hash puts its document in the test split."""
+    from positions.tagger.corpus import split_of
+
+    return next(u for k in range(1000) if split_of(u := f"https://example.org/{stem}-{k}") == "test")
+
+
+def _coded(folder, doc_id: str, text: str, statements: list) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{doc_id}.txt").write_text(text, encoding="utf-8")
+    (folder / f"{doc_id}.json").write_text(json.dumps({
+        "doc_id": doc_id, "url": _test_split_url(doc_id), "outlet": "example.org", "published": "2024-05-30",
+        "statements": statements}), encoding="utf-8")
+
+
+def test_evaluate_scores_an_endpoint_on_the_test_split(fake_url, tmp_path):
+    docs = tmp_path / "corpus" / "docs"
+    _coded(docs, "pl", TEXT, [{"actor": "Poland", "affiliation": "PL", "actor_type": "government",
+                               "issue": "trainer_deployment", "stance": "oppose", "also_ok": [],
+                               "statement_date": "2024-05-27", "evidence": GOOD}])
+    other = "Officials met on Monday.\nSpain has ruled out sending troops to Ukraine, its prime minister said."
+    _coded(docs, "es", other, [{"actor": "Spain", "affiliation": "ES", "actor_type": "government",
+                                "issue": "trainer_deployment", "stance": "oppose", "also_ok": [],
+                                "statement_date": None, "evidence": other.splitlines()[1]}])
+    out = tmp_path / "report.txt"
+    res = CliRunner().invoke(cli, ["evaluate", "--corpus", str(tmp_path / "corpus"), "--dev", str(tmp_path / "none"),
+                                   "--backend", "openai-compatible", "--url", fake_url, "--model", "m",
+                                   "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    report = out.read_text(encoding="utf-8")
+    assert report == res.stdout
+    assert "## Test split (2 documents)" in report and "dev" not in report.split("## Test split")[1]
+    # The Polish record is right (and rightly dated); the endpoint's records for the Spanish text quote
+    # the Polish sentence, so they are all dropped and Spain is missed.
+    assert "tp=1 fp=0 fn=1 precision=1.000 recall=0.500 f1=0.667 date_accuracy=1.000" in report
+    assert "dropped 7; evidence not an exact substring of the input: 3;" in report
+    assert "2/2 documents" in res.stderr
+    assert all(body["model"] == "m" for _, body in _Fake.seen)
+
+
+def test_evaluate_with_an_endpoint_needs_url_and_model(tmp_path):
+    res = CliRunner().invoke(cli, ["evaluate", "--corpus", str(tmp_path), "--backend", "openai-compatible",
+                                   "--model", "m"])
+    assert res.exit_code == 2 and "--url and --model" in res.output

@@ -14,7 +14,7 @@ from positions.reference import codebook as codebook_mod
 from positions.reference import registry as registry_mod
 from positions.cli import coverage as cli_coverage
 from positions.cli import export as cli_export
-from positions.cli.options import HAS_ENCODING, encoding_of, encoding_option
+from positions.cli.options import HAS_ENCODING, backend_option, encoding_of, encoding_option, url_option
 from positions.data import store
 from positions import __version__
 from positions.errors import InvalidField, PositionsError
@@ -105,9 +105,8 @@ def cli():
 @click.option("--format", "fmt", type=click.Choice(["json", "jsonl", "csv", "table"]), default="json", show_default=True)
 @encoding_option("FILES and standard input", defaults=False)
 @click.option("--jobs", type=int, default=None, help="Worker processes for many files (default: one per core).")
-@click.option("--backend", type=click.Choice(["offline", "openai-compatible"]), default="offline", show_default=True,
-              help="offline: rules + the bundled model; openai-compatible: a chat endpoint (needs --url, --model).")
-@click.option("--url", default=None, help="Base URL of an OpenAI-compatible API, e.g. http://127.0.0.1:11434/v1.")
+@backend_option("rules + the bundled model")
+@url_option()
 @click.option("--model", "llm_model", default=None, help="Model name for --backend openai-compatible.")
 def tag(files, published, fmt, encoding, jobs, backend, url, llm_model):
     """Tag documents: print the statements found, with verbatim evidence.

@@ -1,4 +1,5 @@
-"""Options shared by several commands, each defined once: `--encoding` for every command that reads text."""
+"""Options shared by several commands, each defined once: `--encoding` for every command that reads text,
+`--backend` and `--url` for the commands that can use an OpenAI-compatible endpoint."""
 from __future__ import annotations
 
 import codecs
@@ -42,3 +43,17 @@ def encoding_option(what: str = "the files read", defaults: bool = True):
 def encoding_param(what: str = "the files read", defaults: bool = True) -> click.Option:
     """The same option as a parameter object (for commands assembled from another command's params)."""
     return click.Option(["--encoding"], **_settings(what, defaults))
+
+
+BACKENDS = ("offline", "openai-compatible")
+
+
+def backend_option(offline: str):
+    """`--backend` as a decorator (`offline`: what the offline backend means for this command)."""
+    return click.option("--backend", type=click.Choice(BACKENDS), default="offline", show_default=True,
+                        help=f"offline: {offline}; openai-compatible: a chat endpoint (needs --url, --model).")
+
+
+def url_option():
+    """`--url` of the OpenAI-compatible endpoint, as a decorator."""
+    return click.option("--url", default=None, help="Base URL of an OpenAI-compatible API, e.g. http://127.0.0.1:11434/v1.")

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from positions import paths
-from positions.cli.options import encoding_of, encoding_option
+from positions.cli.options import backend_option, encoding_of, encoding_option, url_option
 
 CORPUS_DIR = paths.DATA_DIR / "corpus"
 # ../shared/corpus/dev beside the checkout (main) or beside the worktrees' folder.
@@ -120,20 +120,26 @@ def _relative(path: Path) -> str:
 
 @click.command()
 @click.option("--corpus", "corpus_dir", default=str(CORPUS_DIR), show_default=True, type=click.Path(file_okay=False))
-@click.option("--model", "model_path", default=None, help="Model file (default: the bundled one).")
+@click.option("--model", "model_path", default=None,
+              help="Model file (default: the bundled one); with --backend openai-compatible, the endpoint's model name.")
 @click.option("--dev", "dev_dir", default=str(DEV_DIR), show_default=True, help="Dev corpus, scored when present.")
 @click.option("--out", default=None, help="Also write the report to this file (e.g. benchmarks/tagger.txt).")
 @click.option("--mb", default=4.0, show_default=True, help="Size of the synthetic text for throughput (MB).")
 @encoding_option("the documents of --corpus and --dev")
-def evaluate(corpus_dir, model_path, dev_dir, out, mb, encoding):
+@backend_option("rules + the model file, all sections of the report")
+@url_option()
+def evaluate(corpus_dir, model_path, dev_dir, out, mb, encoding, backend, url):
     """Score the tagger on the test split, by cross-validation on train, and on dev.
 
     Prints P/R/F1 and date accuracy per layer (rules / model / both), a
-    reliability table for confidence, a learning curve and throughput.
+    reliability table for confidence, a learning curve and throughput. With
+    --backend openai-compatible, scores the endpoint's records on the test split
+    and on dev instead (nothing is trained), with what it returned that was dropped.
 
     \b
     Example:
         python -m positions evaluate --out benchmarks/tagger.txt
+        python -m positions evaluate --backend openai-compatible --url http://127.0.0.1:11434/v1 --model qwen2.5
     """
     import datetime
     import os
@@ -142,9 +148,18 @@ def evaluate(corpus_dir, model_path, dev_dir, out, mb, encoding):
     from positions.tagger import bench, corpus as corpus_mod, evaluation, learned, training
     from positions.tagger.core import get_tagger
 
-    model = learned.Model.load(Path(model_path) if model_path else learned.DEFAULT_MODEL)
+    if backend != "offline" and not (url and model_path):
+        from positions.cli import fail
+
+        fail("--backend openai-compatible needs --url and --model")
     docs = {s: corpus_mod.load(Path(corpus_dir), (s,), encoding_of("corpus_dir", encoding)) for s in corpus_mod.SPLITS}
     dev_docs = evaluation.dev_documents(Path(dev_dir), encoding_of("dev_dir", encoding))
+    if backend != "offline":
+        lines = evaluation.endpoint_report(get_tagger(mode="rules"), docs["test"], dev_docs, url, model_path,
+                                           lambda done, n: click.echo(f"{done}/{n} documents", err=True))
+        _write_report([f"# python -m positions evaluate --backend {backend} ({datetime.date.today().isoformat()})", *lines], out)
+        return
+    model = learned.Model.load(Path(model_path) if model_path else learned.DEFAULT_MODEL)
     # Measured before the fits, whose prepared documents stay in memory until the report is written.
     click.echo("measuring throughput ...", err=True)
     # Best of 5: on this shared machine a neighbour's load slowed whole runs by up to a fifth (the bare
@@ -157,6 +172,13 @@ def evaluate(corpus_dir, model_path, dev_dir, out, mb, encoding):
     lines = [f"# python -m positions evaluate ({datetime.date.today().isoformat()}, {os.cpu_count()} cores, "
              f"Python {platform.python_version()})"]
     lines += evaluation.report(tagger, model, docs, dev_docs, model_only, speed)
+    _write_report(lines, out)
+
+
+def _write_report(lines: list[str], out: str | None) -> None:
+    """Print the report, and write it to `out` (atomically) when given."""
+    from positions.tagger import corpus as corpus_mod
+
     text = "\n".join(lines) + "\n"
     click.echo(text, nl=False)
     if out:

@@ -57,6 +57,7 @@ class Codebook:
     lexicons: dict = field(default_factory=dict)
     path: str = ""
     rule: OfficialRule | None = None
+    conventions: tuple[tuple[str, str], ...] = ()   # (id, text): how the codebook is applied where it is silent
 
     @property
     def colours(self) -> dict[str, str]:
@@ -108,7 +109,22 @@ def load(path: str | Path = DEFAULT_PATH) -> Codebook:
     _check_lexicons(lexicons, path)
     rule = _official_rule(_require(raw, "official_position", "the top level", path), path)
     return Codebook(str(raw.get("version", "")), issues, stances, nopos.get("label", "No public position found"),
-                    nopos.get("colour", "#DDDDDD"), lexicons, str(path), rule)
+                    nopos.get("colour", "#DDDDDD"), lexicons, str(path), rule, _conventions(raw.get("conventions"), path))
+
+
+def _conventions(raw, path) -> tuple[tuple[str, str], ...]:
+    """Check the `conventions` section: a list of entries, each with a unique `id` and a `text`."""
+    out, seen = [], set()
+    if raw is not None and not isinstance(raw, list):
+        raise CodebookError(f"{path}: conventions must be a list of entries with id and text")
+    for i, entry in enumerate(raw or ()):
+        cid = str(_require(entry, "id", f"conventions[{i}]", path))
+        text = str(_require(entry, "text", f"conventions[{i}]", path)).strip()
+        if cid in seen or not text:
+            raise CodebookError(f"{path}: conventions[{i}] ({cid!r}) repeats an id or has no text; give each a unique id and a text")
+        seen.add(cid)
+        out.append((cid, text))
+    return tuple(out)
 
 
 def _official_rule(raw, path) -> OfficialRule:

@@ -1,8 +1,10 @@
 """`positions evaluate`: test split, cross-validation on train, dev, learning curve, ablation,
-reliability of confidence and throughput. Only reads test and dev; tunes nothing."""
+reliability of confidence and throughput; or, for an OpenAI-compatible endpoint, its records on the test
+split and dev. Only reads test and dev; tunes nothing."""
 from __future__ import annotations
 
 import zlib
+from collections import Counter
 from pathlib import Path
 
 from positions.tagger import scoring, training
@@ -87,3 +89,28 @@ def dev_documents(folder: Path, encoding: str = "utf-8"):
     from positions.tagger import corpus
 
     return corpus.load(folder, encoding=encoding) if folder.is_dir() else []
+
+
+def endpoint_report(tagger, test_docs, dev_docs, url: str, model_name: str, progress=None) -> list[str]:
+    """The lines of a report on an OpenAI-compatible endpoint (`tagger.llm`): its records scored on the
+    test split and on dev, and per section what it returned that was dropped, by reason. `progress`:
+    called with (documents done, documents in all) after each document."""
+    from positions.tagger import llm
+
+    total, done = len(test_docs) + len(dev_docs), 0
+    lines = [f"# endpoint {url}, model {model_name}; scored as returned (nothing trained or tuned)"]
+    for title, docs in ((f"Test split ({len(test_docs)} documents)", test_docs),
+                        (f"../shared/corpus/dev ({len(dev_docs)} documents)", dev_docs)):
+        if not docs:
+            continue
+        tally, dropped = scoring.Tally(), Counter()
+        for d in docs:
+            records, report = llm.tag(tagger, d.text, d.published, url, model_name, d.url)
+            scoring.add(tally, d.text, d.statements, [r.to_record() for r in records])
+            dropped.update(report.dropped)
+            done += 1
+            if progress:
+                progress(done, total)
+        lines += ["", f"## {title}", f"{'endpoint':24s} {tally.line()}",
+                  f"dropped {sum(dropped.values())}" + "".join(f"; {why}: {n}" for why, n in dropped.most_common())]
+    return lines

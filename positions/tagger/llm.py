@@ -45,13 +45,16 @@ class Report:
 
 
 def codebook_text(codebook) -> str:
-    """The issues and stances of the codebook as plain text for the prompt."""
+    """The issues, stances and coding conventions of the codebook as plain text for the prompt."""
     lines = ["Issues:"]
     for i in ISSUES:
         spec = codebook.issues[i]
         lines.append(f"- {i}: {spec.question} {spec.description}")
     lines.append("Stances:")
     lines += [f"- {s}: {codebook.stances[s].description}" for s in STANCES]
+    if codebook.conventions:
+        lines.append("Conventions:")
+        lines += [f"- {text}" for _, text in codebook.conventions]
     return "\n".join(lines)
 
 
