@@ -28,6 +28,12 @@ def fail(message: str) -> None:
     sys.exit(EXIT_USER_ERROR)
 
 
+def require_endpoint(url: str | None, model: str | None) -> None:
+    """Refuse --backend openai-compatible without its endpoint's --url and --model (one line, exit 2)."""
+    if not (url and model):
+        fail("--backend openai-compatible needs --url and --model")
+
+
 def parse_day(value: str | None, option: str) -> date | None:
     try:
         return parse_date(value, option, bounded=True)
@@ -130,8 +136,7 @@ def tag(files, published, fmt, encoding, jobs, backend, url, llm_model):
     if backend != "offline":
         from positions.cli.tagging import tag_with_llm
 
-        if not url or not llm_model:
-            fail("--backend openai-compatible needs --url and --model")
+        require_endpoint(url, llm_model)
         click.echo(render(tag_with_llm(names, day, encoding, url, llm_model), fmt, columns), nl=False)
         return
     results = tag_many(names, day, encoding, jobs)

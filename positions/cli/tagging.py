@@ -148,10 +148,10 @@ def evaluate(corpus_dir, model_path, dev_dir, out, mb, encoding, backend, url):
     from positions.tagger import bench, corpus as corpus_mod, evaluation, learned, training
     from positions.tagger.core import get_tagger
 
-    if backend != "offline" and not (url and model_path):
-        from positions.cli import fail
+    if backend != "offline":
+        from positions.cli import require_endpoint
 
-        fail("--backend openai-compatible needs --url and --model")
+        require_endpoint(url, model_path)
     docs = {s: corpus_mod.load(Path(corpus_dir), (s,), encoding_of("corpus_dir", encoding)) for s in corpus_mod.SPLITS}
     dev_docs = evaluation.dev_documents(Path(dev_dir), encoding_of("dev_dir", encoding))
     if backend != "offline":

@@ -92,7 +92,7 @@ def dev_documents(folder: Path, encoding: str = "utf-8"):
 
 
 def endpoint_report(tagger, test_docs, dev_docs, url: str, model_name: str, progress=None) -> list[str]:
-    """The lines of a report on an OpenAI-compatible endpoint (`tagger.llm`): its records scored on the
+    """The lines of a report on an OpenAI-compatible endpoint (as `llm.tag` asks it): its records scored on the
     test split and on dev, and per section what it returned that was dropped, by reason. `progress`:
     called with (documents done, documents in all) after each document."""
     from positions.tagger import llm
